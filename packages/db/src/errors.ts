@@ -1,0 +1,62 @@
+import { Prisma } from "./generated/client";
+
+/** Thrown by repositories when a unique constraint rejects a write; `fields` names the columns. */
+export class UniqueViolationError extends Error {
+  constructor(readonly fields: string[]) {
+    super(`Unique constraint failed on ${fields.join(", ")}`);
+    this.name = "UniqueViolationError";
+  }
+}
+
+// The two adapters report a unique violation differently: adapter-pg as a known request error
+// P2002 with `meta.target`, the PGlite adapter 0.6 as a DriverAdapterError whose message names the
+// constraint (`users_email_key`). Both end up here, so callers only ever see UniqueViolationError.
+const CONSTRAINT_FIELDS: Record<string, string[]> = {
+  users_username_key_key: ["usernameKey"],
+  users_email_key: ["email"],
+  sessions_token_hash_key: ["tokenHash"],
+  rooms_name_key_key: ["nameKey"],
+  memberships_pkey: ["roomId", "userId"],
+  messages_author_id_client_msg_id_key: ["authorId", "clientMsgId"],
+  room_events_pkey: ["roomId", "seq"],
+};
+
+/** Returns the fields of the unique constraint `error` violated, or null if it is something else. */
+export function uniqueViolationFields(error: unknown): string[] | null {
+  if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === "P2002") {
+    const target = error.meta?.target;
+    if (Array.isArray(target)) return target.map(String);
+    if (typeof target === "string") return CONSTRAINT_FIELDS[target] ?? [target];
+    const fromMessage = constraintFromText(error.message);
+    if (fromMessage) return fromMessage;
+    const driverCause = JSON.stringify(error.meta ?? {});
+    return constraintFromText(driverCause) ?? ["unknown"];
+  }
+  if (error instanceof Error) {
+    const text = `${error.message} ${JSON.stringify((error as { cause?: unknown }).cause ?? "")}`;
+    if (/unique constraint|duplicate key|23505/i.test(text)) {
+      return constraintFromText(text) ?? ["unknown"];
+    }
+  }
+  return null;
+}
+
+function constraintFromText(text: string): string[] | null {
+  for (const [name, fields] of Object.entries(CONSTRAINT_FIELDS)) {
+    if (text.includes(name)) return fields;
+  }
+  const fieldsMatch = /fields?: \(([^)]*)\)/.exec(text);
+  if (fieldsMatch?.[1]) return fieldsMatch[1].split(",").map((f) => f.trim().replace(/[`"]/g, ""));
+  return null;
+}
+
+/** Runs `write`, turning a unique violation from either adapter into UniqueViolationError. */
+export async function mapUniqueViolation<T>(write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    const fields = uniqueViolationFields(error);
+    if (fields) throw new UniqueViolationError(fields);
+    throw error;
+  }
+}

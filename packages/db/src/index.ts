@@ -1,0 +1,13 @@
+// @parley/db: the only package that knows Prisma. It opens the database (PGlite or PostgreSQL),
+// applies migrations and offers repository functions that return the contract's domain shapes.
+export { openDatabase, type Database, type DatabaseOptions, type SqlRunner } from "./database";
+export { applyMigrations } from "./migrate";
+export { UniqueViolationError } from "./errors";
+export * from "./types";
+export * as users from "./users";
+export * as sessions from "./sessions";
+export * as rooms from "./rooms";
+export * as messages from "./messages";
+export * as events from "./events";
+export { UnknownCursorError } from "./messages";
+export type { SessionRecord } from "./sessions";

@@ -1,0 +1,154 @@
+import type { Database } from "./database";
+import { uniqueViolationFields } from "./errors";
+import { insertEvent, nextEventSeq } from "./events";
+import { messageSelect, toMessage } from "./mappers";
+import type { Message, StoredRoomEvent, User } from "./types";
+
+/** A history cursor that names no message of the room. */
+export class UnknownCursorError extends Error {
+  constructor(cursor: string) {
+    super(`Unknown cursor '${cursor}'`);
+    this.name = "UnknownCursorError";
+  }
+}
+
+/** The message `authorId` sent earlier with `clientMsgId`, if any. */
+export async function findMessageByClientId(
+  db: Database,
+  authorId: string,
+  clientMsgId: string,
+): Promise<Message | null> {
+  const row = await db.prisma.message.findUnique({
+    where: { authorId_clientMsgId: { authorId, clientMsgId } },
+    select: messageSelect,
+  });
+  return row ? toMessage(row) : null;
+}
+
+/**
+ * Stores a message and its `message.created` event in one transaction. A second send with the
+ * same (author, clientMsgId) returns the first message with `event: null` and creates nothing;
+ * the unique index decides when two such sends race.
+ */
+export async function createMessage(
+  db: Database,
+  input: { roomId: string; author: User; text: string; clientMsgId: string | null },
+): Promise<{ message: Message; event: StoredRoomEvent | null }> {
+  if (input.clientMsgId) {
+    const earlier = await findMessageByClientId(db, input.author.id, input.clientMsgId);
+    if (earlier) return { message: earlier, event: null };
+  }
+  try {
+    return await db.prisma.$transaction(async (tx) => {
+      const seq = await nextEventSeq(tx, input.roomId);
+      const row = await tx.message.create({
+        data: {
+          roomId: input.roomId,
+          authorId: input.author.id,
+          text: input.text,
+          clientMsgId: input.clientMsgId,
+        },
+        select: messageSelect,
+      });
+      const message = toMessage(row);
+      const event = await insertEvent(tx, input.roomId, seq, { type: "message.created", message }, message.id);
+      return { message, event };
+    });
+  } catch (error) {
+    if (input.clientMsgId && uniqueViolationFields(error)) {
+      const earlier = await findMessageByClientId(db, input.author.id, input.clientMsgId);
+      if (earlier) return { message: earlier, event: null };
+    }
+    throw error;
+  }
+}
+
+/**
+ * A page of history: the newest `limit` messages older than `beforeId`, oldest first.
+ * `lastEventId` is read before the page, so subscribing from it can only repeat, never miss.
+ */
+export async function listMessages(
+  db: Database,
+  roomId: string,
+  options: { beforeId: string | null; limit: number },
+): Promise<{ messages: Message[]; nextCursor: string | null; lastEventSeq: bigint }> {
+  const room = await db.prisma.room.findUniqueOrThrow({ where: { id: roomId }, select: { lastEventSeq: true } });
+  let beforeSeq: bigint | undefined;
+  if (options.beforeId !== null) {
+    // A deleted message still anchors a cursor: its row stays, only its text goes.
+    const cursor = await db.prisma.message.findFirst({
+      where: { id: options.beforeId, roomId },
+      select: { seq: true },
+    });
+    if (!cursor) throw new UnknownCursorError(options.beforeId);
+    beforeSeq = cursor.seq;
+  }
+  const rows = await db.prisma.message.findMany({
+    where: { roomId, deletedAt: null, ...(beforeSeq !== undefined ? { seq: { lt: beforeSeq } } : {}) },
+    orderBy: { seq: "desc" },
+    take: options.limit + 1,
+    select: messageSelect,
+  });
+  const hasMore = rows.length > options.limit;
+  const page = rows.slice(0, options.limit).reverse().map(toMessage);
+  return {
+    messages: page,
+    nextCursor: hasMore && page[0] ? page[0].id : null,
+    lastEventSeq: room.lastEventSeq,
+  };
+}
+
+/** Who wrote a live (not deleted) message and where, or null. */
+export async function getMessageMeta(
+  db: Database,
+  messageId: string,
+): Promise<{ id: string; roomId: string; authorId: string } | null> {
+  return db.prisma.message.findFirst({
+    where: { id: messageId, deletedAt: null },
+    select: { id: true, roomId: true, authorId: true },
+  });
+}
+
+/** Replaces a message's text, sets editedAt and records `message.updated`. */
+export async function editMessage(
+  db: Database,
+  input: { messageId: string; roomId: string; text: string },
+): Promise<{ message: Message; event: StoredRoomEvent }> {
+  return db.prisma.$transaction(async (tx) => {
+    const seq = await nextEventSeq(tx, input.roomId);
+    const row = await tx.message.update({
+      where: { id: input.messageId },
+      data: { text: input.text, editedAt: new Date() },
+      select: messageSelect,
+    });
+    const message = toMessage(row);
+    const event = await insertEvent(tx, input.roomId, seq, { type: "message.updated", message }, message.id);
+    return { message, event };
+  });
+}
+
+/**
+ * Takes a message out of history: its text is erased, its earlier events (which carry the text)
+ * are purged from the log, and `message.deleted` is recorded. The row stays as a tombstone so
+ * cursors and clientMsgId retries still resolve.
+ */
+export async function deleteMessage(
+  db: Database,
+  input: { messageId: string; roomId: string },
+): Promise<{ event: StoredRoomEvent }> {
+  return db.prisma.$transaction(async (tx) => {
+    const seq = await nextEventSeq(tx, input.roomId);
+    await tx.message.update({
+      where: { id: input.messageId },
+      data: { text: "", deletedAt: new Date() },
+      select: { id: true },
+    });
+    await tx.roomEvent.deleteMany({ where: { messageId: input.messageId } });
+    const event = await insertEvent(tx, input.roomId, seq, {
+      type: "message.deleted",
+      roomId: input.roomId,
+      messageId: input.messageId,
+    });
+    return { event };
+  });
+}

@@ -1,0 +1,46 @@
+// The domain shapes of the public API contract (../shared/API.md, "Types"). The repositories in
+// this package return exactly these, so nothing above the database ever sees a Prisma row.
+
+export type User = { id: string; username: string; createdAt: string };
+export type Me = User & { email: string };
+
+/** The public part of a user: what other people may see (never the email). */
+export function publicUser(user: User): User {
+  return { id: user.id, username: user.username, createdAt: user.createdAt };
+}
+export type Room = {
+  id: string;
+  name: string;
+  createdAt: string;
+  createdBy: User;
+  memberCount: number;
+  joined: boolean;
+};
+export type Member = { user: User; joinedAt: string; online: boolean };
+export type Message = {
+  id: string;
+  roomId: string;
+  author: User;
+  text: string;
+  createdAt: string;
+  editedAt: string | null;
+  clientMsgId: string | null;
+};
+
+/** Persisted, resumable room events. */
+export type RoomEvent =
+  | { type: "message.created"; message: Message }
+  | { type: "message.updated"; message: Message }
+  | { type: "message.deleted"; roomId: string; messageId: string }
+  | { type: "member.joined"; roomId: string; user: User }
+  | { type: "member.left"; roomId: string; user: User };
+
+/** Ephemeral room activity, never stored. */
+export type Activity =
+  | { type: "presence.snapshot"; roomId: string; online: User[] }
+  | { type: "presence.online"; roomId: string; user: User }
+  | { type: "presence.offline"; roomId: string; user: User }
+  | { type: "typing"; roomId: string; user: User };
+
+/** A room event as stored: `seq` is its position in the room's log (the public event id). */
+export type StoredRoomEvent = { roomId: string; seq: bigint; event: RoomEvent };

@@ -1,0 +1,46 @@
+import type { Database } from "./database";
+import { mapUniqueViolation } from "./errors";
+import { meSelect, toMe, toUser, userSelect } from "./mappers";
+import type { Me, User } from "./types";
+
+/** Creates a user; throws UniqueViolationError naming `usernameKey` or `email` when taken. */
+export async function createUser(
+  db: Database,
+  input: { username: string; email: string; passwordHash: string },
+): Promise<Me> {
+  const row = await mapUniqueViolation(() =>
+    db.prisma.user.create({
+      data: {
+        username: input.username,
+        usernameKey: input.username.toLowerCase(),
+        email: input.email.toLowerCase(),
+        passwordHash: input.passwordHash,
+      },
+      select: meSelect,
+    }),
+  );
+  return toMe(row);
+}
+
+/** Finds a user by username or email, ignoring case, with the hash needed to check a password. */
+export async function findUserForLogin(
+  db: Database,
+  login: string,
+): Promise<{ user: Me; passwordHash: string } | null> {
+  const key = login.toLowerCase();
+  const row = await db.prisma.user.findFirst({
+    where: key.includes("@") ? { email: key } : { usernameKey: key },
+    select: { ...meSelect, passwordHash: true },
+  });
+  if (!row) return null;
+  return { user: toMe(row), passwordHash: row.passwordHash };
+}
+
+/** Looks a user up by username, ignoring case. */
+export async function findUserByUsername(db: Database, username: string): Promise<User | null> {
+  const row = await db.prisma.user.findUnique({
+    where: { usernameKey: username.toLowerCase() },
+    select: userSelect,
+  });
+  return row ? toUser(row) : null;
+}
