@@ -1,0 +1,163 @@
+import http from "node:http";
+import type { AddressInfo } from "node:net";
+import type { Duplex } from "node:stream";
+import {
+  appRouter,
+  createHttpContext,
+  createWsContext,
+  MemoryHub,
+  RateLimiter,
+  SocketRegistry,
+  type ApiDeps,
+  type Hub,
+} from "@parley/api";
+import { applyMigrations, openDatabase, sessions, type Database } from "@parley/db";
+import { createHTTPHandler } from "@trpc/server/adapters/standalone";
+import { applyWSSHandler } from "@trpc/server/adapters/ws";
+import { WebSocketServer } from "ws";
+import type { ServerConfig } from "./env";
+import { createOriginPolicy } from "./origins";
+import { createStaticHandler } from "./static-files";
+
+/** Largest HTTP body and WebSocket frame the server accepts. */
+export const MAX_PAYLOAD_BYTES = 64 * 1024;
+
+export type ParleyServer = {
+  /** Where it listens, e.g. http://127.0.0.1:3000 */
+  url: string;
+  port: number;
+  db: Database;
+  hub: Hub;
+  /** Stops accepting, asks clients to reconnect elsewhere, closes sockets and the database. */
+  close(): Promise<void>;
+};
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown): void {
+  res.writeHead(status, { "content-type": "application/json", "cache-control": "no-store" });
+  res.end(JSON.stringify(body));
+}
+
+function rejectUpgrade(socket: Duplex, status: number, text: string): void {
+  socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/**
+ * Opens the database (applying pending migrations), then serves tRPC over HTTP and WebSocket,
+ * the health endpoints and the web app on one port.
+ */
+export async function startServer(config: ServerConfig, options: { db?: Database; hub?: Hub } = {}): Promise<ParleyServer> {
+  const db = options.db ?? (await openDatabase(config.database));
+  if (!options.db) await applyMigrations(db, config.migrationsDir);
+  const hub = options.hub ?? new MemoryHub();
+  const sockets = new SocketRegistry();
+  const unsubscribeRevocations = hub.subscribeSessionRevoked((sessionId) => sockets.closeSession(sessionId));
+  const deps: ApiDeps = {
+    db,
+    hub,
+    sockets,
+    rateLimiter: new RateLimiter(config.rateLimits),
+    config: { isDev: config.isDev, sessionTtlMs: config.sessionTtlMs, secureCookies: false },
+  };
+  const origins = createOriginPolicy(config.allowedOrigins);
+
+  const trpcHandler = createHTTPHandler({
+    router: appRouter,
+    basePath: "/trpc/",
+    maxBodySize: MAX_PAYLOAD_BYTES,
+    allowBatching: true,
+    createContext: ({ req, res }) => createHttpContext(deps, req, res, origins.isAllowed(req)),
+  });
+  const serveStatic = createStaticHandler(config.webDist);
+
+  const server = http.createServer((req, res) => {
+    const pathname = (req.url ?? "/").split("?")[0] ?? "/";
+    if (pathname === "/healthz") return sendJson(res, 200, { status: "ok" });
+    if (pathname === "/readyz") {
+      void db.ping().then((ok) => sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "unavailable" }));
+      return;
+    }
+    if (pathname === "/trpc" || pathname.startsWith("/trpc/")) {
+      const corsOrigin = origins.corsOrigin(req);
+      if (corsOrigin) {
+        res.setHeader("access-control-allow-origin", corsOrigin);
+        res.setHeader("access-control-allow-credentials", "true");
+        res.setHeader("vary", "origin");
+      }
+      if (req.method === "OPTIONS") {
+        res.writeHead(204, {
+          "access-control-allow-methods": "GET, POST, OPTIONS",
+          "access-control-allow-headers": "content-type, authorization, trpc-accept",
+          "access-control-max-age": "600",
+        });
+        res.end();
+        return;
+      }
+      return trpcHandler(req, res);
+    }
+    serveStatic(req, res).catch((error: unknown) => {
+      console.error("[static] failed:", error);
+      if (!res.headersSent) res.writeHead(500);
+      res.end();
+    });
+  });
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
+  const wssHandler = applyWSSHandler({
+    wss,
+    router: appRouter,
+    // Built once per connection: the token comes from connectionParams, Bearer header or cookie.
+    createContext: ({ req, res, info }) =>
+      createWsContext(deps, req, res, info.connectionParams, origins.isAllowed(req)),
+    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+  });
+
+  server.on("upgrade", (req, socket, head) => {
+    socket.on("error", () => socket.destroy());
+    const pathname = (req.url ?? "/").split("?")[0];
+    if (pathname !== "/trpc" && pathname !== "/trpc/") return rejectUpgrade(socket, 404, "Not Found");
+    if (!origins.isAllowed(req)) return rejectUpgrade(socket, 403, "Forbidden");
+    wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
+  });
+
+  // Expired sessions are useless; sweep them hourly without holding the process open.
+  const sweep = setInterval(() => {
+    sessions.deleteExpiredSessions(db).catch((error: unknown) => console.error("[sessions] sweep failed:", error));
+  }, 60 * 60 * 1000);
+  sweep.unref();
+
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(config.port, config.host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const shownHost = config.host.includes(":") ? `[${config.host}]` : config.host;
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `http://${shownHost}:${port}`,
+    port,
+    db,
+    hub,
+    close() {
+      closing ??= (async () => {
+        clearInterval(sweep);
+        unsubscribeRevocations();
+        server.close(); // stop accepting; resolves once every connection is gone
+        wssHandler.broadcastReconnectNotification();
+        // Give clients a moment to read the notification, then close what is left.
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        for (const client of wss.clients) client.close(1012, "server restarting");
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        for (const client of wss.clients) client.terminate();
+        await new Promise<void>((resolve) => wss.close(() => resolve()));
+        server.closeAllConnections();
+        if (!options.hub) await hub.close();
+        if (!options.db) await db.close();
+      })();
+      return closing;
+    },
+  };
+}

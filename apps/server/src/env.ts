@@ -1,0 +1,68 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { z } from "zod";
+
+// The only place that reads process.env. Everything else gets a validated ServerConfig.
+
+const repoRoot = fileURLToPath(new URL("../../../", import.meta.url)); // same from src/ and dist/
+
+const envSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default("127.0.0.1"),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, "DATABASE_URL must be a postgres:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  DATA_DIR: z.string().min(1).default("./data"),
+  REDIS_URL: z.string().optional(),
+  ALLOWED_ORIGINS: z.string().default(""),
+  RATE_LIMITS: z.enum(["on", "off"]).default("on"),
+  NODE_ENV: z.string().default("production"),
+  WEB_DIST: z.string().optional(),
+});
+
+export type ServerConfig = {
+  port: number;
+  host: string;
+  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string | null };
+  redisUrl: string | null;
+  /** Origins (besides the server's own) allowed to open WebSockets and send cookies. */
+  allowedOrigins: string[];
+  rateLimits: boolean;
+  isDev: boolean;
+  /** The web app's production build, served at `/`. */
+  webDist: string;
+  migrationsDir: string;
+  sessionTtlMs: number;
+};
+
+/** Validates the environment; throws one readable error listing every bad variable. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
+    throw new ConfigError(`Invalid environment: ${problems}`);
+  }
+  const e = parsed.data;
+  return {
+    port: e.PORT,
+    host: e.HOST,
+    database: e.DATABASE_URL
+      ? { kind: "postgres", url: e.DATABASE_URL }
+      : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
+    redisUrl: e.REDIS_URL || null,
+    allowedOrigins: e.ALLOWED_ORIGINS.split(",")
+      .map((o) => o.trim().replace(/\/$/, ""))
+      .filter(Boolean),
+    rateLimits: e.RATE_LIMITS === "on",
+    isDev: e.NODE_ENV === "development" || e.NODE_ENV === "test",
+    webDist: e.WEB_DIST ? path.resolve(e.WEB_DIST) : path.join(repoRoot, "apps", "web", "dist"),
+    migrationsDir: path.join(repoRoot, "prisma", "migrations"),
+    sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
+  };
+}
+
+class ConfigError extends Error {
+  override name = "ConfigError";
+}

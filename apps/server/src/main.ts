@@ -1,0 +1,34 @@
+import { startServer } from "./app";
+import { loadConfig } from "./env";
+
+// The process entry: configuration from the environment, start, and a graceful stop on signals.
+
+const config = loadConfig();
+const started = Date.now();
+const server = await startServer(config);
+const where = config.database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.database.dataDir}`;
+console.log(`Parley listening on ${server.url} (database: ${where}; ready in ${Date.now() - started} ms)`);
+if (config.redisUrl) {
+  console.warn("REDIS_URL is set, but this build fans out in-process only; running as a single server.");
+}
+
+let stopping = false;
+function stop(signal: string): void {
+  if (stopping) return;
+  stopping = true;
+  console.log(`${signal}: shutting down`);
+  // Never hang: leave within a few seconds even if something refuses to close.
+  setTimeout(() => {
+    console.error("Shutdown took too long; exiting");
+    process.exit(1);
+  }, 5_000).unref();
+  server.close().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      console.error("Shutdown failed:", error);
+      process.exit(1);
+    },
+  );
+}
+process.on("SIGTERM", () => stop("SIGTERM"));
+process.on("SIGINT", () => stop("SIGINT"));

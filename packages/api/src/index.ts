@@ -1,0 +1,11 @@
+// @parley/api: the tRPC router and everything behind it. This file is its only public surface.
+export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from "./root";
+export { createCallerFactory } from "./trpc";
+export type { Context } from "./context";
+export { createHttpContext, createWsContext, SESSION_COOKIE } from "./context";
+export type { ApiConfig, ApiDeps } from "./deps";
+export type { Hub, Unsubscribe } from "./hub/hub";
+export { MemoryHub } from "./hub/memory-hub";
+export { RateLimiter } from "./services/rate-limit";
+export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
+export type { User, Me, Room, Member, Message, RoomEvent, Activity } from "@parley/db";

@@ -1,0 +1,72 @@
+import { TRPCError } from "@trpc/server";
+import { sessions, UniqueViolationError, users, type Me } from "@parley/db";
+import { SESSION_COOKIE, type Context } from "../context";
+import { loginInput, signupInput } from "../schemas";
+import { hashPassword, verifyAgainstDummy, verifyPassword } from "../services/passwords";
+import { hashSessionToken, newSessionToken } from "../services/tokens";
+import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
+
+const LOGIN_FAILED = "Wrong username, email or password";
+
+function sessionCookie(ctx: Context, token: string | null): string {
+  const maxAge = token ? Math.floor(ctx.deps.config.sessionTtlMs / 1000) : 0;
+  const secure = ctx.deps.config.secureCookies ? "; Secure" : "";
+  return `${SESSION_COOKIE}=${token ?? ""}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAge}${secure}`;
+}
+
+/** Opens a session for `user`; over HTTP it also becomes the session cookie. */
+async function startSession(ctx: Context, user: Me): Promise<{ user: Me; token: string }> {
+  const token = newSessionToken();
+  await sessions.createSession(ctx.deps.db, {
+    userId: user.id,
+    tokenHash: hashSessionToken(token),
+    expiresAt: new Date(Date.now() + ctx.deps.config.sessionTtlMs),
+  });
+  ctx.http?.setCookie(sessionCookie(ctx, token));
+  return { user, token };
+}
+
+export const authRouter = router({
+  signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
+    rateLimit(ctx, "signup", ctx.clientAddress);
+    const passwordHash = await hashPassword(input.password);
+    try {
+      const user = await users.createUser(ctx.deps.db, { ...input, passwordHash });
+      return await startSession(ctx, user);
+    } catch (error) {
+      if (error instanceof UniqueViolationError) {
+        const field = error.fields.includes("email") ? "email" : "username";
+        throw new TRPCError({
+          code: "CONFLICT",
+          message: field === "email" ? "That email is already registered" : `The username '${input.username}' is taken`,
+          cause: error,
+        });
+      }
+      throw error;
+    }
+  }),
+
+  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
+    rateLimit(ctx, "login", ctx.clientAddress);
+    rateLimit(ctx, "login", `account:${input.login.toLowerCase()}`);
+    const found = await users.findUserForLogin(ctx.deps.db, input.login);
+    // Unknown users cost the same argon2 work, and both failures read the same.
+    const ok = found
+      ? await verifyPassword(found.passwordHash, input.password)
+      : await verifyAgainstDummy(input.password);
+    if (!found || !ok) throw new TRPCError({ code: "UNAUTHORIZED", message: LOGIN_FAILED });
+    return startSession(ctx, found.user);
+  }),
+
+  logout: publicProcedure.mutation(async ({ ctx }) => {
+    ctx.http?.setCookie(sessionCookie(ctx, null));
+    if (ctx.session) {
+      await sessions.deleteSession(ctx.deps.db, ctx.session.id);
+      // Every server closes the sockets this session opened, after this reply is on its way.
+      ctx.deps.hub.publishSessionRevoked(ctx.session.id);
+    }
+    return { ok: true as const };
+  }),
+
+  me: authedProcedure.query(({ ctx }): Me => ctx.user),
+});

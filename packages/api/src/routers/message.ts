@@ -1,0 +1,51 @@
+import { messages, publicUser } from "@parley/db";
+import { messageEditInput, messageIdInput, messageListInput, messageSendInput } from "../schemas";
+import { requireAuthor, requireMember } from "../services/access";
+import { authedProcedure, rateLimit, router } from "../trpc";
+
+export const messageRouter = router({
+  send: authedProcedure.input(messageSendInput).mutation(async ({ ctx, input }) => {
+    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    rateLimit(ctx, "message", ctx.user.id);
+    const { message, event } = await messages.createMessage(ctx.deps.db, {
+      roomId: input.roomId,
+      author: publicUser(ctx.user),
+      text: input.text,
+      clientMsgId: input.clientMsgId ?? null,
+    });
+    // A retry (same clientMsgId) gets the first message back and emits nothing.
+    if (event) ctx.deps.hub.publishEvent(event);
+    return message;
+  }),
+
+  list: authedProcedure.input(messageListInput).query(async ({ ctx, input }) => {
+    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    const page = await messages.listMessages(ctx.deps.db, input.roomId, {
+      beforeId: input.before ?? null,
+      limit: input.limit,
+    });
+    return {
+      messages: page.messages,
+      nextCursor: page.nextCursor,
+      lastEventId: page.lastEventSeq > 0n ? String(page.lastEventSeq) : null,
+    };
+  }),
+
+  edit: authedProcedure.input(messageEditInput).mutation(async ({ ctx, input }) => {
+    const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
+    const { message, event } = await messages.editMessage(ctx.deps.db, {
+      messageId: meta.id,
+      roomId: meta.roomId,
+      text: input.text,
+    });
+    ctx.deps.hub.publishEvent(event);
+    return message;
+  }),
+
+  delete: authedProcedure.input(messageIdInput).mutation(async ({ ctx, input }) => {
+    const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
+    const { event } = await messages.deleteMessage(ctx.deps.db, { messageId: meta.id, roomId: meta.roomId });
+    ctx.deps.hub.publishEvent(event);
+    return { ok: true as const };
+  }),
+});

@@ -1,0 +1,80 @@
+import { TRPCError } from "@trpc/server";
+import { publicUser, rooms, UniqueViolationError, type Member, type Room } from "@parley/db";
+import { roomCreateInput, roomEventsInput, roomIdInput } from "../schemas";
+import { isIdShape, requireMember, roomNotFound } from "../services/access";
+import { openActivityStream, openRoomEventStream } from "../services/room-streams";
+import { authedProcedure, rateLimit, router } from "../trpc";
+
+export const roomRouter = router({
+  create: authedProcedure.input(roomCreateInput).mutation(async ({ ctx, input }): Promise<Room> => {
+    rateLimit(ctx, "roomCreate", ctx.user.id);
+    try {
+      const { room, event } = await rooms.createRoom(ctx.deps.db, { name: input.name, creator: publicUser(ctx.user) });
+      ctx.deps.hub.publishEvent(event);
+      return room;
+    } catch (error) {
+      if (error instanceof UniqueViolationError) {
+        throw new TRPCError({ code: "CONFLICT", message: `A room named '${input.name}' already exists`, cause: error });
+      }
+      throw error;
+    }
+  }),
+
+  list: authedProcedure.query(({ ctx }) => rooms.listRooms(ctx.deps.db, ctx.user.id)),
+
+  get: authedProcedure.input(roomIdInput).query(async ({ ctx, input }) => {
+    const room = isIdShape(input.roomId) ? await rooms.getRoom(ctx.deps.db, input.roomId, ctx.user.id) : null;
+    if (!room) throw roomNotFound(input.roomId);
+    return room;
+  }),
+
+  join: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
+    if (!isIdShape(input.roomId) || (await rooms.getMembership(ctx.deps.db, input.roomId, ctx.user.id)) === "no-room") {
+      throw roomNotFound(input.roomId);
+    }
+    const { event } = await rooms.joinRoom(ctx.deps.db, input.roomId, publicUser(ctx.user));
+    if (event) ctx.deps.hub.publishEvent(event);
+    const room = await rooms.getRoom(ctx.deps.db, input.roomId, ctx.user.id);
+    if (!room) throw roomNotFound(input.roomId);
+    return room;
+  }),
+
+  leave: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
+    const membership = isIdShape(input.roomId)
+      ? await rooms.getMembership(ctx.deps.db, input.roomId, ctx.user.id)
+      : "no-room";
+    if (membership === "no-room") throw roomNotFound(input.roomId);
+    if (membership === "member") {
+      const { event } = await rooms.leaveRoom(ctx.deps.db, input.roomId, publicUser(ctx.user));
+      if (event) ctx.deps.hub.publishEvent(event);
+    }
+    return { ok: true as const };
+  }),
+
+  members: authedProcedure.input(roomIdInput).query(async ({ ctx, input }): Promise<Member[]> => {
+    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    const [members, online] = await Promise.all([
+      rooms.listMembers(ctx.deps.db, input.roomId),
+      ctx.deps.hub.onlineUsers(input.roomId),
+    ]);
+    const onlineIds = new Set(online.map((u) => u.id));
+    return members.map((m) => ({ ...m, online: onlineIds.has(m.user.id) }));
+  }),
+
+  typing: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
+    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    rateLimit(ctx, "typing", ctx.user.id);
+    ctx.deps.hub.publishActivity({ type: "typing", roomId: input.roomId, user: publicUser(ctx.user) });
+    return { ok: true as const };
+  }),
+
+  events: authedProcedure.input(roomEventsInput).subscription(async ({ ctx, input, signal }) => {
+    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    return openRoomEventStream(ctx, ctx.user, input, signal);
+  }),
+
+  activity: authedProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {
+    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    return openActivityStream(ctx, ctx.user, input.roomId, signal);
+  }),
+});

@@ -1,0 +1,12 @@
+import { TRPCError } from "@trpc/server";
+import { users } from "@parley/db";
+import { userGetInput } from "../schemas";
+import { authedProcedure, router } from "../trpc";
+
+export const userRouter = router({
+  get: authedProcedure.input(userGetInput).query(async ({ ctx, input }) => {
+    const user = await users.findUserByUsername(ctx.deps.db, input.username);
+    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user named '${input.username}'` });
+    return user;
+  }),
+});

@@ -1,0 +1,203 @@
+import { randomUUID } from "node:crypto";
+import { tracked, TRPCError } from "@trpc/server";
+import { events, publicUser, type Activity, type RoomEvent, type StoredRoomEvent, type User } from "@parley/db";
+import type { Context } from "../context";
+import { SubscriptionQueue } from "../lib/queue";
+
+/** Live items a subscription may buffer before it falls back to reading the database. */
+const QUEUE_LIMIT = 2_000;
+/** Replay page size. */
+const REPLAY_PAGE = 500;
+/**
+ * A socket whose unsent output exceeds this is too slow to keep up; it is dropped so it cannot
+ * hold the server's memory hostage. Its client reconnects and resumes from lastEventId.
+ */
+const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
+
+function socketIsBackedUp(ctx: Context): boolean {
+  if (ctx.socket && ctx.socket.bufferedAmount > MAX_SOCKET_BACKLOG_BYTES) {
+    ctx.socket.terminate();
+    return true;
+  }
+  return false;
+}
+
+/** Parses a public event id; null when it is not one this server could have issued. */
+export function parseEventId(id: string): bigint | null {
+  return /^[1-9][0-9]{0,18}$/.test(id) ? BigInt(id) : null;
+}
+
+/**
+ * Opens `room.events` for a member. Runs in the resolver, before tRPC sends `started`: it
+ * subscribes to the hub first and reads the room's position after, so every event committed
+ * once the client sees `started` is either replayed from the database or delivered live, and
+ * the sequence numbers drop whatever both paths deliver.
+ */
+export async function openRoomEventStream(
+  ctx: Context,
+  user: User,
+  input: { roomId: string; lastEventId?: string | null | undefined },
+  signal: AbortSignal | undefined,
+) {
+  const { db, hub } = ctx.deps;
+  const abort = new AbortController();
+  signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const queue = new SubscriptionQueue<StoredRoomEvent>(abort.signal, QUEUE_LIMIT);
+  const unsubscribe = hub.subscribeEvents(input.roomId, (event) => queue.push(event));
+  const cleanup = () => {
+    unsubscribe();
+    queue.dispose();
+  };
+
+  let startSeq: bigint;
+  try {
+    const head = await events.getLastEventSeq(db, input.roomId);
+    if (head === null) throw new TRPCError({ code: "NOT_FOUND", message: "The room no longer exists" });
+    if (input.lastEventId) {
+      const from = parseEventId(input.lastEventId);
+      if (from === null || from > head) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${input.lastEventId}'` });
+      }
+      startSeq = from;
+    } else {
+      startSeq = head;
+    }
+  } catch (error) {
+    cleanup();
+    throw error;
+  }
+
+  const userId = user.id;
+  return (async function* roomEvents() {
+    let last = startSeq;
+    /** Reads the log after `last` (up to `until`) and yields it, in order. */
+    async function* catchUp(until?: bigint) {
+      for (;;) {
+        const page = await events.listEventsAfter(db, input.roomId, last, { untilSeq: until, limit: REPLAY_PAGE });
+        for (const stored of page) {
+          yield stored;
+        }
+        if (page.length < REPLAY_PAGE) return;
+        const tail = page[page.length - 1];
+        if (tail) last = tail.seq;
+      }
+    }
+    const deliver = (stored: StoredRoomEvent) => {
+      last = stored.seq;
+      return tracked(String(stored.seq), stored.event);
+    };
+    const endsStream = (event: RoomEvent) => event.type === "member.left" && event.user.id === userId;
+
+    try {
+      if (input.lastEventId) {
+        for await (const stored of catchUp()) {
+          if (socketIsBackedUp(ctx)) return;
+          yield deliver(stored);
+          if (endsStream(stored.event)) return;
+        }
+      }
+      for (;;) {
+        const batch = await queue.take();
+        if (!batch) return;
+        if (batch.overflowed) {
+          for await (const stored of catchUp()) {
+            if (socketIsBackedUp(ctx)) return;
+            yield deliver(stored);
+            if (endsStream(stored.event)) return;
+          }
+        }
+        for (const stored of batch.items) {
+          if (stored.seq <= last) continue; // already delivered by replay or catch-up
+          if (stored.seq > last + 1n) {
+            // A gap: an earlier event is committed (sequence numbers follow commit order) but
+            // its live copy has not arrived yet. Read it rather than wait.
+            for await (const missed of catchUp(stored.seq - 1n)) {
+              if (missed.seq > last) yield deliver(missed);
+            }
+          }
+          if (socketIsBackedUp(ctx)) return;
+          yield deliver(stored);
+          // Someone who leaves stops receiving the room (their other tabs too).
+          if (endsStream(stored.event)) return;
+        }
+      }
+    } finally {
+      cleanup();
+    }
+  })();
+}
+
+/**
+ * Opens `room.activity`: registers presence, announces the user when this is their first
+ * subscription in the room, starts with a snapshot, and on the way out announces them offline
+ * when it was their last.
+ */
+export async function openActivityStream(ctx: Context, user: User, roomId: string, signal: AbortSignal | undefined) {
+  const { hub } = ctx.deps;
+  const me = publicUser(user);
+  const subscriptionId = randomUUID();
+  const abort = new AbortController();
+  signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const queue = new SubscriptionQueue<Activity>(abort.signal, 1_000);
+
+  const unsubscribeActivity = hub.subscribeActivity(roomId, (activity) => {
+    // Typing reaches everyone but the typist (in any of their tabs).
+    if (activity.type === "typing" && activity.user.id === me.id) return;
+    queue.push(activity);
+  });
+  const unsubscribeEvents = hub.subscribeEvents(roomId, (stored) => {
+    if (stored.event.type === "member.left" && stored.event.user.id === me.id) queue.end();
+  });
+
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    unsubscribeActivity();
+    unsubscribeEvents();
+    queue.dispose();
+    hub
+      .presenceLeave(roomId, me.id, subscriptionId)
+      .then(({ last }) => {
+        if (last) hub.publishActivity({ type: "presence.offline", roomId, user: me });
+      })
+      .catch((error: unknown) => console.error("[presence] leave failed:", error));
+  };
+  // The socket may close while the generator waits; presence must end then, not at the next event.
+  abort.signal.addEventListener("abort", close, { once: true });
+
+  let online: User[];
+  try {
+    const { first } = await hub.presenceEnter(roomId, me, subscriptionId);
+    if (first) hub.publishActivity({ type: "presence.online", roomId, user: me });
+    online = await hub.onlineUsers(roomId);
+  } catch (error) {
+    close();
+    throw error;
+  }
+
+  return (async function* activity() {
+    try {
+      yield { type: "presence.snapshot", roomId, online } satisfies Activity as Activity;
+      // Presence as this subscriber knows it. What was buffered while the snapshot was taken
+      // may already be part of it, so only real transitions pass.
+      const known = new Set(online.map((u) => u.id));
+      for (;;) {
+        const batch = await queue.take();
+        if (!batch) return;
+        for (const item of batch.items) {
+          if (item.type === "presence.online") {
+            if (known.has(item.user.id)) continue;
+            known.add(item.user.id);
+          } else if (item.type === "presence.offline") {
+            if (!known.delete(item.user.id)) continue;
+          }
+          if (socketIsBackedUp(ctx)) return;
+          yield item;
+        }
+      }
+    } finally {
+      close();
+    }
+  })();
+}

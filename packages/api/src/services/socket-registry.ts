@@ -1,0 +1,49 @@
+/** The part of a WebSocket the registry needs (ws's WebSocket fits). */
+export interface ClosableSocket {
+  close(code?: number, reason?: string): void;
+  once(event: "close", listener: () => void): unknown;
+}
+
+/** Close code sent to sockets whose session was revoked (logout). */
+export const SESSION_REVOKED_CLOSE_CODE = 4001;
+
+/**
+ * Remembers which open WebSockets were authenticated with which session, so a logout can close
+ * them all, the caller's own included.
+ */
+export class SocketRegistry {
+  private readonly bySession = new Map<string, Set<ClosableSocket>>();
+
+  add(sessionId: string, socket: ClosableSocket): void {
+    let set = this.bySession.get(sessionId);
+    if (!set) {
+      set = new Set();
+      this.bySession.set(sessionId, set);
+    }
+    set.add(socket);
+    socket.once("close", () => {
+      const current = this.bySession.get(sessionId);
+      current?.delete(socket);
+      if (current?.size === 0) this.bySession.delete(sessionId);
+    });
+  }
+
+  /**
+   * Closes every socket of the session. The close waits a moment so that a reply already on its
+   * way (the caller's `{ ok: true }` from auth.logout) is sent before the close frame.
+   */
+  closeSession(sessionId: string, delayMs = 25): void {
+    const set = this.bySession.get(sessionId);
+    if (!set) return;
+    this.bySession.delete(sessionId);
+    setTimeout(() => {
+      for (const socket of set) socket.close(SESSION_REVOKED_CLOSE_CODE, "session revoked");
+    }, delayMs);
+  }
+
+  count(): number {
+    let n = 0;
+    for (const set of this.bySession.values()) n += set.size;
+    return n;
+  }
+}

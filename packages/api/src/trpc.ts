@@ -1,0 +1,64 @@
+import { initTRPC, TRPCError } from "@trpc/server";
+import { UniqueViolationError, UnknownCursorError } from "@parley/db";
+import { z, ZodError } from "zod";
+import type { Context } from "./context";
+import type { RateLimitAction } from "./services/rate-limit";
+
+const t = initTRPC.context<Context>().create({
+  // Stack traces only in development; see errorFormatter for the message itself.
+  isDev: process.env.NODE_ENV === "development" || process.env.NODE_ENV === "test",
+  errorFormatter({ shape, error, ctx }) {
+    const zodError =
+      error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+    const isDev = ctx?.deps.config.isDev ?? false;
+    const hideDetail = error.code === "INTERNAL_SERVER_ERROR" && !isDev;
+    const { stack, ...data } = shape.data;
+    return {
+      ...shape,
+      message: hideDetail ? "Internal server error" : shape.message,
+      data: { ...data, ...(isDev && stack ? { stack } : {}), zodError },
+    };
+  },
+});
+
+export const router = t.router;
+export const createCallerFactory = t.createCallerFactory;
+
+/**
+ * Turns the few domain errors that escape a handler into tRPC codes, and logs anything
+ * unexpected with its detail before it becomes an opaque INTERNAL_SERVER_ERROR.
+ */
+const errorMapping = t.middleware(async ({ next, path }) => {
+  const result = await next();
+  if (!result.ok) {
+    const cause = result.error.cause;
+    if (cause instanceof UnknownCursorError) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    }
+    if (cause instanceof UniqueViolationError) {
+      throw new TRPCError({ code: "CONFLICT", message: "That already exists", cause });
+    }
+    if (result.error.code === "INTERNAL_SERVER_ERROR") {
+      console.error(`[api] ${path} failed:`, cause ?? result.error);
+    }
+  }
+  return result;
+});
+
+export const publicProcedure = t.procedure.use(errorMapping);
+
+/** Procedures that need a signed-in user: `ctx.session` is non-null inside. */
+export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+  const session = ctx.session;
+  if (!session || session.expiresAt.getTime() <= Date.now()) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  }
+  return next({ ctx: { ...ctx, session, user: session.user } });
+});
+
+/** Takes a rate-limit token for `action` or fails with TOO_MANY_REQUESTS. */
+export function rateLimit(ctx: Context, action: RateLimitAction, key: string): void {
+  if (!ctx.deps.rateLimiter.take(action, key)) {
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many requests; slow down and try again" });
+  }
+}
