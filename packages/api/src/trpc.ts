@@ -30,7 +30,8 @@ export const createCallerFactory = t.createCallerFactory;
  */
 const errorMapping = t.middleware(async ({ next, path }) => {
   const result = await next();
-  if (!result.ok) {
+  // Only errors nobody classified yet (tRPC wraps a thrown non-TRPCError as INTERNAL_SERVER_ERROR).
+  if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     const cause = result.error.cause;
     if (cause instanceof UnknownCursorError) {
       throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
@@ -38,9 +39,7 @@ const errorMapping = t.middleware(async ({ next, path }) => {
     if (cause instanceof UniqueViolationError) {
       throw new TRPCError({ code: "CONFLICT", message: "That already exists", cause });
     }
-    if (result.error.code === "INTERNAL_SERVER_ERROR") {
-      console.error(`[api] ${path} failed:`, cause ?? result.error);
-    }
+    console.error(`[api] ${path} failed:`, cause ?? result.error);
   }
   return result;
 });

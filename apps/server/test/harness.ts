@@ -1,0 +1,151 @@
+import { randomBytes } from "node:crypto";
+import { mkdtemp, rm } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createParleyClient, type ParleyClient } from "@parley/client";
+import { applyMigrations, openDatabase, type Database } from "@parley/db";
+import { TRPCClientError } from "@trpc/client";
+import { inject } from "vitest";
+import { startServer, type ParleyServer } from "../src/app";
+import { loadConfig, type ServerConfig } from "../src/env";
+
+/** Which database this run uses: the run's PostgreSQL database, or PGlite. */
+export const databaseKind: "postgres" | "pglite" = inject("databaseUrl") ? "postgres" : "pglite";
+
+/** A server config for tests: an ephemeral port, the run's database, env overrides on top. */
+export function testConfig(env: Record<string, string> = {}): ServerConfig {
+  const url = inject("databaseUrl");
+  return loadConfig({
+    PORT: "0",
+    NODE_ENV: "test",
+    ...(url ? { DATABASE_URL: url } : {}),
+    ...env,
+  });
+}
+
+/**
+ * Opens this file's database: the run's PostgreSQL database, or PGlite (in memory, or in
+ * `dataDir` when a test restarts the server on the same data), with migrations applied.
+ */
+export async function openTestDatabase(dataDir: string | null = null): Promise<Database> {
+  const config = testConfig();
+  const db = await openDatabase(
+    config.database.kind === "postgres" ? config.database : { kind: "pglite", dataDir },
+  );
+  await applyMigrations(db, config.migrationsDir);
+  return db;
+}
+
+/** A temporary directory, removed by the returned cleanup. */
+export async function tempDir(): Promise<{ dir: string; remove: () => Promise<void> }> {
+  const dir = await mkdtemp(path.join(tmpdir(), "parley-test-"));
+  return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
+}
+
+/** Starts the real server (HTTP + WebSocket) on an ephemeral port over `db`. */
+export function startTestServer(db: Database, env: Record<string, string> = {}): Promise<ParleyServer> {
+  return startServer(testConfig(env), { db });
+}
+
+/** A unique name for this run, so tests on a shared PostgreSQL database never collide. */
+export function uniqueName(prefix = "u"): string {
+  return `${prefix}_${randomBytes(5).toString("hex")}`;
+}
+
+const openClients = new Set<ParleyClient>();
+
+/** A client over a real WebSocket; closed by closeClients(). */
+export function connect(server: ParleyServer, token?: string | (() => string | null)): ParleyClient {
+  const client = createParleyClient({ url: server.url, token: token ?? null });
+  openClients.add(client);
+  return client;
+}
+
+export async function closeClients(): Promise<void> {
+  await Promise.all([...openClients].map((c) => c.close()));
+  openClients.clear();
+}
+
+export type TestUser = { id: string; username: string; email: string; token: string; client: ParleyClient };
+
+/** Signs a new user up over the WebSocket and returns a client authenticated as them. */
+export async function signUp(server: ParleyServer, prefix = "user"): Promise<TestUser> {
+  const anonymous = connect(server);
+  const username = uniqueName(prefix);
+  const { user, token } = await anonymous.trpc.auth.signup.mutate({
+    username,
+    email: `${username}@example.com`,
+    password: "correct horse battery",
+  });
+  await anonymous.close();
+  openClients.delete(anonymous);
+  return { id: user.id, username: user.username, email: user.email, token, client: connect(server, token) };
+}
+
+/** The tRPC error code a promise rejects with (fails the test if it resolves). */
+export async function errorCode(promise: Promise<unknown>): Promise<string> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return String((error.data as { code?: string } | undefined)?.code);
+    throw error;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+/** The TRPCClientError a promise rejects with. */
+export async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof TRPCClientError) return error as TRPCClientError<never>;
+    throw error;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+/** Collects what a subscription yields, for assertions. */
+export class Collector<T> {
+  readonly items: T[] = [];
+  private waiters: { count: number; resolve: () => void }[] = [];
+
+  push = (item: T): void => {
+    this.items.push(item);
+    this.waiters = this.waiters.filter((w) => {
+      if (this.items.length >= w.count) {
+        w.resolve();
+        return false;
+      }
+      return true;
+    });
+  };
+
+  /** Resolves once `count` items have arrived; rejects after `timeoutMs`. */
+  waitFor(count: number, timeoutMs = 5_000): Promise<T[]> {
+    if (this.items.length >= count) return Promise.resolve(this.items);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(
+        () => reject(new Error(`timed out waiting for ${count} items; have ${this.items.length}: ${JSON.stringify(this.items).slice(0, 2000)}`)),
+        timeoutMs,
+      );
+      this.waiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(this.items);
+        },
+      });
+    });
+  }
+}
+
+/** Resolves once a subscription has started (tRPC's `started`), so later events must arrive. */
+export function started(): { onStarted: () => void; ready: Promise<void> } {
+  let onStarted!: () => void;
+  const ready = new Promise<void>((resolve) => {
+    onStarted = resolve;
+  });
+  return { onStarted, ready };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
