@@ -93,12 +93,18 @@ export async function errorCode(promise: Promise<unknown>): Promise<string> {
   throw new Error("expected the call to fail, but it succeeded");
 }
 
+/** What the tests read from a failed call: the message and the error's data. */
+export type CallError = {
+  message: string;
+  data: { code: string; httpStatus?: number; zodError?: { fieldErrors: Record<string, string[]> } | null; stack?: string } | undefined;
+};
+
 /** The TRPCClientError a promise rejects with. */
-export async function rejection(promise: Promise<unknown>): Promise<TRPCClientError<never>> {
+export async function rejection(promise: Promise<unknown>): Promise<CallError> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TRPCClientError) return error as TRPCClientError<never>;
+    if (error instanceof TRPCClientError) return error as CallError;
     throw error;
   }
   throw new Error("expected the call to fail, but it succeeded");
