@@ -1,0 +1,106 @@
+import type { Activity } from "@parley/api";
+import type { Database } from "@parley/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ParleyServer } from "../src/app";
+import { closeClients, Collector, connect, openTestDatabase, signUp, sleep, startTestServer, started, uniqueName, type TestUser } from "./harness";
+
+let db: Database;
+let server: ParleyServer;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  server = await startTestServer(db);
+});
+
+afterAll(async () => {
+  await closeClients();
+  await server.close();
+  await db.close();
+});
+
+async function roomWith(...people: TestUser[]) {
+  const [owner, ...others] = people;
+  const room = await owner!.client.trpc.room.create.mutate({ name: uniqueName("presence") });
+  for (const p of others) await p.client.trpc.room.join.mutate({ roomId: room.id });
+  return room;
+}
+
+async function watch(client: TestUser["client"], roomId: string) {
+  const items = new Collector<Activity>();
+  const { onStarted, ready } = started();
+  const sub = client.trpc.room.activity.subscribe({ roomId }, { onStarted, onData: items.push });
+  await ready;
+  await items.waitFor(1);
+  return { items, sub };
+}
+
+const names = (users: { username: string }[]) => users.map((u) => u.username).sort();
+
+describe("room.activity presence", () => {
+  it("starts with a snapshot, announces newcomers, and announces leavers when their last tab closes", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const room = await roomWith(alice, bob);
+
+    const a = await watch(alice.client, room.id);
+    expect(a.items.items[0]).toEqual({ type: "presence.snapshot", roomId: room.id, online: [expect.objectContaining({ id: alice.id })] });
+
+    const bobTab1 = await watch(bob.client, room.id);
+    const snapshot = bobTab1.items.items[0];
+    expect(snapshot?.type).toBe("presence.snapshot");
+    expect(snapshot?.type === "presence.snapshot" && names(snapshot.online)).toEqual(names([alice, bob]));
+    await a.items.waitFor(2);
+    expect(a.items.items[1]).toEqual({ type: "presence.online", roomId: room.id, user: { id: bob.id, username: bob.username, createdAt: expect.any(String) } });
+    const members = await alice.client.trpc.room.members.query({ roomId: room.id });
+    expect(members.every((m) => m.online)).toBe(true);
+
+    // A second tab: no new announcement; closing the first tab does not make bob go offline.
+    const bobSecondClient = connect(server, bob.token);
+    const bobTab2 = await watch(bobSecondClient, room.id);
+    expect(bobTab2.items.items[0]?.type).toBe("presence.snapshot");
+    bobTab1.sub.unsubscribe();
+    await sleep(300);
+    expect(a.items.items.map((i) => i.type)).toEqual(["presence.snapshot", "presence.online"]);
+    expect((await alice.client.trpc.room.members.query({ roomId: room.id })).find((m) => m.user.id === bob.id)?.online).toBe(true);
+
+    // Closing the last tab's socket (not a polite unsubscribe) takes bob offline.
+    await bobSecondClient.close();
+    await a.items.waitFor(3);
+    expect(a.items.items[2]).toMatchObject({ type: "presence.offline", user: { id: bob.id } });
+    expect((await alice.client.trpc.room.members.query({ roomId: room.id })).find((m) => m.user.id === bob.id)?.online).toBe(false);
+    a.sub.unsubscribe();
+  });
+
+  it("sends typing to everyone in the room but the typist, in all of the typist's tabs", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const room = await roomWith(alice, bob);
+    const a = await watch(alice.client, room.id);
+    const b1 = await watch(bob.client, room.id);
+    const b2 = await watch(connect(server, bob.token), room.id);
+    await a.items.waitFor(2); // bob online
+    expect(await bob.client.trpc.room.typing.mutate({ roomId: room.id })).toEqual({ ok: true });
+    await a.items.waitFor(3);
+    expect(a.items.items.at(-1)).toEqual({ type: "typing", roomId: room.id, user: { id: bob.id, username: bob.username, createdAt: expect.any(String) } });
+    await sleep(200);
+    expect(b1.items.items.some((i) => i.type === "typing")).toBe(false);
+    expect(b2.items.items.some((i) => i.type === "typing")).toBe(false);
+    await alice.client.trpc.room.typing.mutate({ roomId: room.id });
+    await b1.items.waitFor(2);
+    await b2.items.waitFor(2);
+    expect(b1.items.items.at(-1)).toMatchObject({ type: "typing", user: { id: alice.id } });
+  });
+
+  it("takes a user offline when they leave the room", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const room = await roomWith(alice, bob);
+    const a = await watch(alice.client, room.id);
+    const b = await watch(bob.client, room.id);
+    await a.items.waitFor(2);
+    await bob.client.trpc.room.leave.mutate({ roomId: room.id });
+    await a.items.waitFor(3);
+    expect(a.items.items[2]).toMatchObject({ type: "presence.offline", user: { id: bob.id } });
+    b.sub.unsubscribe();
+  });
+});

@@ -1,0 +1,185 @@
+import type { Database } from "@parley/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import type { ParleyServer } from "../src/app";
+import { closeClients, connect, openTestDatabase, signUp, startTestServer, uniqueName } from "./harness";
+
+let db: Database;
+let server: ParleyServer;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  server = await startTestServer(db, { ALLOWED_ORIGINS: "https://chat.example.com" });
+});
+
+afterAll(async () => {
+  await closeClients();
+  await server.close();
+  await db.close();
+});
+
+const wsUrl = () => server.url.replace("http", "ws") + "/trpc";
+
+/** Opens a raw WebSocket; resolves with the open socket or the HTTP status that refused it. */
+function openRaw(headers: Record<string, string> = {}, path = "/trpc"): Promise<{ ws?: WebSocket; status?: number }> {
+  return new Promise((resolve) => {
+    const ws = new WebSocket(server.url.replace("http", "ws") + path, { headers });
+    ws.once("open", () => resolve({ ws }));
+    ws.once("unexpected-response", (_req, res) => resolve({ status: res.statusCode }));
+    ws.once("error", () => resolve({ status: -1 }));
+  });
+}
+
+function nextMessage(ws: WebSocket): Promise<any> {
+  return new Promise((resolve) => ws.once("message", (data) => resolve(JSON.parse(String(data)))));
+}
+
+function closed(ws: WebSocket): Promise<number> {
+  return new Promise((resolve) => ws.once("close", (code) => resolve(code)));
+}
+
+describe("HTTP endpoints", () => {
+  it("answers /healthz and /readyz", async () => {
+    const health = await fetch(`${server.url}/healthz`);
+    expect(health.status).toBe(200);
+    expect(await health.json()).toEqual({ status: "ok" });
+    const ready = await fetch(`${server.url}/readyz`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: "ready" });
+  });
+
+  it("serves the web app with an SPA fallback and never files outside it", async () => {
+    const page = await fetch(`${server.url}/rooms/anything`);
+    expect(page.status).toBe(200);
+    expect(page.headers.get("content-type")).toContain("text/html");
+    const traversal = await fetch(`${server.url}/..%2f..%2f..%2fetc%2fpasswd`);
+    expect(await traversal.text()).not.toContain("root:");
+  });
+
+  it("refuses HTTP bodies over 64 KiB with PAYLOAD_TOO_LARGE", async () => {
+    const res = await fetch(`${server.url}/trpc/auth.login`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ login: "x".repeat(70 * 1024), password: "y" }),
+    });
+    expect(res.status).toBe(413);
+    const body = (await res.json()) as any;
+    expect(body.error.data.code).toBe("PAYLOAD_TOO_LARGE");
+  });
+
+  it("batches HTTP queries", async () => {
+    const u = await signUp(server);
+    const res = await fetch(`${server.url}/trpc/auth.me,room.list?batch=1&input=${encodeURIComponent("{}")}`, {
+      headers: { authorization: `Bearer ${u.token}` },
+    });
+    const body = (await res.json()) as any[];
+    expect(body).toHaveLength(2);
+    expect(body[0].result.data.id).toBe(u.id);
+    expect(Array.isArray(body[1].result.data)).toBe(true);
+  });
+});
+
+describe("WebSocket upgrade", () => {
+  it("refuses a browser Origin that is not allowed with 403, and accepts allowed or absent ones", async () => {
+    expect((await openRaw({ origin: "https://evil.example" })).status).toBe(403);
+    for (const headers of [{}, { origin: server.url }, { origin: "https://chat.example.com" }]) {
+      const { ws, status } = await openRaw(headers);
+      expect(status, JSON.stringify(headers)).toBeUndefined();
+      ws?.close();
+    }
+    expect((await openRaw({}, "/elsewhere")).status).toBe(404);
+  });
+
+  it("uses the cookie sent with the upgrade request", async () => {
+    const u = await signUp(server);
+    const { ws } = await openRaw({ cookie: `parley_session=${u.token}` });
+    ws!.send(JSON.stringify({ id: 1, method: "query", params: { path: "auth.me" } }));
+    const reply = await nextMessage(ws!);
+    expect(reply.result.data.id).toBe(u.id);
+    ws!.close();
+    // A foreign page cannot ride on the cookie: its upgrade is refused before the cookie is read.
+    expect((await openRaw({ cookie: `parley_session=${u.token}`, origin: "https://evil.example" })).status).toBe(403);
+  });
+
+  it("survives malformed frames, oversized frames and malformed connectionParams", async () => {
+    const { ws } = await openRaw();
+    ws!.send("this is not json");
+    const reply = await nextMessage(ws!);
+    expect(reply.error.data.code).toBe("PARSE_ERROR");
+    ws!.send(JSON.stringify({ id: 2, method: "query", params: { path: "no.such.procedure" } }));
+    expect((await nextMessage(ws!)).error.data.code).toBe("NOT_FOUND");
+    ws!.send("x".repeat(65 * 1024));
+    expect(await closed(ws!)).toBe(1009); // message too big
+
+    const params = await openRaw({}, "/trpc?connectionParams=1");
+    params.ws!.send(JSON.stringify({ method: "connectionParams", data: { token: 42 } }));
+    const code = await closed(params.ws!);
+    expect(code).toBeGreaterThan(0);
+
+    // The server is still fine.
+    const u = await signUp(server);
+    expect((await u.client.trpc.auth.me.query()).id).toBe(u.id);
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
+describe("production errors", () => {
+  it("hide stack traces and internals, and /readyz reports a dead database", async () => {
+    const deadDb = await openTestDatabase();
+    const prod = await startTestServer(deadDb, { NODE_ENV: "production" });
+    try {
+      const anonymous = connect(prod);
+      const badInput = await fetch(`${prod.url}/trpc/room.create`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ name: "" }),
+      });
+      const badBody = (await badInput.json()) as any;
+      expect(badBody.error.data.stack).toBeUndefined();
+      await deadDb.close();
+      const ready = await fetch(`${prod.url}/readyz`);
+      expect(ready.status).toBe(503);
+      expect(await ready.json()).toEqual({ status: "unavailable" });
+      const res = await fetch(`${prod.url}/trpc/auth.login`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ login: uniqueName(), password: "whatever1" }),
+      });
+      const body = (await res.json()) as any;
+      expect(body.error.data.code).toBe("INTERNAL_SERVER_ERROR");
+      expect(body.error.message).toBe("Internal server error");
+      expect(body.error.data.stack).toBeUndefined();
+      expect(JSON.stringify(body)).not.toMatch(/SELECT|prisma|at .*\.ts/i);
+      await anonymous.close();
+    } finally {
+      await prod.close();
+    }
+  });
+});
+
+describe("rate limits", () => {
+  it("answer TOO_MANY_REQUESTS to floods and can be turned off with RATE_LIMITS=off", async () => {
+    const u = await signUp(server);
+    const room = await u.client.trpc.room.create.mutate({ name: uniqueName("flood") });
+    const results = await Promise.allSettled(
+      Array.from({ length: 120 }, (_, i) => u.client.trpc.message.send.mutate({ roomId: room.id, text: `flood ${i}` })),
+    );
+    const limited = results.filter((r) => r.status === "rejected" && (r.reason as any).data?.code === "TOO_MANY_REQUESTS");
+    expect(limited.length).toBeGreaterThan(0);
+    // A person chatting normally (a message every few seconds) is never limited: the first
+    // several dozen went through.
+    expect(results.slice(0, 50).every((r) => r.status === "fulfilled")).toBe(true);
+
+    const unlimited = await startTestServer(db, { RATE_LIMITS: "off" });
+    try {
+      const v = await signUp(unlimited);
+      const open = await v.client.trpc.room.create.mutate({ name: uniqueName("open") });
+      const all = await Promise.allSettled(
+        Array.from({ length: 120 }, (_, i) => v.client.trpc.message.send.mutate({ roomId: open.id, text: `ok ${i}` })),
+      );
+      expect(all.every((r) => r.status === "fulfilled")).toBe(true);
+    } finally {
+      await unlimited.close();
+    }
+  });
+});
