@@ -21,17 +21,18 @@ export async function startProxy(targetPort: number): Promise<{ url: string; cut
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   const port = (server.address() as net.AddressInfo).port;
+  const cut = () => {
+    for (const { a, b } of pairs) {
+      a.destroy();
+      b.destroy();
+    }
+    pairs.clear();
+  };
   return {
     url: `http://127.0.0.1:${port}`,
-    cut() {
-      for (const { a, b } of pairs) {
-        a.destroy();
-        b.destroy();
-      }
-      pairs.clear();
-    },
+    cut,
     async close() {
-      this.cut();
+      cut();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

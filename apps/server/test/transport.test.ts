@@ -82,7 +82,7 @@ describe("HTTP endpoints", () => {
 describe("WebSocket upgrade", () => {
   it("refuses a browser Origin that is not allowed with 403, and accepts allowed or absent ones", async () => {
     expect((await openRaw({ origin: "https://evil.example" })).status).toBe(403);
-    for (const headers of [{}, { origin: server.url }, { origin: "https://chat.example.com" }]) {
+    for (const headers of [{}, { origin: server.url }, { origin: "https://chat.example.com" }] as Record<string, string>[]) {
       const { ws, status } = await openRaw(headers);
       expect(status, JSON.stringify(headers)).toBeUndefined();
       ws?.close();
