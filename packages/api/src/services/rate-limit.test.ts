@@ -1,0 +1,27 @@
+import { describe, expect, it } from "vitest";
+import { RateLimiter } from "./rate-limit";
+
+describe("RateLimiter", () => {
+  const rules = {
+    signup: { capacity: 2, refillPerSecond: 1 },
+    login: { capacity: 2, refillPerSecond: 1 },
+    message: { capacity: 3, refillPerSecond: 2 },
+    typing: { capacity: 1, refillPerSecond: 1 },
+    roomCreate: { capacity: 1, refillPerSecond: 1 },
+  };
+
+  it("allows a burst up to capacity, then refills over time, per key", () => {
+    let now = 0;
+    const limiter = new RateLimiter(true, rules, () => now);
+    expect([1, 2, 3, 4].map(() => limiter.take("message", "u1"))).toEqual([true, true, true, false]);
+    expect(limiter.take("message", "u2")).toBe(true);
+    now += 500; // one token back at 2/s
+    expect(limiter.take("message", "u1")).toBe(true);
+    expect(limiter.take("message", "u1")).toBe(false);
+  });
+
+  it("never limits when disabled", () => {
+    const limiter = new RateLimiter(false, rules, () => 0);
+    expect(Array.from({ length: 100 }, () => limiter.take("typing", "u1")).every(Boolean)).toBe(true);
+  });
+});

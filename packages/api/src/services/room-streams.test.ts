@@ -1,0 +1,113 @@
+import { fileURLToPath } from "node:url";
+import { applyMigrations, messages, openDatabase, publicUser, rooms, users, type Database, type Me, type StoredRoomEvent } from "@parley/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Context } from "../context";
+import type { ApiDeps } from "../deps";
+import { MemoryHub } from "../hub/memory-hub";
+import { appRouter } from "../root";
+import { createCallerFactory } from "../trpc";
+import { RateLimiter } from "./rate-limit";
+import { SocketRegistry } from "./socket-registry";
+
+// The stream logic against a real (in-memory PGlite) database, through a router caller: no
+// network, but a hub we control, so live events can arrive late, early or out of order.
+
+let db: Database;
+let me: Me;
+
+beforeAll(async () => {
+  db = await openDatabase({ kind: "pglite", dataDir: null });
+  await applyMigrations(db, fileURLToPath(new URL("../../../../prisma/migrations", import.meta.url)));
+  me = await users.createUser(db, { username: "streamer", email: "s@example.com", passwordHash: "x" });
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+function callerFor(hub: MemoryHub) {
+  const deps: ApiDeps = {
+    db,
+    hub,
+    sockets: new SocketRegistry(),
+    rateLimiter: new RateLimiter(false),
+    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false },
+  };
+  const ctx: Context = {
+    deps,
+    session: { id: "s", user: me, expiresAt: new Date(Date.now() + 60_000) },
+    http: null,
+    socket: null,
+    clientAddress: "test",
+  };
+  return createCallerFactory(appRouter)(ctx);
+}
+
+/** Writes a message to the database without publishing it (the caller decides when). */
+async function write(roomId: string, text: string): Promise<StoredRoomEvent> {
+  const { event } = await messages.createMessage(db, { roomId, author: publicUser(me), text, clientMsgId: null });
+  if (!event) throw new Error("expected an event");
+  return event;
+}
+
+async function take(iterator: AsyncIterator<unknown>, n: number): Promise<string[]> {
+  const out: string[] = [];
+  for (let i = 0; i < n; i++) {
+    const next = await iterator.next();
+    const [id, event] = next.value as [string, { type: string; message?: { text: string } }];
+    out.push(`${id}:${event.message?.text ?? event.type}`);
+  }
+  return out;
+}
+
+describe("room.events stream", () => {
+  it("fills a gap from the database when a later event arrives first, and drops the late duplicate", async () => {
+    const hub = new MemoryHub();
+    const { room } = await rooms.createRoom(db, { name: "gaps", creator: publicUser(me) });
+    const stream = await callerFor(hub).room.events({ roomId: room.id });
+    const iterator = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const e2 = await write(room.id, "two");
+    const e3 = await write(room.id, "three");
+    hub.publishEvent(e3); // arrives before e2
+    hub.publishEvent(e2); // late: already delivered from the database
+    const e4 = await write(room.id, "four");
+    hub.publishEvent(e4);
+    expect(await take(iterator, 3)).toEqual(["2:two", "3:three", "4:four"]);
+    await iterator.return?.();
+  });
+
+  it("replays after lastEventId, then goes live without repeating what the replay read", async () => {
+    const hub = new MemoryHub();
+    const { room } = await rooms.createRoom(db, { name: "replay", creator: publicUser(me) });
+    const a = await write(room.id, "a");
+    const b = await write(room.id, "b");
+    const stream = await callerFor(hub).room.events({ roomId: room.id, lastEventId: String(a.seq) });
+    const iterator = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    hub.publishEvent(b); // b is both in the log and live
+    const c = await write(room.id, "c");
+    hub.publishEvent(c);
+    expect(await take(iterator, 2)).toEqual(["3:b", "4:c"]);
+    await iterator.return?.();
+  });
+
+  it("catches up from the database after its live buffer overflowed", async () => {
+    const hub = new MemoryHub();
+    const { room } = await rooms.createRoom(db, { name: "overflow", creator: publicUser(me) });
+    const stream = await callerFor(hub).room.events({ roomId: room.id });
+    const iterator = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const written: StoredRoomEvent[] = [];
+    for (let i = 0; i < 30; i++) written.push(await write(room.id, `m${i}`));
+    // Publish far more copies than the buffer holds, forcing an overflow.
+    for (let i = 0; i < 2100; i++) hub.publishEvent(written[i % written.length]!);
+    const got = await take(iterator, 30);
+    expect(got).toEqual(written.map((e, i) => `${e.seq}:m${i}`));
+    await iterator.return?.();
+  });
+
+  it("refuses a lastEventId beyond the room's log", async () => {
+    const hub = new MemoryHub();
+    const { room } = await rooms.createRoom(db, { name: "future", creator: publicUser(me) });
+    await expect(callerFor(hub).room.events({ roomId: room.id, lastEventId: "5" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
+    expect(hub.eventSubscriberCount(room.id)).toBe(0); // nothing left subscribed
+  });
+});
