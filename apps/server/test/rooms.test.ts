@@ -137,14 +137,18 @@ describe("members-only procedures", () => {
     expect(await errorCode(t.room.members.query({ roomId: UNKNOWN_ID }))).toBe("NOT_FOUND");
     expect(await errorCode(t.message.send.mutate({ roomId: UNKNOWN_ID, text: "hi" }))).toBe("NOT_FOUND");
     expect(await errorCode(t.message.list.query({ roomId: "x" }))).toBe("NOT_FOUND");
-    const subscriptionError = await new Promise<string>((resolve) => {
-      const sub = t.room.events.subscribe(
-        { roomId: room.id },
-        { onError: (e) => resolve(String((e.data as { code?: string } | undefined)?.code)), onData: () => resolve("data") },
-      );
-      setTimeout(() => sub.unsubscribe(), 5000);
-    });
-    expect(subscriptionError).toBe("FORBIDDEN");
+    const subscriptionError = (subscribe: (handlers: { onError: (e: { data?: unknown }) => void; onData: () => void }) => { unsubscribe(): void }) =>
+      new Promise<string>((resolve) => {
+        const sub = subscribe({ onError: (e) => resolve(String((e.data as { code?: string } | undefined)?.code)), onData: () => resolve("data") });
+        setTimeout(() => {
+          sub.unsubscribe();
+          resolve("timeout");
+        }, 5000);
+      });
+    expect(await subscriptionError((h) => t.room.events.subscribe({ roomId: room.id }, h))).toBe("FORBIDDEN");
+    expect(await subscriptionError((h) => t.room.activity.subscribe({ roomId: room.id }, h))).toBe("FORBIDDEN");
+    expect(await subscriptionError((h) => t.room.events.subscribe({ roomId: UNKNOWN_ID }, h))).toBe("NOT_FOUND");
+    expect(await subscriptionError((h) => t.room.activity.subscribe({ roomId: "nope" }, h))).toBe("NOT_FOUND");
   });
 
   it("room.members lists members with joinedAt and online flags", async () => {
