@@ -56,6 +56,7 @@ export async function runAllTests({ run, root }) {
   }
 
   gate("typecheck", ["pnpm", "run", "typecheck"]);
+  gate("lint", ["pnpm", "run", "lint"]);
   vitest("unit", ["--project", "unit"]);
   vitest("integration-pglite", ["--project", "integration"], { PARLEY_TEST_DB: "pglite" });
   if (postgresReachable()) {

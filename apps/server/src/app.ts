@@ -9,6 +9,7 @@ import {
   RateLimiter,
   SocketRegistry,
   type ApiDeps,
+  type CallSocket,
   type Hub,
 } from "@parley/api";
 import { applyMigrations, openDatabase, sessions, type Database } from "@parley/db";
@@ -106,8 +107,9 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     wss,
     router: appRouter,
     // Built once per connection: the token comes from connectionParams, Bearer header or cookie.
+    // `res` is the connection's ws WebSocket (typed loosely by the adapter).
     createContext: ({ req, res, info }) =>
-      createWsContext(deps, req, res, info.connectionParams, origins.isAllowed(req)),
+      createWsContext(deps, req, res as CallSocket, info.connectionParams, origins.isAllowed(req)),
     keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
   });
 

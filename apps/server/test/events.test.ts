@@ -36,7 +36,7 @@ async function subscribe(user: TestUser, input: { roomId: string; lastEventId?: 
   const { onStarted, ready } = started();
   const sub = user.client.trpc.room.events.subscribe(input, {
     onStarted,
-    onData: (e) => events.push(e as Tracked),
+    onData: (e) => events.push(e),
     onError: errors.push,
   });
   await ready;
@@ -134,7 +134,7 @@ describe("room.events", () => {
     const people = await Promise.all([signUp(server), signUp(server), signUp(server), signUp(server)]);
     const room = await roomWith(...people);
     const [watcher, ...senders] = people;
-    const { events, sub } = await subscribe(watcher!, { roomId: room.id });
+    const { events, sub } = await subscribe(watcher, { roomId: room.id });
     const perSender = 25;
     await Promise.all(
       senders.map((s, i) =>
@@ -154,7 +154,7 @@ describe("room.events", () => {
     const ids = events.items.map((e) => Number(e.id));
     expect(ids.at(-1)! - ids[0]!).toBe(total - 1);
     // The live order is the history order.
-    const history = await watcher!.client.trpc.message.list.query({ roomId: room.id, limit: 100 });
+    const history = await watcher.client.trpc.message.list.query({ roomId: room.id, limit: 100 });
     expect(history.messages.map((m) => m.text)).toEqual(got);
     sub.unsubscribe();
   });
@@ -169,7 +169,7 @@ describe("room.events", () => {
     try {
       const events = new Collector<Tracked>();
       const { onStarted, ready } = started();
-      const sub = bobViaProxy.trpc.room.events.subscribe({ roomId: room.id }, { onStarted, onData: (e) => events.push(e as Tracked) });
+      const sub = bobViaProxy.trpc.room.events.subscribe({ roomId: room.id }, { onStarted, onData: (e) => events.push(e) });
       await ready;
       await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "before-drop" });
       await events.waitFor(1);
@@ -198,7 +198,7 @@ describe("room.events", () => {
     const { onStarted, ready } = started();
     bob.client.trpc.room.events.subscribe(
       { roomId: room.id },
-      { onStarted, onData: (e) => events.push(e as Tracked), onComplete: () => completed.push(true) },
+      { onStarted, onData: (e) => events.push(e), onComplete: () => completed.push(true) },
     );
     await ready;
     await bob.client.trpc.room.leave.mutate({ roomId: room.id });

@@ -33,7 +33,7 @@ describe("server restart", () => {
 
     const events = new Collector<Tracked>();
     const { onStarted, ready } = started();
-    const sub = bob.client.trpc.room.events.subscribe({ roomId: room.id }, { onStarted, onData: (e) => events.push(e as Tracked) });
+    const sub = bob.client.trpc.room.events.subscribe({ roomId: room.id }, { onStarted, onData: (e) => events.push(e) });
     await ready;
     await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "before restart" });
     await events.waitFor(1);

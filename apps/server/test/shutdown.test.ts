@@ -11,7 +11,7 @@ describe("the built server process", () => {
   it("starts from dist, and on SIGTERM tells clients to reconnect, closes sockets and exits 0 quickly", async () => {
     if (!existsSync(main)) throw new Error("apps/server/dist/main.js is missing: run `pnpm run build` first");
     const data = await tempDir();
-    const env: Record<string, string> = { ...process.env, PORT: "0", DATA_DIR: data.dir, NODE_ENV: "production" } as Record<string, string>;
+    const env: Record<string, string> = { ...process.env, PORT: "0", DATA_DIR: data.dir, NODE_ENV: "production" };
     if (databaseKind === "postgres") env.DATABASE_URL = inject("databaseUrl") ?? "";
     else delete env.DATABASE_URL;
     const child = spawn(process.execPath, [main], { env, stdio: ["ignore", "pipe", "pipe"] });

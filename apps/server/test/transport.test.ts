@@ -18,8 +18,6 @@ afterAll(async () => {
   await db.close();
 });
 
-const wsUrl = () => server.url.replace("http", "ws") + "/trpc";
-
 /** Opens a raw WebSocket; resolves with the open socket or the HTTP status that refused it. */
 function openRaw(headers: Record<string, string> = {}, path = "/trpc"): Promise<{ ws?: WebSocket; status?: number }> {
   return new Promise((resolve) => {
@@ -31,7 +29,7 @@ function openRaw(headers: Record<string, string> = {}, path = "/trpc"): Promise<
 }
 
 function nextMessage(ws: WebSocket): Promise<any> {
-  return new Promise((resolve) => ws.once("message", (data) => resolve(JSON.parse(String(data)))));
+  return new Promise((resolve) => ws.once("message", (data: Buffer) => resolve(JSON.parse(data.toString("utf8")))));
 }
 
 function closed(ws: WebSocket): Promise<number> {
@@ -164,7 +162,7 @@ describe("rate limits", () => {
     const results = await Promise.allSettled(
       Array.from({ length: 120 }, (_, i) => u.client.trpc.message.send.mutate({ roomId: room.id, text: `flood ${i}` })),
     );
-    const limited = results.filter((r) => r.status === "rejected" && (r.reason as any).data?.code === "TOO_MANY_REQUESTS");
+    const limited = results.filter((r) => r.status === "rejected" && (r.reason).data?.code === "TOO_MANY_REQUESTS");
     expect(limited.length).toBeGreaterThan(0);
     // A person chatting normally (a message every few seconds) is never limited: the first
     // several dozen went through.

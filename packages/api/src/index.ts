@@ -1,7 +1,7 @@
 // @parley/api: the tRPC router and everything behind it. This file is its only public surface.
 export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from "./root";
 export { createCallerFactory } from "./trpc";
-export type { Context } from "./context";
+export type { CallSocket, Context } from "./context";
 export { createHttpContext, createWsContext, SESSION_COOKIE } from "./context";
 export type { ApiConfig, ApiDeps } from "./deps";
 export type { Hub, Unsubscribe } from "./hub/hub";

@@ -41,7 +41,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
       },
       async query(text, params) {
         const result = await pool.query(text, params);
-        return result.rows;
+        return result.rows as never[];
       },
       async session(work) {
         const client = await pool.connect();
@@ -51,7 +51,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
               await client.query(text);
             },
             async query(text, params) {
-              return (await client.query(text, params)).rows;
+              return (await client.query(text, params)).rows as never[];
             },
           });
         } finally {

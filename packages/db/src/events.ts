@@ -28,7 +28,7 @@ export async function insertEvent(
   messageId: string | null = null,
 ): Promise<StoredRoomEvent> {
   await tx.roomEvent.create({
-    data: { roomId, seq, type: event.type, payload: event as Prisma.InputJsonValue, messageId },
+    data: { roomId, seq, type: event.type, payload: event, messageId },
   });
   return { roomId, seq, event };
 }
