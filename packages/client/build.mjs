@@ -1,0 +1,95 @@
+// Builds the publishable package into dist/:
+//   dist/index.js    ESM, one file; @trpc/client and ws stay imports (they are the dependencies).
+//   dist/index.d.ts  one declaration file with the router's types inlined, so a consumer needs
+//                    neither @parley/api nor anything the server runs (Prisma, argon2, PGlite, zod).
+// Inside the monorepo nothing uses dist/: the workspace resolves this package to src/index.ts.
+import { readFile, rm } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { rollup } from "rollup";
+import { dts } from "rollup-plugin-dts";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const dist = path.join(here, "dist");
+/**
+ * Modules swapped while the declarations are bundled, by resolved path. tsc's declarations of the
+ * router mention three things besides @trpc/server: the domain types (packages/db/src/types.ts),
+ * the request context, and @parley/api's entry (which re-exports that context). The real entries
+ * of @parley/api and @parley/db also export the server's runtime, whose declarations reach
+ * Prisma's generated client; the real Context reaches the database, node:http and the hub.
+ * A client never reads the context (createTRPCClient looks at the procedures, the error shape
+ * and the transformer), so the published AppRouter carries `ctx: object` and is otherwise the
+ * server's own type, as tsc infers it. The program that type-checks and emits is the real one.
+ */
+const standIns = new Map([
+  [path.resolve(here, "../api/src/index.ts"), path.join(here, "build/api-types.d.ts")],
+  [path.resolve(here, "../api/src/context.ts"), path.join(here, "build/server-context.d.ts")],
+  [path.resolve(here, "../db/src/index.ts"), path.resolve(here, "../db/src/types.ts")],
+]);
+
+/** What the published files may import: the package's dependencies (and Node built-ins). */
+const allowedImports = /^(@trpc\/client|@trpc\/server(\/[\w-]+)?|ws|node:[\w/]+)$/;
+
+await rm(dist, { recursive: true, force: true });
+
+await build({
+  entryPoints: [path.join(here, "src/index.ts")],
+  outfile: path.join(dist, "index.js"),
+  bundle: true,
+  // Browsers and Node alike: the `ws` import is only used where there is no global WebSocket.
+  platform: "neutral",
+  format: "esm",
+  target: "es2022",
+  packages: "external",
+  sourcemap: true,
+  logLevel: "warning",
+});
+
+const bundle = await rollup({
+  input: path.join(here, "src/index.ts"),
+  plugins: [
+    {
+      // Runs before dts and swaps the modules listed in standIns.
+      name: "parley-stand-ins",
+      async resolveId(source, importer, options) {
+        if (!importer) return null;
+        const resolved = await this.resolve(source, importer, { ...options, skipSelf: true });
+        return (resolved && standIns.get(path.resolve(resolved.id))) ?? null;
+      },
+    },
+    // preserveSymlinks off: workspace packages resolve to their real paths (packages/*), so the
+    // plugin bundles them instead of treating them as node_modules imports.
+    dts({
+      tsconfig: path.join(here, "tsconfig.json"),
+      compilerOptions: { preserveSymlinks: false },
+      includeExternal: ["@parley/api", "@parley/db"],
+    }),
+  ],
+  onwarn(warning, warn) {
+    // Unused imports inside the server's modules are expected: only the router's types are kept.
+    if (warning.code === "UNUSED_EXTERNAL_IMPORT") return;
+    warn(warning);
+  },
+});
+await bundle.write({ file: path.join(dist, "index.d.ts"), format: "es" });
+await bundle.close();
+
+// The published files must not reach the server's code or its dependencies.
+const problems = [];
+for (const file of ["index.js", "index.d.ts"]) {
+  const text = await readFile(path.join(dist, file), "utf8");
+  const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1]);
+  for (const name of new Set(imports)) {
+    if (!allowedImports.test(name)) problems.push(`${file} imports '${name}'`);
+  }
+  const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
+  for (const word of ["@prisma", "prisma", "@parley/", "argon2", "pglite", "from 'zod'", 'from "zod"']) {
+    if (code.toLowerCase().includes(word)) problems.push(`${file} mentions '${word}'`);
+  }
+}
+if (problems.length > 0) {
+  console.error(`@parley/client build: the published files reach beyond their dependencies:\n  ${problems.join("\n  ")}`);
+  process.exit(1);
+}
+console.log("@parley/client built: dist/index.js, dist/index.d.ts");

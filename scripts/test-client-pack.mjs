@@ -1,0 +1,238 @@
+#!/usr/bin/env node
+// The outside check for @parley/client: pack it as it would be published, npm-install the tarball
+// into a fresh app outside the monorepo, type-check a consumer against the published declarations
+// with `tsc --strict` (wrong inputs are `@ts-expect-error`, so loose types fail), make sure nothing
+// of the server was installed, then run the consumer against a live server. Exit code 0 = pass.
+//
+//   node scripts/test-client-pack.mjs [--keep]     (--keep leaves the temporary app for a look)
+import { execFileSync, spawn } from "node:child_process";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { copyFile, mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const keep = process.argv.includes("--keep");
+/** Packages that belong to the server; none of them may reach a client app. */
+/**
+ * @trpc/server 11.22.1 declares its WebSocket adapter with `import ws from "ws"; ws.WebSocket`,
+ * which no @types/ws resolves in ESM (its index.d.mts has no such namespace member; without
+ * @types/ws it is TS7016). @trpc/client's wsLink declarations import that adapter, so every tRPC
+ * WebSocket client sees these errors when library declarations are checked; apps skip them.
+ */
+const UPSTREAM_DECLARATION_ERRORS = /^node_modules\/@trpc\/server\/dist\/ws-[\w-]+\.d\.mts\(/;
+const FORBIDDEN = ["@prisma", "prisma", "argon2", "@electric-sql", "pglite-prisma-adapter", "pg", "zod"];
+
+const work = await mkdtemp(path.join(os.tmpdir(), "parley-client-pack-"));
+let server = null;
+
+function step(message) {
+  console.log(`[client-pack] ${message}`);
+}
+
+/** Runs a command; its output is shown only when it fails. */
+function run(cmd, args, cwd) {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    const output = `${error.stdout ?? ""}${error.stderr ?? ""}`.trim();
+    throw new Error(`${cmd} ${args.join(" ")} failed:\n${output.split("\n").slice(-40).join("\n")}`);
+  }
+}
+
+/** Runs a command that may fail; returns what it printed either way. */
+function runAllowingFailure(cmd, args, cwd) {
+  try {
+    return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (error) {
+    return `${error.stdout ?? ""}${error.stderr ?? ""}`;
+  }
+}
+
+function sizeOf(dir) {
+  let total = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.isDirectory()) total += sizeOf(full);
+    else if (entry.isFile()) total += statSync(full).size;
+  }
+  return total;
+}
+
+/** Top-level packages in node_modules (scoped ones as @scope/name). */
+function installedPackages(nodeModules) {
+  const names = [];
+  for (const entry of readdirSync(nodeModules)) {
+    if (entry.startsWith(".")) continue;
+    if (entry.startsWith("@")) for (const sub of readdirSync(path.join(nodeModules, entry))) names.push(`${entry}/${sub}`);
+    else names.push(entry);
+  }
+  return names;
+}
+
+const kib = (bytes) => `${Math.round(bytes / 1024)} KiB`;
+
+/** `name` and everything its `dependencies` pull in (peers excluded), as npm laid them out flat. */
+function dependencyClosure(nodeModules, name, seen = new Set()) {
+  if (seen.has(name)) return [...seen];
+  seen.add(name);
+  const manifest = JSON.parse(readFileSync(path.join(nodeModules, name, "package.json"), "utf8"));
+  for (const dep of Object.keys(manifest.dependencies ?? {})) {
+    if (!existsSync(path.join(nodeModules, dep))) throw new Error(`${name} needs ${dep}, which npm did not hoist`);
+    dependencyClosure(nodeModules, dep, seen);
+  }
+  return [...seen].sort();
+}
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = net.createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+/** Starts the built server on a free port over a fresh PGlite directory; resolves once it is ready. */
+async function startServer() {
+  const main = path.join(root, "apps/server/dist/main.js");
+  if (!existsSync(main)) {
+    step("apps/server/dist/main.js is missing; building the server");
+    run("pnpm", ["--filter", "@parley/server", "run", "build"], root);
+  }
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: path.join(work, "data"), DATABASE_URL: "", RATE_LIMITS: "off", NODE_ENV: "production" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let log = "";
+  child.stdout.on("data", (chunk) => (log += chunk));
+  child.stderr.on("data", (chunk) => (log += chunk));
+  const url = `http://127.0.0.1:${port}`;
+  for (const started = Date.now(); Date.now() - started < 30_000; ) {
+    if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${log}`);
+    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    if (ready) return { child, url, log: () => log };
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+  child.kill("SIGKILL");
+  throw new Error(`the server did not become ready in 30 s:\n${log}`);
+}
+
+async function stopServer() {
+  if (!server) return;
+  const { child } = server;
+  server = null;
+  if (child.exitCode !== null) return;
+  const exited = new Promise((resolve) => child.once("exit", resolve));
+  child.kill("SIGTERM");
+  const timer = setTimeout(() => child.kill("SIGKILL"), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function main() {
+  // 1. Pack exactly what would be published (prepack builds dist/ first).
+  step("packing @parley/client");
+  const packDir = path.join(work, "pack");
+  await mkdir(packDir);
+  run("pnpm", ["--filter", "@parley/client", "pack", "--pack-destination", packDir], root);
+  const tarball = readdirSync(packDir).find((f) => f.endsWith(".tgz"));
+  if (!tarball) throw new Error("pnpm pack produced no tarball");
+  const manifest = JSON.parse(run("tar", ["-xzOf", path.join(packDir, tarball), "package/package.json"]));
+  const deps = Object.keys(manifest.dependencies ?? {}).sort();
+  if (deps.some((d) => d.startsWith("@parley/")) || manifest.exports?.["."]?.types !== "./dist/index.d.ts") {
+    throw new Error(`the packed manifest is wrong: dependencies ${deps.join(", ")}, exports ${JSON.stringify(manifest.exports)}`);
+  }
+
+  // 2. A fresh app outside the monorepo, installed with npm from the tarball.
+  const app = path.join(work, "app");
+  await mkdir(path.join(app, "src"), { recursive: true });
+  await writeFile(path.join(app, "package.json"), JSON.stringify({ name: "parley-pack-consumer", private: true, type: "module" }, null, 2));
+  await writeFile(
+    path.join(app, "tsconfig.json"),
+    JSON.stringify(
+      {
+        compilerOptions: {
+          target: "ES2022",
+          module: "NodeNext",
+          moduleResolution: "NodeNext",
+          strict: true,
+          skipLibCheck: true,
+          types: ["node"],
+          outDir: "out",
+          rootDir: "src",
+          noEmitOnError: true,
+        },
+        include: ["src"],
+      },
+      null,
+      2,
+    ),
+  );
+  // One install, as an app would do it: tRPC declares typescript as a peer, and npm would add the
+  // newest one by itself if the app did not bring its own.
+  step(`installing ${tarball}, typescript@6.0.3 and @types/node@20 with npm into ${app}`);
+  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", path.join(packDir, tarball), "typescript@6.0.3", "@types/node@20"], app);
+  const nodeModules = path.join(app, "node_modules");
+
+  // 3. Nothing of the server came along.
+  const installed = installedPackages(nodeModules);
+  const leaked = installed.filter(
+    (name) => FORBIDDEN.some((f) => name === f || name.startsWith(`${f}/`)) || (name.startsWith("@parley/") && name !== "@parley/client"),
+  );
+  if (leaked.length > 0) throw new Error(`server packages were installed: ${leaked.join(", ")}`);
+  const footprint = dependencyClosure(nodeModules, "@parley/client");
+  const bytes = (names) => names.reduce((sum, name) => sum + sizeOf(path.join(nodeModules, name)), 0);
+  const typesOnly = footprint.filter((name) => name.startsWith("@types/") || name === "undici-types");
+  step(`footprint of @parley/client: ${kib(bytes(footprint))} in ${footprint.length} packages (${footprint.join(", ")}); ` +
+    `of that, type declarations only: ${kib(bytes(typesOnly))}`);
+  step(`whole app (with typescript): ${kib(sizeOf(nodeModules))}, ${installed.length} packages: ${installed.sort().join(", ")}`);
+
+  // 4. Type-check the consumer (and the README's example) against the published declarations.
+  await copyFile(path.join(root, "packages/client/pack-test/consumer.ts"), path.join(app, "src/consumer.ts"));
+  const readme = await readFile(path.join(app, "node_modules/@parley/client/README.md"), "utf8");
+  const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
+  if (!example) throw new Error("the packed README has no TypeScript example");
+  await writeFile(path.join(app, "src/readme-example.ts"), example);
+  // Twice: as apps usually do (skipLibCheck), which must be clean and emits the JavaScript; and
+  // with every declaration file checked too, where the only errors allowed are tRPC's own (see
+  // UPSTREAM_DECLARATION_ERRORS): our bundled index.d.ts must check cleanly.
+  step("type-checking the consumer with tsc --strict");
+  const tsc = path.join(app, "node_modules/.bin/tsc");
+  run(tsc, ["-p", ".", "--strict", "--noEmit"], app);
+  const libCheck = runAllowingFailure(tsc, ["-p", ".", "--strict", "--noEmit", "--skipLibCheck", "false"], app);
+  const libErrors = libCheck.split("\n").filter((line) => /error TS\d+/.test(line));
+  const unexpected = libErrors.filter((line) => !UPSTREAM_DECLARATION_ERRORS.test(line));
+  if (unexpected.length > 0) throw new Error(`declarations fail to type-check:\n${unexpected.join("\n")}`);
+  step(`declarations checked too (skipLibCheck off): ${libErrors.length} known error(s) in @trpc/server's ws adapter, none elsewhere`);
+  run(tsc, ["-p", "."], app);
+
+  // 5. Run it against a live server.
+  server = await startServer();
+  step(`running the consumer against ${server.url}`);
+  const output = run(process.execPath, [path.join(app, "out/consumer.js"), server.url], app).trim();
+  step(output);
+}
+
+let failed = null;
+try {
+  await main();
+} catch (error) {
+  failed = error;
+} finally {
+  await stopServer().catch(() => {});
+  if (keep) step(`kept ${work}`);
+  else await rm(work, { recursive: true, force: true });
+}
+if (failed) {
+  console.error(`[client-pack] ${failed instanceof Error ? failed.message : String(failed)}`);
+  console.log("client-pack: FAIL");
+  process.exit(1);
+}
+console.log("client-pack: PASS");
