@@ -1,0 +1,282 @@
+#!/usr/bin/env node
+// Generates docs/api.md, the API reference, from the router itself:
+//   - the procedure paths, kinds and input parsers from appRouter._def.procedures,
+//   - input JSON Schemas from the zod parsers (schema.toJSONSchema, input side),
+//   - outputs as TypeScript types, printed by the TypeScript checker from AppRouter's inferred
+//     types (no output has a zod schema), and the domain types from their declarations,
+//   - whether a session is needed from whether the procedure runs the authed middleware.
+// Only the one-line summaries and the procedure-specific error codes are kept by hand (PROSE
+// below); the script fails when that list and the router disagree.
+//
+//   pnpm exec tsx scripts/gen-api-docs.mjs           rewrites docs/api.md
+//   pnpm exec tsx scripts/gen-api-docs.mjs --check   exits 1 when docs/api.md is out of date
+import { readFile, writeFile, mkdir } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import ts from "typescript";
+import { appRouter } from "@parley/api";
+// The router's own building blocks: the authed middleware is recognised by identity.
+import { authedProcedure, publicProcedure } from "../packages/api/src/trpc.ts";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const target = path.join(root, "docs", "api.md");
+const DOMAIN_TYPES = ["User", "Me", "Room", "Member", "Message", "RoomEvent", "Activity"];
+
+/**
+ * What the router cannot say about itself: a summary (from ../shared/API.md) and the error codes
+ * a procedure raises besides the ones every procedure of its kind can (BAD_REQUEST for invalid
+ * input, UNAUTHORIZED without a session, INTERNAL_SERVER_ERROR).
+ */
+const PROSE = {
+  "auth.signup": {
+    summary: "Creates an account and signs it in. Username: 3–32 of `[A-Za-z0-9_]`, unique ignoring case; email stored lower-case, unique; password 8–256 characters.",
+    errors: { CONFLICT: "the username or the email is taken (the message says which)", TOO_MANY_REQUESTS: "too many sign-ups from this address" },
+  },
+  "auth.login": {
+    summary: "Signs in with a username or an email and a password; returns a new session token.",
+    errors: { UNAUTHORIZED: "wrong login or password (the same message whether the user exists or not)", TOO_MANY_REQUESTS: "too many attempts" },
+  },
+  "auth.logout": {
+    summary: "Revokes the caller's session: later calls with its token are `UNAUTHORIZED`, and every WebSocket opened with it is closed after this reply. Without a session it changes nothing.",
+    errors: {},
+  },
+  "auth.me": { summary: "The signed-in user, with their email.", errors: {} },
+  "user.get": { summary: "A user's public profile, by username (ignoring case).", errors: { NOT_FOUND: "no such user" } },
+  "room.create": {
+    summary: "Creates a room (name 1–64 characters after trimming, unique ignoring case); the creator becomes a member.",
+    errors: { CONFLICT: "a room with that name exists", TOO_MANY_REQUESTS: "too many rooms created" },
+  },
+  "room.list": { summary: "Every room, ordered by name ignoring case; `joined` tells whether the caller is a member.", errors: {} },
+  "room.get": { summary: "One room.", errors: { NOT_FOUND: "no such room" } },
+  "room.join": { summary: "Joins a room (idempotent); emits `member.joined` only on a real join.", errors: { NOT_FOUND: "no such room" } },
+  "room.leave": { summary: "Leaves a room; emits `member.left`. A non-member gets `{ ok: true }` and no event.", errors: { NOT_FOUND: "no such room" } },
+  "room.members": {
+    summary: "The room's members; `online` is true while the user holds a `room.activity` subscription to the room.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member" },
+  },
+  "room.typing": {
+    summary: "Tells the room's other activity subscribers that the caller is typing.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", TOO_MANY_REQUESTS: "typing notices sent too often" },
+  },
+  "room.events": {
+    summary: "The room's persisted events. Without `lastEventId`: what happens after the subscription starts. With it: every event after that one, then live, in order, none lost and none twice, across reconnects and server restarts.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", BAD_REQUEST: "`lastEventId` is not an event id this server issued" },
+  },
+  "room.activity": {
+    summary: "Presence and typing in the room, not persisted. The first event is always `presence.snapshot`.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member" },
+  },
+  "message.send": {
+    summary: "Posts a message (1–4000 characters after trimming). Sending the same `clientMsgId` again returns the first message and creates nothing.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", TOO_MANY_REQUESTS: "messages sent too fast" },
+  },
+  "message.list": {
+    summary: "The newest `limit` messages older than the cursor `before`, oldest first. `nextCursor` loads the page before (`null` at the start); `lastEventId` is the room's newest event id when the page was read: subscribe to `room.events` with it and nothing is missed.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", BAD_REQUEST: "unknown cursor" },
+  },
+  "message.edit": {
+    summary: "Changes a message's text and sets `editedAt`; emits `message.updated`.",
+    errors: { NOT_FOUND: "no such message", FORBIDDEN: "the caller did not write it" },
+  },
+  "message.delete": {
+    summary: "Deletes a message from history; emits `message.deleted`.",
+    errors: { NOT_FOUND: "no such message", FORBIDDEN: "the caller did not write it" },
+  },
+};
+
+/** Every procedure of the router: path, kind, input parsers, and whether it needs a session. */
+function readRouter() {
+  const authMiddleware = authedProcedure._def.middlewares.at(-1);
+  if (!authMiddleware || publicProcedure._def.middlewares.includes(authMiddleware)) {
+    throw new Error("cannot tell the authed middleware apart; has packages/api/src/trpc.ts changed?");
+  }
+  return Object.entries(appRouter._def.procedures).map(([procedurePath, procedure]) => ({
+    path: procedurePath,
+    kind: procedure._def.type,
+    inputs: procedure._def.inputs,
+    needsSession: procedure._def.middlewares.includes(authMiddleware),
+  }));
+}
+
+/** The input's JSON Schema (what a caller may send), or null for a procedure without input. */
+function inputSchema(inputs) {
+  if (inputs.length === 0) return null;
+  const schemas = inputs.map((parser) => {
+    if (typeof parser.toJSONSchema !== "function") throw new Error("an input parser is not a zod 4 schema");
+    const { $schema: _dialect, ...schema } = parser.toJSONSchema({ io: "input" });
+    return schema;
+  });
+  return schemas.length === 1 ? schemas[0] : { allOf: schemas };
+}
+
+/**
+ * Asks the TypeScript checker for each procedure's output type (for a subscription: what each
+ * event carries) and for the domain types' declarations, through a small in-memory file that
+ * imports AppRouter the way any workspace package would.
+ */
+function readTypes(procedures) {
+  const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "packages/api/tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
+  if (!config) throw new Error("cannot read packages/api/tsconfig.json");
+  const probeFile = path.join(root, "packages/api/src/__api-docs-probe.ts");
+  const alias = (p) => `Out_${p.replace(/\./g, "_")}`;
+  const probe = [
+    `import type { AppRouter, ${DOMAIN_TYPES.join(", ")} } from "./index";`,
+    `type Rec = AppRouter["_def"]["record"];`,
+    `type Yield<T> = T extends AsyncIterable<infer U> ? U : T;`,
+    `export type Domain = [${DOMAIN_TYPES.join(", ")}];`,
+    ...procedures.map((p) => {
+      const [group, name] = p.path.split(".");
+      return `export type ${alias(p.path)} = Yield<Rec["${group}"]["${name}"]["_def"]["$types"]["output"]>;`;
+    }),
+  ].join("\n");
+  const host = ts.createCompilerHost(config.options);
+  const getSourceFile = host.getSourceFile.bind(host);
+  host.getSourceFile = (fileName, languageVersion, ...rest) =>
+    fileName === probeFile ? ts.createSourceFile(fileName, probe, languageVersion, true) : getSourceFile(fileName, languageVersion, ...rest);
+  const fileExists = host.fileExists.bind(host);
+  host.fileExists = (fileName) => fileName === probeFile || fileExists(fileName);
+  const program = ts.createProgram({ rootNames: [probeFile], options: { ...config.options, noEmit: true }, host });
+  const errors = ts.getPreEmitDiagnostics(program, program.getSourceFile(probeFile));
+  if (errors.length > 0) throw new Error(ts.formatDiagnostics(errors, { getCanonicalFileName: (f) => f, getCurrentDirectory: () => root, getNewLine: () => "\n" }));
+
+  const checker = program.getTypeChecker();
+  const source = program.getSourceFile(probeFile);
+  const moduleSymbol = checker.getSymbolAtLocation(source);
+  const exported = new Map(checker.getExportsOfModule(moduleSymbol).map((s) => [s.name, s]));
+  const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
+  const print = (type) => checker.typeToString(type, undefined, flags).replace(/'/g, '"').replace(/; }/g, " }");
+
+  const outputs = new Map();
+  for (const p of procedures) {
+    const type = checker.getDeclaredTypeOfSymbol(exported.get(alias(p.path)));
+    // A tracked event (`tracked(id, data)` on the server) reaches the client as { id, data }.
+    const tracked = type.getSymbol()?.name === "TrackedData" ? checker.getTypeArguments(type)[0] : null;
+    outputs.set(p.path, tracked ? `{ id: string; data: ${print(tracked)} }` : print(type));
+  }
+
+  // The domain types as declared (packages/db/src/types.ts), comments and all.
+  const domain = DOMAIN_TYPES.map((name) => {
+    const symbol = checker.getSymbolsInScope(source, ts.SymbolFlags.Alias).find((s) => s.name === name);
+    const declaration = symbol && checker.getAliasedSymbol(symbol).declarations?.[0];
+    if (!declaration || !ts.isTypeAliasDeclaration(declaration)) throw new Error(`cannot find the declaration of ${name}`);
+    const text = declaration.type.getText();
+    return text.startsWith("|") ? `type ${name} =\n  ${text};` : `type ${name} = ${text};`;
+  });
+  return { outputs, domain };
+}
+
+function checkProse(procedures) {
+  const paths = new Set(procedures.map((p) => p.path));
+  const missing = [...paths].filter((p) => !(p in PROSE));
+  const stale = Object.keys(PROSE).filter((p) => !paths.has(p));
+  if (missing.length > 0 || stale.length > 0) {
+    throw new Error(
+      `scripts/gen-api-docs.mjs PROSE disagrees with the router:` +
+        (missing.length ? ` no entry for ${missing.join(", ")};` : "") +
+        (stale.length ? ` no procedure ${stale.join(", ")}` : ""),
+    );
+  }
+}
+
+const CODE_ORDER = ["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS"];
+
+/** The error codes a procedure can answer with (and why), in the contract's order. */
+function errorCodes(procedure) {
+  const codes = { ...PROSE[procedure.path].errors };
+  const unknown = Object.keys(codes).filter((code) => !CODE_ORDER.includes(code));
+  if (unknown.length > 0) throw new Error(`${procedure.path}: unknown error code ${unknown.join(", ")}`);
+  if (procedure.needsSession) codes.UNAUTHORIZED ??= "no valid session";
+  if (procedure.inputs.length > 0) {
+    const invalid = "the input fails validation (`error.data.zodError` has the field errors)";
+    codes.BAD_REQUEST = codes.BAD_REQUEST ? `${invalid}, or ${codes.BAD_REQUEST}` : invalid;
+  }
+  return Object.fromEntries(CODE_ORDER.filter((code) => code in codes).map((code) => [code, codes[code]]));
+}
+
+const anchor = (p) => p.replace(/\./g, "");
+const cell = (text) => text.replace(/\|/g, "\\|");
+
+function render(procedures, { outputs, domain }) {
+  const lines = [
+    "# Parley API reference",
+    "",
+    "<!-- Generated by scripts/gen-api-docs.mjs from the router in packages/api. Do not edit by hand:",
+    "     run `pnpm exec tsx scripts/gen-api-docs.mjs`. CI fails when this file is out of date. -->",
+    "",
+    "Every procedure is a [tRPC](https://trpc.io) procedure, reached over one WebSocket at `/trpc`",
+    "(queries, mutations and subscriptions) or over HTTP at `/trpc/<path>` (queries and mutations).",
+    "There is no data transformer: plain JSON, timestamps as ISO-8601 strings, ids as strings. The",
+    "typed way in is [`@parley/client`](../packages/client/README.md).",
+    "",
+    "**Session.** Procedures marked *session* need a valid session token, sent as WebSocket",
+    "`connectionParams: { token }`, an `Authorization: Bearer <token>` header, or the `parley_session`",
+    "cookie (the first present wins); `auth.signup` and `auth.login` return one.",
+    "",
+    "**Errors.** A failed call is a tRPC error whose `data.code` is one of the codes listed per",
+    "procedure. Any call can also fail with `PAYLOAD_TOO_LARGE` (a request over the server's size",
+    "limit) and `INTERNAL_SERVER_ERROR` (never with detail outside development).",
+    "",
+    "Inputs are given as JSON Schema (draft 2020-12) generated from the server's zod schemas; rules",
+    "that JSON Schema cannot state (lengths in code points after trimming, uniqueness) are in the",
+    "summaries. Outputs are TypeScript types inferred from the router.",
+    "",
+    "## Procedures",
+    "",
+    "| path | kind | needs | output | errors |",
+    "|---|---|---|---|---|",
+    ...procedures.map(
+      (p) =>
+        `| [\`${p.path}\`](#${anchor(p.path)}) | ${p.kind} | ${p.needsSession ? "session" : "—"} | \`${cell(outputs.get(p.path))}\` | ${Object.keys(errorCodes(p)).join(", ") || "—"} |`,
+    ),
+    "",
+    "## Types",
+    "",
+    "```ts",
+    ...domain,
+    "```",
+  ];
+  for (const p of procedures) {
+    const schema = inputSchema(p.inputs);
+    lines.push(
+      "",
+      `## ${p.path}`,
+      "",
+      `${p.kind}${p.needsSession ? " · needs a session" : " · no session needed"}`,
+      "",
+      PROSE[p.path].summary,
+      "",
+      "**Input**" + (schema ? "" : ": none"),
+    );
+    if (schema) lines.push("", "```json", JSON.stringify(schema, null, 2), "```");
+    lines.push(
+      "",
+      p.kind === "subscription" ? "**Each event**" : "**Output**",
+      "",
+      "```ts",
+      outputs.get(p.path),
+      "```",
+    );
+    if (p.kind === "subscription" && outputs.get(p.path).startsWith("{ id: string")) {
+      lines.push("", "`id` is the event id: a client that reconnects sends the last one back as `lastEventId` (`@parley/client` does this by itself).");
+    }
+    lines.push("", "**Errors**", "", ...Object.entries(errorCodes(p)).map(([code, why]) => `- \`${code}\`: ${why}`));
+  }
+  return `${lines.join("\n")}\n`;
+}
+
+const procedures = readRouter();
+checkProse(procedures);
+const markdown = render(procedures, readTypes(procedures));
+
+if (process.argv.includes("--check")) {
+  const current = await readFile(target, "utf8").catch(() => null);
+  if (current !== markdown) {
+    console.error("docs/api.md is out of date: run `pnpm exec tsx scripts/gen-api-docs.mjs` and commit the result.");
+    process.exit(1);
+  }
+  console.log(`docs/api.md is up to date (${procedures.length} procedures).`);
+} else {
+  await mkdir(path.dirname(target), { recursive: true });
+  await writeFile(target, markdown);
+  console.log(`wrote docs/api.md (${procedures.length} procedures)`);
+}
