@@ -1,0 +1,71 @@
+import { roomNameSchema } from "@parley/api/schemas";
+import { useMutation } from "@tanstack/react-query";
+import { useState, type FormEvent } from "react";
+import { useStoreRoom } from "../hooks/use-rooms";
+import { checkField } from "../hooks/use-form";
+import { errorCode, fieldErrorsOf, messageOf } from "../lib/errors";
+import { navigate, roomPath } from "../lib/router";
+import { useTRPC } from "../lib/trpc";
+import { PlusIcon } from "./icons";
+
+/** "Room name" and "Create room": creates a room (you are its first member) and opens it. */
+export function CreateRoomForm() {
+  const trpc = useTRPC();
+  const storeRoom = useStoreRoom();
+  const [name, setName] = useState("");
+  const [error, setError] = useState<string | null>(null);
+  const create = useMutation(
+    trpc.room.create.mutationOptions({
+      onSuccess(room) {
+        storeRoom(room);
+        setName("");
+        navigate(roomPath(room.id));
+      },
+      onError(err) {
+        setError(fieldErrorsOf(err).name ?? (errorCode(err) === "CONFLICT" ? err.message : messageOf(err)));
+      },
+    }),
+  );
+
+  function submit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    if (create.isPending) return;
+    // The same schema the server applies; the server stays the judge (it also checks uniqueness).
+    const problem = checkField(roomNameSchema, name);
+    if (problem) return setError(problem);
+    setError(null);
+    create.mutate({ name });
+  }
+
+  return (
+    <form className="create-room" onSubmit={submit} noValidate>
+      <label htmlFor="room-name" className="create-room-label">
+        Room name
+      </label>
+      <div className="create-room-row">
+        <input
+          id="room-name"
+          placeholder="e.g. design-review"
+          autoComplete="off"
+          maxLength={200}
+          value={name}
+          onChange={(e) => {
+            setName(e.target.value);
+            if (error) setError(null);
+          }}
+          aria-invalid={error ? true : undefined}
+          aria-describedby={error ? "room-name-error" : undefined}
+        />
+        <button type="submit" className="button button-primary" aria-disabled={create.isPending || undefined}>
+          <PlusIcon />
+          <span>Create room</span>
+        </button>
+      </div>
+      {error ? (
+        <p id="room-name-error" className="field-error">
+          {error}
+        </p>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,65 @@
+import { useEffect } from "react";
+import { useRoom } from "../hooks/use-rooms";
+import { errorCode } from "../lib/errors";
+import { followLink } from "../lib/router";
+import { HashIcon } from "./icons";
+import { JoinedRoom } from "./joined-room";
+import { RoomHeader } from "./room-header";
+
+/** The open room: header, then either the conversation or an invitation to join. */
+export function RoomView({ roomId }: { roomId: string }) {
+  const room = useRoom(roomId);
+  const name = room.data?.name;
+
+  useEffect(() => {
+    if (!name) return;
+    document.title = `#${name} · Parley`;
+    return () => {
+      document.title = "Parley";
+    };
+  }, [name]);
+
+  if (!room.data) {
+    const missing = errorCode(room.error) === "NOT_FOUND";
+    return (
+      <section className="room room-placeholder">
+        {missing ? (
+          <div className="empty-state">
+            <h1>This room doesn't exist</h1>
+            <p>It may have been a typo in the address.</p>
+            <a href="/" onClick={followLink} className="button button-secondary">
+              See all rooms
+            </a>
+          </div>
+        ) : (
+          <div className="empty-state" aria-busy="true">
+            <span className="spinner spinner-lg" aria-hidden="true" />
+            <p>Opening room…</p>
+          </div>
+        )}
+      </section>
+    );
+  }
+
+  const current = room.data;
+  return (
+    <section className="room" aria-labelledby="room-title">
+      <RoomHeader room={current} />
+      {current.joined ? (
+        // Keyed by membership: leaving and joining again starts history and events afresh.
+        <JoinedRoom key={`joined-${current.id}`} room={current} />
+      ) : (
+        <div className="empty-state join-prompt">
+          <span className="empty-icon" aria-hidden="true">
+            <HashIcon />
+          </span>
+          <h2>You're not in #{current.name} yet</h2>
+          <p>
+            Become a member to read the conversation and take part. {current.memberCount}{" "}
+            {current.memberCount === 1 ? "person is" : "people are"} here already.
+          </p>
+        </div>
+      )}
+    </section>
+  );
+}
