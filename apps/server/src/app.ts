@@ -7,6 +7,7 @@ import {
   createWsContext,
   MemoryHub,
   RateLimiter,
+  RedisHub,
   SocketRegistry,
   type ApiDeps,
   type CallSocket,
@@ -49,7 +50,7 @@ function rejectUpgrade(socket: Duplex, status: number, text: string): void {
 export async function startServer(config: ServerConfig, options: { db?: Database; hub?: Hub } = {}): Promise<ParleyServer> {
   const db = options.db ?? (await openDatabase(config.database));
   if (!options.db) await applyMigrations(db, config.migrationsDir);
-  const hub = options.hub ?? new MemoryHub();
+  const hub = options.hub ?? (config.redis ? await RedisHub.connect(config.redis) : new MemoryHub());
   const sockets = new SocketRegistry();
   const unsubscribeRevocations = hub.subscribeSessionRevoked((sessionId) => sockets.closeSession(sessionId));
   const deps: ApiDeps = {

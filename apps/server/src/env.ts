@@ -15,7 +15,12 @@ const envSchema = z.object({
     .optional()
     .or(z.literal("").transform(() => undefined)),
   DATA_DIR: z.string().min(1).default("./data"),
-  REDIS_URL: z.string().optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, "REDIS_URL must be a redis:// URL")
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  REDIS_PREFIX: z.string().min(1).default("parley:"),
   ALLOWED_ORIGINS: z.string().default(""),
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.string().default("production"),
@@ -26,7 +31,8 @@ export type ServerConfig = {
   port: number;
   host: string;
   database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string | null };
-  redisUrl: string | null;
+  /** Redis for fan-out and presence across several servers; null: in-process. */
+  redis: { url: string; prefix: string } | null;
   /** Origins (besides the server's own) allowed to open WebSockets and send cookies. */
   allowedOrigins: string[];
   rateLimits: boolean;
@@ -51,7 +57,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     database: e.DATABASE_URL
       ? { kind: "postgres", url: e.DATABASE_URL }
       : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
-    redisUrl: e.REDIS_URL || null,
+    redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
     allowedOrigins: e.ALLOWED_ORIGINS.split(",")
       .map((o) => o.trim().replace(/\/$/, ""))
       .filter(Boolean),

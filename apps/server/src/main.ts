@@ -7,10 +7,8 @@ const config = loadConfig();
 const started = Date.now();
 const server = await startServer(config);
 const where = config.database.kind === "postgres" ? "PostgreSQL" : `embedded PGlite in ${config.database.dataDir}`;
-console.log(`Parley listening on ${server.url} (database: ${where}; ready in ${Date.now() - started} ms)`);
-if (config.redisUrl) {
-  console.warn("REDIS_URL is set, but this build fans out in-process only; running as a single server.");
-}
+const fanOut = config.redis ? "Redis" : "in-process";
+console.log(`Parley listening on ${server.url} (database: ${where}; hub: ${fanOut}; ready in ${Date.now() - started} ms)`);
 
 let stopping = false;
 function stop(signal: string): void {

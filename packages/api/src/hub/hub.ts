@@ -13,11 +13,15 @@ export type Unsubscribe = () => void;
 export interface Hub {
   /** Fans a committed room event out to the room's `room.events` subscribers. */
   publishEvent(event: StoredRoomEvent): void;
-  subscribeEvents(roomId: string, listener: (event: StoredRoomEvent) => void): Unsubscribe;
+  /**
+   * Resolves once the subscription is live: every event published after that reaches `listener`.
+   * (A networked hub must wait for its broker to confirm, or a subscriber could miss events.)
+   */
+  subscribeEvents(roomId: string, listener: (event: StoredRoomEvent) => void): Promise<Unsubscribe>;
 
   /** Fans ephemeral activity (presence, typing) out to the room's `room.activity` subscribers. */
   publishActivity(activity: Activity): void;
-  subscribeActivity(roomId: string, listener: (activity: Activity) => void): Unsubscribe;
+  subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe>;
 
   /** Records one open activity subscription; `first` when it is the user's first in the room. */
   presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }>;

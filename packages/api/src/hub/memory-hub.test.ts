@@ -10,13 +10,13 @@ const event = (roomId: string, seq: bigint): StoredRoomEvent => ({
 });
 
 describe("MemoryHub", () => {
-  it("delivers a room's events only to that room's subscribers, the same object to each", () => {
+  it("delivers a room's events only to that room's subscribers, the same object to each", async () => {
     const hub = new MemoryHub();
     const got: StoredRoomEvent[] = [];
     const other: StoredRoomEvent[] = [];
-    hub.subscribeEvents("r1", (e) => got.push(e));
-    hub.subscribeEvents("r1", (e) => got.push(e));
-    hub.subscribeEvents("r2", (e) => other.push(e));
+    await hub.subscribeEvents("r1", (e) => got.push(e));
+    await hub.subscribeEvents("r1", (e) => got.push(e));
+    await hub.subscribeEvents("r2", (e) => other.push(e));
     hub.publishEvent(event("r1", 1n));
     expect(got).toHaveLength(2);
     expect(got[0]).toBe(got[1]);
@@ -24,26 +24,26 @@ describe("MemoryHub", () => {
     expect(other).toHaveLength(0);
   });
 
-  it("stops delivering after unsubscribe and forgets empty rooms", () => {
+  it("stops delivering after unsubscribe and forgets empty rooms", async () => {
     const hub = new MemoryHub();
     const got: StoredRoomEvent[] = [];
-    const off = hub.subscribeEvents("r1", (e) => got.push(e));
+    const off = await hub.subscribeEvents("r1", (e) => got.push(e));
     off();
     hub.publishEvent(event("r1", 1n));
     expect(got).toHaveLength(0);
     expect(hub.eventSubscriberCount("r1")).toBe(0);
   });
 
-  it("keeps delivering to the rest of the room when one listener throws", () => {
+  it("keeps delivering to the rest of the room when one listener throws", async () => {
     const hub = new MemoryHub();
     const got: StoredRoomEvent[] = [];
     const original = console.error;
     console.error = () => {};
     try {
-      hub.subscribeEvents("r1", () => {
+      await hub.subscribeEvents("r1", () => {
         throw new Error("boom");
       });
-      hub.subscribeEvents("r1", (e) => got.push(e));
+      await hub.subscribeEvents("r1", (e) => got.push(e));
       hub.publishEvent(event("r1", 1n));
     } finally {
       console.error = original;

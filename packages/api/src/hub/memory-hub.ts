@@ -1,42 +1,6 @@
 import type { Activity, StoredRoomEvent, User } from "@parley/db";
 import type { Hub, Unsubscribe } from "./hub";
-
-/** Listeners grouped by room, so publishing touches only the room's own subscribers. */
-class Topics<T> {
-  private readonly byKey = new Map<string, Set<(value: T) => void>>();
-
-  add(key: string, listener: (value: T) => void): Unsubscribe {
-    let set = this.byKey.get(key);
-    if (!set) {
-      set = new Set();
-      this.byKey.set(key, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.byKey.get(key);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.byKey.delete(key);
-    };
-  }
-
-  emit(key: string, value: T): void {
-    const set = this.byKey.get(key);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(value);
-      } catch (error) {
-        // One broken subscriber must not stop delivery to the rest of the room.
-        console.error("[hub] listener failed:", error);
-      }
-    }
-  }
-
-  count(key: string): number {
-    return this.byKey.get(key)?.size ?? 0;
-  }
-}
+import { Topics } from "./topics";
 
 /** The single-process hub: everything lives in this server's memory. */
 export class MemoryHub implements Hub {
@@ -50,16 +14,16 @@ export class MemoryHub implements Hub {
     this.events.emit(event.roomId, Object.freeze(event));
   }
 
-  subscribeEvents(roomId: string, listener: (event: StoredRoomEvent) => void): Unsubscribe {
-    return this.events.add(roomId, listener);
+  subscribeEvents(roomId: string, listener: (event: StoredRoomEvent) => void): Promise<Unsubscribe> {
+    return Promise.resolve(this.events.add(roomId, listener));
   }
 
   publishActivity(activity: Activity): void {
     this.activity.emit(activity.roomId, Object.freeze(activity));
   }
 
-  subscribeActivity(roomId: string, listener: (activity: Activity) => void): Unsubscribe {
-    return this.activity.add(roomId, listener);
+  subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe> {
+    return Promise.resolve(this.activity.add(roomId, listener));
   }
 
   presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }> {

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { tracked, TRPCError } from "@trpc/server";
 import { events, publicUser, type Activity, type RoomEvent, type StoredRoomEvent, type User } from "@parley/db";
 import type { Context } from "../context";
+import type { Unsubscribe } from "../hub/hub";
 import { SubscriptionQueue } from "../lib/queue";
 
 /** Live items a subscription may buffer before it falls back to reading the database. */
@@ -43,7 +44,7 @@ export async function openRoomEventStream(
   const abort = new AbortController();
   signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const queue = new SubscriptionQueue<StoredRoomEvent>(abort.signal, QUEUE_LIMIT);
-  const unsubscribe = hub.subscribeEvents(input.roomId, (event) => queue.push(event));
+  const unsubscribe = await hub.subscribeEvents(input.roomId, (event) => queue.push(event));
   const cleanup = () => {
     unsubscribe();
     queue.dispose();
@@ -140,21 +141,12 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
   signal?.addEventListener("abort", () => abort.abort(), { once: true });
   const queue = new SubscriptionQueue<Activity>(abort.signal, 1_000);
 
-  const unsubscribeActivity = hub.subscribeActivity(roomId, (activity) => {
-    // Typing reaches everyone but the typist (in any of their tabs).
-    if (activity.type === "typing" && activity.user.id === me.id) return;
-    queue.push(activity);
-  });
-  const unsubscribeEvents = hub.subscribeEvents(roomId, (stored) => {
-    if (stored.event.type === "member.left" && stored.event.user.id === me.id) queue.end();
-  });
-
+  const unsubscribers: Unsubscribe[] = [];
   let closed = false;
   const close = () => {
     if (closed) return;
     closed = true;
-    unsubscribeActivity();
-    unsubscribeEvents();
+    for (const unsubscribe of unsubscribers) unsubscribe();
     queue.dispose();
     hub
       .presenceLeave(roomId, me.id, subscriptionId)
@@ -168,6 +160,16 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
 
   let online: User[];
   try {
+    unsubscribers.push(
+      await hub.subscribeActivity(roomId, (activity) => {
+        // Typing reaches everyone but the typist (in any of their tabs).
+        if (activity.type === "typing" && activity.user.id === me.id) return;
+        queue.push(activity);
+      }),
+      await hub.subscribeEvents(roomId, (stored) => {
+        if (stored.event.type === "member.left" && stored.event.user.id === me.id) queue.end();
+      }),
+    );
     const { first } = await hub.presenceEnter(roomId, me, subscriptionId);
     if (first) hub.publishActivity({ type: "presence.online", roomId, user: me });
     online = await hub.onlineUsers(roomId);

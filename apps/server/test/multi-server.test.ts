@@ -1,0 +1,85 @@
+import { randomBytes } from "node:crypto";
+import type { Activity, RoomEvent } from "@parley/api";
+import type { Database } from "@parley/db";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ParleyServer } from "../src/app";
+import { closeClients, Collector, connect, errorCode, openTestDatabase, signUp, sleep, startTestServer, started, uniqueName } from "./harness";
+
+// Two servers over one database, sharing fan-out and presence through the local Redis.
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
+
+let db: Database;
+let one: ParleyServer;
+let two: ParleyServer;
+
+beforeAll(async () => {
+  db = await openTestDatabase();
+  const env = { REDIS_URL, REDIS_PREFIX: `parley-test-${randomBytes(4).toString("hex")}:` };
+  one = await startTestServer(db, env);
+  two = await startTestServer(db, env);
+});
+
+afterAll(async () => {
+  await closeClients();
+  await one.close();
+  await two.close();
+  await db.close();
+});
+
+type Tracked = { id: string; data: RoomEvent };
+
+describe("several servers through Redis", () => {
+  it("delivers a message sent on one server to a subscriber on the other", async () => {
+    const alice = await signUp(one);
+    const bob = await signUp(two);
+    const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("multi") });
+    await bob.client.trpc.room.join.mutate({ roomId: room.id });
+    const events = new Collector<Tracked>();
+    const { onStarted, ready } = started();
+    const sub = bob.client.trpc.room.events.subscribe({ roomId: room.id }, { onStarted, onData: (e) => events.push(e) });
+    await ready;
+    for (const text of ["from one", "again"]) await alice.client.trpc.message.send.mutate({ roomId: room.id, text });
+    await events.waitFor(2);
+    await sleep(100);
+    expect(events.items.map((e) => (e.data.type === "message.created" ? e.data.message.text : e.data.type))).toEqual(["from one", "again"]);
+    sub.unsubscribe();
+  });
+
+  it("shares presence and typing across servers", async () => {
+    const alice = await signUp(one);
+    const bob = await signUp(two);
+    const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("multi-presence") });
+    await bob.client.trpc.room.join.mutate({ roomId: room.id });
+    const seen = new Collector<Activity>();
+    const { onStarted, ready } = started();
+    alice.client.trpc.room.activity.subscribe({ roomId: room.id }, { onStarted, onData: seen.push });
+    await ready;
+    const bobOnTwo = connect(two, bob.token);
+    const bobSeen = new Collector<Activity>();
+    const bobStarted = started();
+    bobOnTwo.trpc.room.activity.subscribe({ roomId: room.id }, { onStarted: bobStarted.onStarted, onData: bobSeen.push });
+    await bobStarted.ready;
+    await bobSeen.waitFor(1);
+    const snapshot = bobSeen.items[0];
+    expect(snapshot?.type === "presence.snapshot" && snapshot.online.map((u) => u.id).sort()).toEqual([alice.id, bob.id].sort());
+    await seen.waitFor(2);
+    expect(seen.items[1]).toMatchObject({ type: "presence.online", user: { id: bob.id } });
+    const members = await alice.client.trpc.room.members.query({ roomId: room.id });
+    expect(members.find((m) => m.user.id === bob.id)?.online).toBe(true);
+    await bob.client.trpc.room.typing.mutate({ roomId: room.id });
+    await seen.waitFor(3);
+    expect(seen.items[2]).toMatchObject({ type: "typing", user: { id: bob.id } });
+    await bobOnTwo.close();
+    await seen.waitFor(4);
+    expect(seen.items[3]).toMatchObject({ type: "presence.offline", user: { id: bob.id } });
+  });
+
+  it("closes a session's sockets on every server at logout", async () => {
+    const alice = await signUp(one);
+    const onTwo = connect(two, alice.token);
+    expect((await onTwo.trpc.auth.me.query()).id).toBe(alice.id);
+    await alice.client.trpc.auth.logout.mutate();
+    await sleep(300);
+    expect(await errorCode(onTwo.trpc.auth.me.query())).toBe("UNAUTHORIZED");
+  });
+});
