@@ -1,0 +1,26 @@
+import { describe, expect, it } from "vitest";
+import { parseArgs } from "./args";
+
+describe("parseArgs", () => {
+  it("takes options anywhere, in both spellings", () => {
+    expect(parseArgs(["history", "--limit=5", "general", "--json", "--url", "http://h:1"])).toEqual({
+      command: "history",
+      positionals: ["general"],
+      url: "http://h:1",
+      json: true,
+      help: false,
+      limit: 5,
+    });
+  });
+
+  it("keeps '-' as a word and stops at '--'", () => {
+    expect(parseArgs(["send", "general", "-"]).positionals).toEqual(["general", "-"]);
+    expect(parseArgs(["send", "general", "--", "--json", "-x"]).positionals).toEqual(["general", "--json", "-x"]);
+  });
+
+  it("refuses unknown options and bad values as usage errors", () => {
+    expect(() => parseArgs(["rooms", "--nope"])).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => parseArgs(["history", "x", "--limit", "0"])).toThrow(/--limit must be a whole number/);
+    expect(() => parseArgs(["rooms", "--url"])).toThrow(/--url needs a value/);
+  });
+});

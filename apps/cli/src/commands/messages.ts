@@ -1,0 +1,38 @@
+import { randomUUID } from "node:crypto";
+import type { CommandContext } from "../context";
+import { expectArgs } from "../context";
+import { usageError } from "../errors";
+import { formatMessage } from "../format";
+import { readStdin } from "../input";
+import { findJoinedRoom } from "./rooms";
+
+/** `parley send <room> <text…>`: posts a message; `-` as the text reads it from stdin. */
+export async function send(ctx: CommandContext): Promise<void> {
+  const [ref, ...words] = ctx.args.positionals;
+  if (!ref) throw usageError("missing <room>");
+  if (words.length === 0) throw usageError("missing <text> (use - to read it from stdin)");
+  const text = words.length === 1 && words[0] === "-" ? await readStdin() : words.join(" ");
+  if (text.trim() === "") throw usageError("the message is empty");
+  const { client } = await ctx.connect({ signedIn: true });
+  try {
+    const room = await findJoinedRoom(client.trpc, ref);
+    // One id per invocation: if the reply is lost and tRPC's call is repeated, no duplicate appears.
+    const message = await client.trpc.message.send.mutate({ roomId: room.id, text, clientMsgId: randomUUID() });
+    ctx.print(message, null);
+  } finally {
+    await client.close();
+  }
+}
+
+/** `parley history <room> [--limit N]`: the latest messages, oldest first. */
+export async function history(ctx: CommandContext): Promise<void> {
+  const [ref] = expectArgs(ctx, ["room"] as const);
+  const { client } = await ctx.connect({ signedIn: true });
+  try {
+    const room = await findJoinedRoom(client.trpc, ref);
+    const page = await client.trpc.message.list.query({ roomId: room.id, limit: ctx.args.limit ?? 20 });
+    ctx.print(page.messages, page.messages.length > 0 ? page.messages.map(formatMessage) : `No messages in #${room.name} yet.`);
+  } finally {
+    await client.close();
+  }
+}

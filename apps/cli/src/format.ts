@@ -1,0 +1,34 @@
+import type { Message, Room, RoomEvent } from "@parley/client";
+
+// How things look in a terminal. With --json the commands print the API's objects instead.
+
+/** `2026-11-26 14:03`, in local time. */
+export function shortTime(iso: string): string {
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+export function formatRoom(room: Room): string {
+  const members = `${room.memberCount} member${room.memberCount === 1 ? "" : "s"}`;
+  return `#${room.name}  ${members}${room.joined ? "  (joined)" : ""}`;
+}
+
+export function formatMessage(message: Message): string {
+  return `${shortTime(message.createdAt)}  ${message.author.username}: ${message.text}${message.editedAt ? " (edited)" : ""}`;
+}
+
+export function formatEvent(event: RoomEvent): string {
+  switch (event.type) {
+    case "message.created":
+      return formatMessage(event.message);
+    case "message.updated":
+      return `${shortTime(event.message.editedAt ?? event.message.createdAt)}  ${event.message.author.username} edited: ${event.message.text}`;
+    case "message.deleted":
+      return "* a message was deleted";
+    case "member.joined":
+      return `* ${event.user.username} joined`;
+    case "member.left":
+      return `* ${event.user.username} left`;
+  }
+}

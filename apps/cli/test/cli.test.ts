@@ -1,0 +1,172 @@
+// The `parley` command against a real server: spawned as a child process, the way a person or a
+// script runs it, with its own config directory per user.
+import { readFile, stat } from "node:fs/promises";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ParleyServer } from "@parley/server";
+import { closeClients, connect, errorCode, openTestDatabase, startTestServer, tempDir, uniqueName } from "../../server/test/harness";
+import { buildTestCli, cliUser, PASSWORD, runCli, type CliUser } from "./run-cli";
+
+let db: ParleyServer["db"];
+let server: ParleyServer;
+let dir: { dir: string; remove: () => Promise<void> };
+let bin: string;
+
+beforeAll(async () => {
+  dir = await tempDir();
+  [bin, db] = await Promise.all([buildTestCli(dir.dir), openTestDatabase()]);
+  server = await startTestServer(db, { RATE_LIMITS: "off" });
+});
+
+afterAll(async () => {
+  await closeClients();
+  await server?.close();
+  await db?.close();
+  await dir?.remove();
+});
+
+/** A new account, signed up through the CLI. */
+async function signedUpUser(prefix: string): Promise<CliUser> {
+  const user = await cliUser(dir.dir, uniqueName(prefix), server.url);
+  const result = await runCli(bin, user, ["signup", user.name, `${user.name}@example.com`], `${PASSWORD}\n`);
+  expect(result).toMatchObject({ code: 0, stderr: "" });
+  return user;
+}
+
+/** The one line a failure prints, and its exit code. */
+async function failure(user: CliUser, args: string[], stdin?: string) {
+  const result = await runCli(bin, user, args, stdin);
+  expect(result.stdout).toBe("");
+  expect(result.stderr.endsWith("\n") && result.stderr.split("\n").length === 2, `one line, got ${JSON.stringify(result.stderr)}`).toBe(true);
+  return { code: result.code, line: result.stderr.trimEnd() };
+}
+
+describe("parley signup, login, logout", () => {
+  it("keeps the session token in a file only its owner can read", async () => {
+    const alice = await signedUpUser("alice");
+    const file = `${alice.configDir}/session.json`;
+    expect((await stat(file)).mode & 0o777).toBe(0o600);
+    expect((await stat(alice.configDir)).mode & 0o777).toBe(0o700);
+    const stored = JSON.parse(await readFile(file, "utf8")) as { sessions: Record<string, { token: string; username: string }> };
+    const session = Object.values(stored.sessions)[0];
+    expect(session?.username).toBe(alice.name);
+
+    // The stored token is a real session on the server.
+    const client = connect(server, session?.token);
+    expect((await client.trpc.auth.me.query()).username).toBe(alice.name);
+
+    const whoami = await runCli(bin, alice, ["whoami", "--json"]);
+    expect(whoami.code).toBe(0);
+    expect(JSON.parse(whoami.stdout)).toMatchObject({ username: alice.name, email: `${alice.name}@example.com` });
+  });
+
+  it("logs in with a username or an email, and says so in one line when the password is wrong", async () => {
+    const bob = await signedUpUser("bob");
+    expect(await failure(bob, ["login", bob.name], "not the password\n")).toEqual({
+      code: 1,
+      line: "parley: Wrong username, email or password",
+    });
+    const byEmail = await runCli(bin, bob, ["login", `${bob.name}@example.com`, "--json"], `${PASSWORD}\n`);
+    expect(byEmail.code).toBe(0);
+    expect(JSON.parse(byEmail.stdout)).toMatchObject({ user: { username: bob.name } });
+    // For scripts, the password may also come from the environment.
+    const fromEnv = await runCli(bin, { ...bob, env: { ...bob.env, PARLEY_PASSWORD: PASSWORD } }, ["login", bob.name]);
+    expect(fromEnv).toMatchObject({ code: 0, stdout: `Signed in as ${bob.name}.\n` });
+  });
+
+  it("logout revokes the session on the server and forgets it", async () => {
+    const carol = await signedUpUser("carol");
+    const file = `${carol.configDir}/session.json`;
+    const token = (Object.values((JSON.parse(await readFile(file, "utf8")) as { sessions: Record<string, { token: string }> }).sessions)[0])?.token;
+
+    expect(await runCli(bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: `Signed out ${carol.name}.\n` });
+    await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
+    expect(await errorCode(connect(server, token).trpc.auth.me.query())).toBe("UNAUTHORIZED");
+    expect(await failure(carol, ["rooms"])).toEqual({
+      code: 1,
+      line: `parley: Not signed in to ${server.url}: run \`parley login\` or \`parley signup\``,
+    });
+    // Signing out twice is fine.
+    expect(await runCli(bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: "Not signed in.\n" });
+  });
+
+  it("rejects an invalid signup with the field's message", async () => {
+    const user = await cliUser(dir.dir, uniqueName("x"), server.url);
+    expect(await failure(user, ["signup", "a!", "a@example.com"], `${PASSWORD}\n`)).toEqual({
+      code: 1,
+      line: "parley: username: Username must be 3–32 letters, digits or underscores",
+    });
+  });
+});
+
+describe("parley rooms, create, join, send, history", () => {
+  it("creates, lists and joins rooms, sends from arguments and from stdin, and reads history", async () => {
+    const alice = await signedUpUser("alice");
+    const bob = await signedUpUser("bob");
+    const roomName = uniqueName("Lobby");
+
+    const created = await runCli(bin, alice, ["create", roomName, "--json"]);
+    expect(created.code).toBe(0);
+    const room = JSON.parse(created.stdout) as { id: string; name: string; joined: boolean };
+    expect(room).toMatchObject({ name: roomName, joined: true, memberCount: 1 });
+
+    const listed = await runCli(bin, bob, ["rooms", "--json"]);
+    expect((JSON.parse(listed.stdout) as { id: string; joined: boolean }[]).find((r) => r.id === room.id)).toMatchObject({ joined: false });
+    expect((await runCli(bin, bob, ["rooms"])).stdout).toContain(`#${roomName}  1 member\n`);
+
+    // Not a member yet: a hint, not a raw FORBIDDEN.
+    expect(await failure(bob, ["send", roomName, "hi"])).toEqual({
+      code: 1,
+      line: `parley: You are not a member of #${roomName}: run \`parley join ${roomName}\``,
+    });
+    // Rooms are found by name ignoring case, with or without '#', or by id.
+    expect(await runCli(bin, bob, ["join", `#${roomName.toUpperCase()}`])).toMatchObject({
+      code: 0,
+      stdout: `Joined #${roomName} (2 members).\n`,
+    });
+
+    expect(await runCli(bin, bob, ["send", room.id, "hello", "from", "bob"])).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    const piped = await runCli(bin, alice, ["send", roomName, "-", "--json"], "line one\nline two\n");
+    expect(piped.code).toBe(0);
+    expect(JSON.parse(piped.stdout)).toMatchObject({ text: "line one\nline two", author: { username: alice.name } });
+    expect(await runCli(bin, alice, ["send", roomName, "--", "-1 is a number"])).toMatchObject({ code: 0 });
+
+    const history = await runCli(bin, bob, ["history", roomName, "--limit", "2", "--json"]);
+    expect(history.code).toBe(0);
+    expect((JSON.parse(history.stdout) as { text: string }[]).map((m) => m.text)).toEqual(["line one\nline two", "-1 is a number"]);
+    const lines = (await runCli(bin, bob, ["history", roomName])).stdout.trimEnd().split("\n");
+    expect(lines).toHaveLength(4); // the second message spans two lines
+    expect(lines[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${bob.name}: hello from bob$`));
+    expect(lines[3]).toMatch(new RegExp(`  ${alice.name}: -1 is a number$`));
+  });
+});
+
+describe("parley errors", () => {
+  it("prints one line and exits 1 for failures, 2 for bad usage", async () => {
+    const dave = await signedUpUser("dave");
+    expect(await failure(dave, ["history", "no-such-room"])).toEqual({ code: 1, line: "parley: No room named 'no-such-room' (see `parley rooms`)" });
+    expect(await failure(dave, ["create", "   "])).toEqual({ code: 1, line: "parley: name: Room name cannot be empty" });
+    expect(await failure(dave, ["frobnicate"])).toEqual({ code: 2, line: "parley: unknown command 'frobnicate' (see parley --help)" });
+    expect(await failure(dave, ["send", "lobby"])).toEqual({ code: 2, line: "parley: missing <text> (use - to read it from stdin) (see parley --help)" });
+    expect(await failure(dave, ["history", "lobby", "--limit", "500"])).toEqual({
+      code: 2,
+      line: "parley: --limit must be a whole number from 1 to 100, not '500' (see parley --help)",
+    });
+    expect(await failure(dave, ["rooms", "--colour"])).toEqual({ code: 2, line: "parley: unknown option '--colour' (see parley --help)" });
+  });
+
+  it("says when the server cannot be reached", async () => {
+    const user = await cliUser(dir.dir, uniqueName("eve"), "http://127.0.0.1:9");
+    const result = await failure({ ...user, env: { ...user.env, PARLEY_CONNECT_TIMEOUT: "1" } }, ["login", "eve"], `${PASSWORD}\n`);
+    expect(result).toEqual({
+      code: 1,
+      line: "parley: Cannot reach a Parley server at http://127.0.0.1:9 (is it running? use --url or PARLEY_URL)",
+    });
+  });
+
+  it("reports errors as JSON on stderr with --json", async () => {
+    const dave = await signedUpUser("dave");
+    const result = await failure(dave, ["join", "nowhere", "--json"]);
+    expect(result.code).toBe(1);
+    expect(JSON.parse(result.line)).toEqual({ error: "No room named 'nowhere' (see `parley rooms`)", code: "NOT_FOUND" });
+  });
+});
