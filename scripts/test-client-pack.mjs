@@ -28,6 +28,17 @@ const FORBIDDEN = ["@prisma", "prisma", "argon2", "@electric-sql", "pglite-prism
 const work = await mkdtemp(path.join(os.tmpdir(), "parley-client-pack-"));
 let server = null;
 
+/** pnpm 12.4.2: the installed one when it is that version, else through npx (as bootstrap.mjs does). */
+function pnpmCommand() {
+  try {
+    if (execFileSync("pnpm", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() === "12.4.2") return ["pnpm"];
+  } catch {
+    // not installed
+  }
+  return ["npx", "--yes", "pnpm@12.4.2"];
+}
+const [pnpm, ...pnpmArgs] = pnpmCommand();
+
 function step(message) {
   console.log(`[client-pack] ${message}`);
 }
@@ -102,7 +113,7 @@ async function startServer() {
   const main = path.join(root, "apps/server/dist/main.js");
   if (!existsSync(main)) {
     step("apps/server/dist/main.js is missing; building the server");
-    run("pnpm", ["--filter", "@parley/server", "run", "build"], root);
+    run(pnpm, [...pnpmArgs, "--filter", "@parley/server", "run", "build"], root);
   }
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
@@ -141,7 +152,7 @@ async function main() {
   step("packing @parley/client");
   const packDir = path.join(work, "pack");
   await mkdir(packDir);
-  run("pnpm", ["--filter", "@parley/client", "pack", "--pack-destination", packDir], root);
+  run(pnpm, [...pnpmArgs, "--filter", "@parley/client", "pack", "--pack-destination", packDir], root);
   const tarball = readdirSync(packDir).find((f) => f.endsWith(".tgz"));
   if (!tarball) throw new Error("pnpm pack produced no tarball");
   const manifest = JSON.parse(run("tar", ["-xzOf", path.join(packDir, tarball), "package/package.json"]));

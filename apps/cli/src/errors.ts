@@ -26,13 +26,16 @@ function firstFieldError(zodError: ZodErrorData): string | null {
   return zodError?.formErrors?.[0] ?? null;
 }
 
-/** Turns anything thrown into one line for the user, a code for --json, and an exit code. */
-export function describeError(error: unknown): CliError {
+/**
+ * Turns anything thrown into one line for the user, a code for --json, and an exit code.
+ * `usedSession`: the command sent a stored session, so UNAUTHORIZED means that session is dead.
+ */
+export function describeError(error: unknown, usedSession = false): CliError {
   if (error instanceof CliError) return error;
   if (isParleyClientError(error)) {
     const data = error.data as { code?: string; zodError?: ZodErrorData } | undefined;
     const code = data?.code ?? null;
-    if (code === "UNAUTHORIZED" && error.message === "Sign in first") {
+    if (code === "UNAUTHORIZED" && usedSession) {
       return new CliError("Your session has expired or was revoked: run `parley login`", 1, code);
     }
     if (code === "BAD_REQUEST") {

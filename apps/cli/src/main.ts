@@ -31,6 +31,9 @@ Options:
 Passwords come from $PARLEY_PASSWORD, else a prompt on a terminal, else the first line of stdin.
 The session token is kept in $PARLEY_CONFIG_DIR, else $XDG_CONFIG_HOME/parley, else ~/.config/parley (mode 0600).`;
 
+/** Commands that run without a stored session (the rest send one). */
+const WITHOUT_SESSION = new Set(["signup", "login"]);
+
 const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   signup,
   login,
@@ -57,7 +60,7 @@ async function run(argv: readonly string[]): Promise<void> {
     if (!command) throw usageError(`unknown command '${args.command}'`);
     await command(createContext(args, readEnv()));
   } catch (error) {
-    const failure = describeError(error);
+    const failure = describeError(error, args?.command ? !WITHOUT_SESSION.has(args.command) : false);
     process.stderr.write(
       args?.json ? `${JSON.stringify({ error: failure.message, code: failure.code })}\n` : `parley: ${failure.message}\n`,
     );

@@ -89,6 +89,13 @@ describe("parley signup, login, logout", () => {
     expect(await runCli(bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: "Not signed in.\n" });
   });
 
+  it("says so when the stored session was revoked elsewhere", async () => {
+    const dan = await signedUpUser("dan");
+    const stored = JSON.parse(await readFile(`${dan.configDir}/session.json`, "utf8")) as { sessions: Record<string, { token: string }> };
+    await connect(server, Object.values(stored.sessions)[0]?.token).trpc.auth.logout.mutate();
+    expect(await failure(dan, ["rooms"])).toEqual({ code: 1, line: "parley: Your session has expired or was revoked: run `parley login`" });
+  });
+
   it("rejects an invalid signup with the field's message", async () => {
     const user = await cliUser(dir.dir, uniqueName("x"), server.url);
     expect(await failure(user, ["signup", "a!", "a@example.com"], `${PASSWORD}\n`)).toEqual({
