@@ -206,7 +206,9 @@ async function main() {
   step(`whole app (with typescript): ${kib(sizeOf(nodeModules))}, ${installed.length} packages: ${installed.sort().join(", ")}`);
 
   // 4. Type-check the consumer (and the README's example) against the published declarations.
-  await copyFile(path.join(root, "packages/client/pack-test/consumer.ts"), path.join(app, "src/consumer.ts"));
+  for (const file of ["consumer.ts", "bot-example.ts"]) {
+    await copyFile(path.join(root, "packages/client/pack-test", file), path.join(app, "src", file));
+  }
   const readme = await readFile(path.join(app, "node_modules/@parley/client/README.md"), "utf8");
   const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!example) throw new Error("the packed README has no TypeScript example");
