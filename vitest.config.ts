@@ -16,7 +16,7 @@ export default defineConfig({
       {
         test: {
           name: "integration",
-          include: ["apps/server/test/**/*.test.ts"],
+          include: ["apps/server/test/**/*.test.ts", "apps/cli/test/**/*.test.ts"],
           globalSetup: ["apps/server/test/global-setup.ts"],
           environment: "node",
           testTimeout: 30_000,

@@ -8,7 +8,7 @@ const t = initTRPC.context<Context>().create({
   // Stack traces only in development; see errorFormatter for the message itself.
   isDev: process.env.NODE_ENV === "development" || process.env.NODE_ENV === "test",
   errorFormatter({ shape, error, ctx }) {
-    const zodError =
+    const zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null =
       error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
     const isDev = ctx?.deps.config.isDev ?? false;
     const hideDetail = error.code === "INTERNAL_SERVER_ERROR" && !isDev;
