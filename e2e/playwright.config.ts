@@ -4,11 +4,14 @@ import { defineConfig } from "@playwright/test";
 // fixture) on a fresh database, in Debian's Chromium. `node e2e/run.mjs` is the entry point.
 
 const jsonReport = process.env.PLAYWRIGHT_JSON_OUTPUT_NAME;
+// run.mjs gives each run its own folder: two runs at once (two people testing on one machine)
+// must not wipe each other's traces.
+const runId = process.env.PARLEY_E2E_RUN;
 
 export default defineConfig({
   testDir: ".",
   testMatch: "**/*.spec.ts",
-  outputDir: "../test-results/e2e",
+  outputDir: runId ? `../test-results/e2e/${runId}` : "../test-results/e2e/last",
   // One worker: one server, and two cores shared with whatever else runs.
   workers: 1,
   fullyParallel: false,

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "@playwright/test";
 import { call, query, signUpApi } from "./support/api";
 import { createRoom, expect, joinRoom, messageRow, send, signUp, test } from "./support/fixtures";
-import { networkSwitch } from "./support/network";
+import { networkTap } from "./support/network";
 
 async function newPage(browser: Browser, baseURL: string | undefined): Promise<Page> {
   const context = await browser.newContext({ baseURL, viewport: { width: 1280, height: 800 } });
@@ -96,7 +96,7 @@ test("after a network drop the room catches up on messages, edits and deletions 
 }) => {
   const alice = page;
   const bob = await newPage(browser, baseURL);
-  const network = await networkSwitch(bob);
+  const network = await networkTap(bob);
   await signUp(alice, "alice");
   await signUp(bob, "bob");
   const room = await createRoom(alice, "dropouts");

@@ -3,15 +3,15 @@
 // missing and we are root; otherwise says the one command that installs it. Exits with
 // Playwright's code. PLAYWRIGHT_JSON_OUTPUT_NAME, when set, receives the JSON report.
 import { spawnSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, rmSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const chromium = process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium";
 
-function sh(command, args) {
-  const result = spawnSync(command, args, { stdio: "inherit", cwd: root });
+function sh(command, args, env = {}) {
+  const result = spawnSync(command, args, { stdio: "inherit", cwd: root, env: { ...process.env, ...env } });
   return result.status ?? 1;
 }
 
@@ -36,5 +36,11 @@ if (!existsSync(path.join(root, "apps", "server", "dist", "main.js")) || !exists
   process.exit(1);
 }
 
+// A folder of its own for this run's traces and screenshots; kept only when something failed.
+const runId = `${new Date().toISOString().replace(/[:.]/g, "-")}-${process.pid}`;
+const outputDir = path.join(root, "test-results", "e2e", runId);
 const args = ["exec", "playwright", "test", "-c", "e2e/playwright.config.ts", ...process.argv.slice(2)];
-process.exit(sh("pnpm", args));
+const status = sh("pnpm", args, { PARLEY_E2E_RUN: runId });
+if (status === 0) rmSync(outputDir, { recursive: true, force: true });
+else if (existsSync(outputDir)) console.log(`[e2e] traces and screenshots of the failures: ${path.relative(root, outputDir)}`);
+process.exit(status);

@@ -22,6 +22,12 @@ export function Composer({ roomName, onSend, onTyping, onEditLast }: Props) {
   const tooLong = length > MAX_CHARS;
   const canSend = length > 0 && !tooLong;
 
+  // Opening a room puts the cursor in the composer, as chat apps do; not on phones, where
+  // that would throw the keyboard over the conversation.
+  useEffect(() => {
+    if (window.matchMedia?.("(min-width: 721px)").matches) ref.current?.focus();
+  }, []);
+
   // Grow with the text up to a limit, then scroll inside.
   useEffect(() => {
     const el = ref.current;

@@ -1,0 +1,196 @@
+#!/usr/bin/env node
+// Screenshots of the web app for the README and docs/screenshots/: starts the built server on
+// a fresh database, seeds a believable conversation over the API, and photographs the main
+// screens in Debian's Chromium at 1280 px and 375 px, light and dark. Run after `pnpm run build`:
+//
+//   node scripts/screenshots.mjs
+import { spawn } from "node:child_process";
+import { existsSync, mkdirSync } from "node:fs";
+import { mkdtemp, rm } from "node:fs/promises";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const outDir = path.join(root, "docs", "screenshots");
+const executablePath = process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium";
+const PASSWORD = "correct horse battery staple";
+
+function freePort() {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once("error", reject);
+    probe.listen(0, "127.0.0.1", () => {
+      const { port } = probe.address();
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+async function startServer() {
+  const main = path.join(root, "apps", "server", "dist", "main.js");
+  if (!existsSync(main)) throw new Error("Build first: pnpm run build");
+  const dataDir = await mkdtemp(path.join(tmpdir(), "parley-shots-"));
+  const port = await freePort();
+  const child = spawn(process.execPath, [main], {
+    cwd: root,
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", RATE_LIMITS: "off" },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  for (let i = 0; i < 600; i++) {
+    if (child.exitCode !== null) throw new Error("The server exited");
+    try {
+      if ((await fetch(`${url}/readyz`)).ok) break;
+    } catch {
+      /* not yet */
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return {
+    url,
+    async stop() {
+      const exited = new Promise((r) => child.once("exit", r));
+      child.kill("SIGTERM");
+      await exited;
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+async function call(url, procedure, input, token) {
+  const response = await fetch(`${url}/trpc/${procedure}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify(input ?? null),
+  });
+  const body = await response.json();
+  if (!body.result) throw new Error(`${procedure}: ${body.error?.message}`);
+  return body.result.data;
+}
+
+/** People, rooms and a conversation that reads like a real team's. */
+async function seed(url) {
+  const people = {};
+  for (const name of ["maya", "leo", "sam", "priya"]) {
+    const { token } = await call(url, "auth.signup", { username: name, email: `${name}@example.com`, password: PASSWORD });
+    people[name] = token;
+  }
+  const rooms = {};
+  for (const [name, owner] of [
+    ["design-review", "maya"],
+    ["general", "leo"],
+    ["release-train", "sam"],
+    ["random", "priya"],
+    ["support", "sam"],
+  ]) {
+    rooms[name] = (await call(url, "room.create", { name }, people[owner])).id;
+  }
+  for (const name of ["maya", "leo", "sam", "priya"]) {
+    for (const room of ["design-review", "general"]) await call(url, "room.join", { roomId: rooms[room] }, people[name]);
+  }
+  await call(url, "room.join", { roomId: rooms["release-train"] }, people.maya);
+  const script = [
+    ["leo", "Morning! The new onboarding flow is up on staging."],
+    ["leo", "Link for anyone who wants to click through: https://staging.example.com/onboarding"],
+    ["priya", "Nice. The empty states read much better now."],
+    ["sam", "One thing: on a 375 px phone the second step's button sits under the keyboard."],
+    ["maya", "Good catch. I'll move the primary action into the header on small screens."],
+    ["priya", "Also: typing <b>bold</b> shows exactly that, tags and all. Just what we want."],
+    ["leo", "Ha, yes. Markup is just text."],
+    ["maya", "Pushed a fix. Sam, can you check again on your phone?\nSame link as before."],
+    ["sam", "Looks right now. The button stays visible and the copy fits on one line."],
+    ["priya", "Shipping it with tomorrow's release then?"],
+  ];
+  for (const [who, text] of script) await call(url, "message.send", { roomId: rooms["design-review"], text }, people[who]);
+  for (const [who, text] of [
+    ["leo", "Lunch at 12:30 anyone?"],
+    ["sam", "In. The usual place?"],
+  ]) {
+    await call(url, "message.send", { roomId: rooms.general, text }, people[who]);
+  }
+  return { people, rooms };
+}
+
+async function signedIn(browser, url, token, options) {
+  const context = await browser.newContext({ baseURL: url, deviceScaleFactor: 2, ...options });
+  await context.addCookies([{ name: "parley_session", value: token, url, httpOnly: true, sameSite: "Lax" }]);
+  return context;
+}
+
+async function main() {
+  mkdirSync(outDir, { recursive: true });
+  const server = await startServer();
+  const browser = await chromium.launch({
+    executablePath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--font-render-hinting=none"],
+  });
+  try {
+    const { people, rooms } = await seed(server.url);
+    const roomPath = `/rooms/${rooms["design-review"]}`;
+    const shoot = async (page, name) => {
+      await page.screenshot({ path: path.join(outDir, name) });
+      console.log(`wrote docs/screenshots/${name}`);
+    };
+
+    // Leo sits in the room and starts typing, so Maya sees presence and "leo is typing…".
+    const leo = await (await signedIn(browser, server.url, people.leo, { viewport: { width: 1280, height: 800 } })).newPage();
+    await leo.goto(roomPath);
+    await leo.getByRole("textbox", { name: "Message" }).waitFor();
+    const keepTyping = async () => {
+      // The app sends at most one typing event per 2 s; let the last one age out first.
+      await leo.waitForTimeout(2_100);
+      await leo.getByRole("textbox", { name: "Message" }).fill("");
+      await leo.getByRole("textbox", { name: "Message" }).pressSequentially("Yes, let's", { delay: 30 });
+    };
+
+    for (const [scheme, suffix] of [["light", ""], ["dark", "-dark"]]) {
+      const desktop = await (
+        await signedIn(browser, server.url, people.maya, { viewport: { width: 1280, height: 800 }, colorScheme: scheme })
+      ).newPage();
+      await desktop.goto(roomPath);
+      await desktop.getByRole("list", { name: "Online" }).getByText("leo").waitFor();
+      await keepTyping();
+      await desktop.getByText("leo is typing…").waitFor();
+      await shoot(desktop, `chat-desktop${suffix}.png`);
+
+      const phone = await (
+        await signedIn(browser, server.url, people.maya, {
+          viewport: { width: 375, height: 812 },
+          colorScheme: scheme,
+          isMobile: true,
+          hasTouch: true,
+        })
+      ).newPage();
+      await phone.goto(roomPath);
+      await phone.getByRole("list", { name: "Online" }).getByText("leo").waitFor();
+      await keepTyping();
+      await phone.getByText("leo is typing…").waitFor();
+      await shoot(phone, `chat-phone${suffix}.png`);
+      await phone.goto("/");
+      await phone.getByRole("navigation", { name: "Rooms" }).waitFor();
+      await shoot(phone, `rooms-phone${suffix}.png`);
+      await desktop.context().close();
+      await phone.context().close();
+    }
+
+    for (const [width, height, name] of [
+      [1280, 800, "login-desktop.png"],
+      [375, 812, "login-phone.png"],
+    ]) {
+      const context = await browser.newContext({ baseURL: server.url, viewport: { width, height }, deviceScaleFactor: 2 });
+      const page = await context.newPage();
+      await page.goto("/");
+      await page.getByRole("button", { name: "Log in" }).waitFor();
+      await shoot(page, name);
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+}
+
+await main();
