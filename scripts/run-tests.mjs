@@ -8,7 +8,9 @@ const PG_ADMIN_URL = process.env.PARLEY_TEST_PG_ADMIN_URL ?? "postgres://postgre
 /** Counts from a vitest JSON report. */
 function vitestCounts(file) {
   const report = JSON.parse(readFileSync(file, "utf8"));
-  return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + (report.numRuntimeErrorTestSuites ?? report.numFailedTestSuites ?? 0) };
+  // Failed tests, plus files that failed before any test ran (import or setup errors).
+  const brokenFiles = (report.testResults ?? []).filter((file) => file.status === "failed" && (file.assertionResults ?? []).length === 0).length;
+  return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + brokenFiles };
 }
 
 /** Counts from a Playwright JSON report. */

@@ -8,9 +8,10 @@ export class UniqueViolationError extends Error {
   }
 }
 
-// The two adapters report a unique violation differently: adapter-pg as a known request error
-// P2002 with `meta.target`, the PGlite adapter 0.6 as a DriverAdapterError whose message names the
-// constraint (`users_email_key`). Both end up here, so callers only ever see UniqueViolationError.
+// The adapters report a unique violation differently: adapter-pg as a known request error P2002
+// with `meta.target`, the PGlite adapter 0.6 as a DriverAdapterError whose message names the
+// constraint (`users_email_key`), and a raw query on either as P2010 with the driver's error in
+// `meta`. All end up here, so callers only ever see UniqueViolationError.
 const CONSTRAINT_FIELDS: Record<string, string[]> = {
   users_username_key_key: ["usernameKey"],
   users_email_key: ["email"],
@@ -27,10 +28,12 @@ export function uniqueViolationFields(error: unknown): string[] | null {
     const target = error.meta?.target;
     if (Array.isArray(target)) return target.map(String);
     if (typeof target === "string") return CONSTRAINT_FIELDS[target] ?? [target];
-    const fromMessage = constraintFromText(error.message);
-    if (fromMessage) return fromMessage;
-    const driverCause = JSON.stringify(error.meta ?? {});
-    return constraintFromText(driverCause) ?? ["unknown"];
+    return constraintFromText(`${error.message} ${JSON.stringify(error.meta ?? {})}`) ?? ["unknown"];
+  }
+  if (error instanceof Prisma.PrismaClientKnownRequestError) {
+    // A raw query (P2010) carries the driver's error in meta: SQLSTATE 23505 is unique_violation.
+    const text = `${error.message} ${JSON.stringify(error.meta ?? {})}`;
+    return /"23505"|unique constraint/i.test(text) ? (constraintFromText(text) ?? ["unknown"]) : null;
   }
   if (error instanceof Error) {
     const text = `${error.message} ${JSON.stringify((error as { cause?: unknown }).cause ?? "")}`;

@@ -5,6 +5,12 @@ import type { RoomEvent, StoredRoomEvent } from "./types";
 export type Tx = Prisma.TransactionClient;
 
 /**
+ * Options for interactive transactions that take a room's lock: under a burst in one room they
+ * wait for each other, so allow more than Prisma's 2 s default to get a connection and to finish.
+ */
+export const TX_OPTIONS = { maxWait: 10_000, timeout: 15_000 } as const;
+
+/**
  * Takes the room's next event sequence number. The UPDATE locks the room row until the
  * transaction ends, so writers to one room queue up here and sequence numbers follow commit
  * order with no holes: whoever sees event n+1 committed can be sure n is committed too.

@@ -1,8 +1,9 @@
 import type { Database } from "./database";
 import { uniqueViolationFields } from "./errors";
-import { insertEvent, nextEventSeq } from "./events";
+import { insertEvent, nextEventSeq, TX_OPTIONS } from "./events";
+import { uuidv7 } from "./ids";
 import { messageSelect, toMessage } from "./mappers";
-import type { Message, StoredRoomEvent, User } from "./types";
+import type { Message, RoomEvent, StoredRoomEvent, User } from "./types";
 
 /** A history cursor that names no message of the room. */
 export class UnknownCursorError extends Error {
@@ -38,22 +39,41 @@ export async function createMessage(
     const earlier = await findMessageByClientId(db, input.author.id, input.clientMsgId);
     if (earlier) return { message: earlier, event: null };
   }
+  const createdAt = new Date();
+  const message: Message = {
+    id: uuidv7(createdAt.getTime()),
+    roomId: input.roomId,
+    author: input.author,
+    text: input.text,
+    createdAt: createdAt.toISOString(),
+    editedAt: null,
+    clientMsgId: input.clientMsgId,
+  };
+  const event: RoomEvent = { type: "message.created", message };
   try {
-    return await db.prisma.$transaction(async (tx) => {
-      const seq = await nextEventSeq(tx, input.roomId);
-      const row = await tx.message.create({
-        data: {
-          roomId: input.roomId,
-          authorId: input.author.id,
-          text: input.text,
-          clientMsgId: input.clientMsgId,
-        },
-        select: messageSelect,
-      });
-      const message = toMessage(row);
-      const event = await insertEvent(tx, input.roomId, seq, { type: "message.created", message }, message.id);
-      return { message, event };
-    });
+    // One statement, so the room's row lock (which orders its events) is held for one round
+    // trip instead of a whole interactive transaction: sends to a busy room queue briefly in
+    // PostgreSQL rather than each holding a pooled connection while they wait. Everything in it
+    // commits together; a unique violation (clientMsgId race) undoes the sequence bump too.
+    const rows = await db.prisma.$queryRaw<{ seq: bigint }[]>`
+      WITH bumped AS (
+        UPDATE rooms SET last_event_seq = last_event_seq + 1 WHERE id = ${input.roomId}
+        RETURNING last_event_seq
+      ), inserted AS (
+        INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at)
+        SELECT ${message.id}::text, ${input.roomId}::text, ${input.author.id}::text, ${input.text}::text,
+               ${input.clientMsgId}::text, ${createdAt}::timestamptz
+        FROM bumped
+        RETURNING id
+      )
+      INSERT INTO room_events (room_id, seq, type, payload, message_id, created_at)
+      SELECT ${input.roomId}::text, bumped.last_event_seq, 'message.created', ${JSON.stringify(event)}::jsonb,
+             inserted.id, ${createdAt}::timestamptz
+      FROM bumped, inserted
+      RETURNING seq`;
+    const seq = rows[0]?.seq;
+    if (seq === undefined) throw new Error(`Room ${input.roomId} does not exist`);
+    return { message, event: { roomId: input.roomId, seq: BigInt(seq), event } };
   } catch (error) {
     if (input.clientMsgId && uniqueViolationFields(error)) {
       const earlier = await findMessageByClientId(db, input.author.id, input.clientMsgId);
@@ -124,7 +144,7 @@ export async function editMessage(
     const message = toMessage(row);
     const event = await insertEvent(tx, input.roomId, seq, { type: "message.updated", message }, message.id);
     return { message, event };
-  });
+  }, TX_OPTIONS);
 }
 
 /**
@@ -150,5 +170,5 @@ export async function deleteMessage(
       messageId: input.messageId,
     });
     return { event };
-  });
+  }, TX_OPTIONS);
 }

@@ -1,6 +1,6 @@
 import type { Database } from "./database";
 import { mapUniqueViolation, uniqueViolationFields } from "./errors";
-import { insertEvent, nextEventSeq } from "./events";
+import { insertEvent, nextEventSeq, TX_OPTIONS } from "./events";
 import type { Prisma } from "./generated/client";
 import { toUser, userSelect } from "./mappers";
 import { publicUser, type Room, type StoredRoomEvent, type User } from "./types";
@@ -49,7 +49,7 @@ export async function createRoom(
       });
       const row = await tx.room.findUniqueOrThrow({ where: { id: created.id }, select: roomSelect(input.creator.id) });
       return { room: toRoom(row), event };
-    }),
+    }, TX_OPTIONS),
   );
 }
 
@@ -99,7 +99,7 @@ export async function joinRoom(
       await tx.membership.create({ data: { roomId, userId: user.id } });
       const event = await insertEvent(tx, roomId, seq, { type: "member.joined", roomId, user: publicUser(user) });
       return { event };
-    });
+    }, TX_OPTIONS);
   } catch (error) {
     // Two joins raced: the other one made the member and emitted the event.
     if (uniqueViolationFields(error)) return { event: null };
@@ -122,7 +122,7 @@ export async function leaveRoom(
     }
     const event = await insertEvent(tx, roomId, seq, { type: "member.left", roomId, user: publicUser(user) });
     return { event };
-  }).catch((error: unknown) => {
+  }, TX_OPTIONS).catch((error: unknown) => {
     if (error instanceof NotAMember) return { event: null };
     throw error;
   });
