@@ -7,7 +7,7 @@ export default defineProject({
   plugins: [react()],
   test: {
     name: "web",
-    environment: "jsdom",
+    environment: "./test/jsdom-environment.ts",
     include: ["src/**/*.test.tsx"],
     setupFiles: ["./src/test-setup.ts"],
     testTimeout: 20_000,

@@ -42,7 +42,8 @@ export function ConnectionBanner() {
         <div className="banner banner-warn">
           <span className="spinner" aria-hidden="true" />
           <span>
-            <strong>Connection lost.</strong> Reconnecting… Messages you send will go out when it is back.
+            <strong>{snapshot.hasOpened ? "Connection lost." : "Can't reach the server yet."}</strong> Reconnecting…
+            {snapshot.hasOpened ? " Messages you send will go out when it is back." : null}
           </span>
         </div>
       ) : backOnline ? (

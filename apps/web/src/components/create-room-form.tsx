@@ -56,7 +56,7 @@ export function CreateRoomForm() {
           aria-invalid={error ? true : undefined}
           aria-describedby={error ? "room-name-error" : undefined}
         />
-        <button type="submit" className="button button-primary" aria-disabled={create.isPending || undefined}>
+        <button type="submit" className="button button-primary" title="Create room" aria-disabled={create.isPending || undefined}>
           <PlusIcon />
           <span>Create room</span>
         </button>

@@ -8,7 +8,7 @@ import { useTRPC } from "../lib/trpc";
  */
 export function useRooms() {
   const trpc = useTRPC();
-  return useQuery(trpc.room.list.queryOptions(undefined, { refetchInterval: 4_000, staleTime: 2_000 }));
+  return useQuery(trpc.room.list.queryOptions(undefined, { refetchInterval: 2_500, staleTime: 1_000 }));
 }
 
 /** One room, shown at once from the room list while its own query loads. */
