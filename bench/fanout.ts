@@ -39,6 +39,8 @@ async function openBenchDatabase(): Promise<{ db: Database; drop: () => Promise<
     db,
     drop: async () => {
       await db.close();
+      // pg's pool.end() resolves a moment before its sockets are gone; don't FORCE-kill them.
+      await new Promise((resolve) => setTimeout(resolve, 300));
       await admin.query(`DROP DATABASE "${name}" WITH (FORCE)`);
       await admin.end();
     },
