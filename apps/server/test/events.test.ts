@@ -3,7 +3,7 @@ import type { Database } from "@parley/db";
 import type { RoomEvent } from "@parley/api";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
-import { closeClients, Collector, errorCode, openTestDatabase, signUp, sleep, startTestServer, started, uniqueName, type TestUser } from "./harness";
+import { closeClients, Collector, errorCode, openTestDatabase, roomWith, signUp, sleep, started, startTestServer, type TestUser } from "./harness";
 import { startProxy } from "./tcp-proxy";
 
 let db: Database;
@@ -22,12 +22,6 @@ afterAll(async () => {
 
 type Tracked = { id: string; data: RoomEvent };
 
-async function roomWith(...people: TestUser[]) {
-  const [owner, ...others] = people;
-  const room = await owner!.client.trpc.room.create.mutate({ name: uniqueName("events") });
-  for (const p of others) await p.client.trpc.room.join.mutate({ roomId: room.id });
-  return room;
-}
 
 /** Subscribes to room.events and resolves once the server has said `started`. */
 async function subscribe(user: TestUser, input: { roomId: string; lastEventId?: string | null }) {

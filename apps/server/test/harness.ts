@@ -82,6 +82,15 @@ export async function signUp(server: ParleyServer, prefix = "user"): Promise<Tes
   return { id: user.id, username: user.username, email: user.email, token, client: connect(server, token) };
 }
 
+/** A new room made by the first person, joined by the others. */
+export async function roomWith(...people: TestUser[]) {
+  const [owner, ...others] = people;
+  if (!owner) throw new Error("roomWith needs at least one person");
+  const room = await owner.client.trpc.room.create.mutate({ name: uniqueName("room") });
+  for (const p of others) await p.client.trpc.room.join.mutate({ roomId: room.id });
+  return room;
+}
+
 /** The tRPC error code a promise rejects with (fails the test if it resolves). */
 export async function errorCode(promise: Promise<unknown>): Promise<string> {
   try {

@@ -1,7 +1,7 @@
 import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
-import { closeClients, errorCode, openTestDatabase, rejection, signUp, startTestServer, uniqueName, type TestUser } from "./harness";
+import { closeClients, errorCode, openTestDatabase, rejection, roomWith, signUp, startTestServer, uniqueName } from "./harness";
 
 let db: Database;
 let server: ParleyServer;
@@ -17,12 +17,6 @@ afterAll(async () => {
   await db.close();
 });
 
-async function roomWith(...people: TestUser[]) {
-  const [owner, ...others] = people;
-  const room = await owner!.client.trpc.room.create.mutate({ name: uniqueName("msgs") });
-  for (const p of others) await p.client.trpc.room.join.mutate({ roomId: room.id });
-  return room;
-}
 
 describe("message.send", () => {
   it("stores trimmed text and returns the Message", async () => {

@@ -2,7 +2,7 @@ import type { Activity } from "@parley/api";
 import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
-import { closeClients, Collector, connect, openTestDatabase, signUp, sleep, startTestServer, started, uniqueName, type TestUser } from "./harness";
+import { closeClients, Collector, connect, openTestDatabase, roomWith, signUp, sleep, started, startTestServer, type TestUser } from "./harness";
 
 let db: Database;
 let server: ParleyServer;
@@ -18,12 +18,6 @@ afterAll(async () => {
   await db.close();
 });
 
-async function roomWith(...people: TestUser[]) {
-  const [owner, ...others] = people;
-  const room = await owner!.client.trpc.room.create.mutate({ name: uniqueName("presence") });
-  for (const p of others) await p.client.trpc.room.join.mutate({ roomId: room.id });
-  return room;
-}
 
 async function watch(client: TestUser["client"], roomId: string) {
   const items = new Collector<Activity>();
