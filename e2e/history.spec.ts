@@ -1,5 +1,6 @@
 import { call, signUpApi, uniqueName } from "./support/api";
 import { expect, logIn, messageRow, openRoom, test } from "./support/fixtures";
+import { networkTap } from "./support/network";
 
 test("scrolling up loads older history without the view jumping", async ({ page, baseURL }) => {
   const server = baseURL ?? "";
@@ -49,4 +50,30 @@ test("scrolling up loads older history without the view jumping", async ({ page,
   // All 120, each once, in order.
   const texts = await log.locator(".msg-text").allTextContents();
   expect(texts).toEqual(Array.from({ length: 120 }, (_, i) => `message ${i + 1}`));
+});
+
+test("a message that arrives while older history is loading is not lost", async ({ page, baseURL }) => {
+  const server = baseURL ?? "";
+  const reader = await signUpApi(server, "reader");
+  const writer = await signUpApi(server, "writer");
+  const room = await call<{ id: string; name: string }>(server, "room.create", { name: uniqueName("race") }, writer.token);
+  await call(server, "room.join", { roomId: room.id }, reader.token);
+  for (let i = 1; i <= 55; i++) {
+    await call(server, "message.send", { roomId: room.id, text: `old ${i}`, clientMsgId: `old-${i}` }, writer.token);
+  }
+
+  const network = await networkTap(page);
+  await logIn(page, reader.username);
+  await openRoom(page, room.name);
+  await expect(messageRow(page, "old 55")).toBeVisible();
+
+  // The older page takes a while; a new message arrives in the meantime.
+  network.slowDown("message.list", 1_500);
+  await page.getByRole("log").evaluate((el) => (el.scrollTop = 0));
+  await expect(page.getByText("Loading older messages…")).toBeVisible();
+  await call(server, "message.send", { roomId: room.id, text: "arrived during the load" }, writer.token);
+  await expect(messageRow(page, "old 1")).toBeAttached();
+  await expect(messageRow(page, "arrived during the load")).toHaveCount(1);
+  const texts = await page.getByRole("log").locator(".msg-text").allTextContents();
+  expect(texts).toEqual([...Array.from({ length: 55 }, (_, i) => `old ${i + 1}`), "arrived during the load"]);
 });

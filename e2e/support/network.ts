@@ -3,14 +3,14 @@ import type { Page, WebSocketRoute } from "@playwright/test";
 type Frame = string | Buffer;
 type Pair = { client: WebSocketRoute; server: WebSocketRoute };
 
-/** tRPC request ids of `message.send` calls in one page→server frame (a call or a batch). */
-function sendIds(frame: Frame): Set<string> {
+/** tRPC request ids of calls to `path` in one page→server frame (a call or a batch). */
+function idsFor(frame: Frame, path: string): Set<string> {
   const ids = new Set<string>();
   try {
     const parsed: unknown = JSON.parse(frame.toString());
     for (const item of Array.isArray(parsed) ? parsed : [parsed]) {
       const call = item as { id?: number | string; params?: { path?: unknown } };
-      if (call.params?.path === "message.send" && call.id !== undefined) ids.add(String(call.id));
+      if (call.params?.path === path && call.id !== undefined) ids.add(String(call.id));
     }
   } catch {
     // PING/PONG and anything else that is not JSON.
@@ -34,7 +34,8 @@ function replyId(frame: Frame): string | null {
  *   makes new ones fail as a real outage does) and get it back;
  * - `loseNextSendReply()`: the next `message.send` reaches the server, but its reply never
  *   comes back (the connection died in between);
- * - `refuseNextSend(error)`: the next `message.send` is answered with a server error.
+ * - `refuseNextSend(error)`: the next `message.send` is answered with a server error;
+ * - `slowDown(path, ms)`: replies to calls of `path` arrive `ms` late (a slow network).
  * Install it before the page opens its socket.
  */
 export async function networkTap(page: Page) {
@@ -42,12 +43,15 @@ export async function networkTap(page: Page) {
   let loseReply = false;
   let refusal: { code: string; message: string } | null = null;
   const lostReplies = new Set<string>();
+  const delays = new Map<string, number>();
+  const delayedReplies = new Map<string, number>();
 
   await page.routeWebSocket(/\/trpc/, (client) => {
     const server = client.connectToServer();
     open.push({ client, server });
     client.onMessage((frame) => {
-      const ids = sendIds(frame);
+      for (const [path, ms] of delays) for (const id of idsFor(frame, path)) delayedReplies.set(id, ms);
+      const ids = idsFor(frame, "message.send");
       if (ids.size > 0 && refusal) {
         const { code, message } = refusal;
         refusal = null;
@@ -65,6 +69,12 @@ export async function networkTap(page: Page) {
     server.onMessage((frame) => {
       const id = replyId(frame);
       if (id !== null && lostReplies.delete(id)) return;
+      const delay = id === null ? undefined : delayedReplies.get(id);
+      if (id !== null && delay !== undefined) {
+        delayedReplies.delete(id);
+        setTimeout(() => client.send(frame), delay);
+        return;
+      }
       client.send(frame);
     });
   });
@@ -85,6 +95,9 @@ export async function networkTap(page: Page) {
     },
     refuseNextSend(error: { code: string; message: string }) {
       refusal = error;
+    },
+    slowDown(path: string, ms: number) {
+      delays.set(path, ms);
     },
   };
 }

@@ -47,7 +47,7 @@ export function ConnectionBanner() {
           </span>
         </div>
       ) : backOnline ? (
-        <div className="banner banner-ok">Back online. You're all caught up.</div>
+        <div className="banner banner-ok">Back online.</div>
       ) : null}
     </div>
   );

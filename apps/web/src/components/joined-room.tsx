@@ -34,7 +34,7 @@ export function JoinedRoom({ room }: { room: Room }) {
     },
     [queryClient, room.id, stopTyping, trpc],
   );
-  const history = useRoomHistory(room.id, onEvent);
+  const { history, loadOlder } = useRoomHistory(room.id, onEvent);
   const messages = useMemo(() => flattenHistory(history.data), [history.data]);
   const pending = usePendingMessages(room.id);
   const typing = useTypingNotifier(room.id);
@@ -56,7 +56,7 @@ export function JoinedRoom({ room }: { room: Room }) {
           loading={history.isPending}
           hasOlder={history.hasNextPage}
           loadingOlder={history.isFetchingNextPage}
-          onLoadOlder={() => void history.fetchNextPage()}
+          onLoadOlder={() => void loadOlder()}
           editingId={editingId}
           onEditingChange={setEditingId}
         />

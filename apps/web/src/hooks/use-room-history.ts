@@ -1,6 +1,6 @@
 import { skipToken, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useRef, useState } from "react";
 import type { RoomEvent } from "@parley/client";
 import { errorCode } from "../lib/errors";
 import { applyRoomEvent, historyEventId, type MessageHistory, type MessagePage } from "../lib/message-cache";
@@ -44,9 +44,30 @@ export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent) => vo
     if (history.data && !resumeFrom) setResumeFrom({ lastEventId: historyEventId(history.data) });
   }, [history.data, resumeFrom]);
 
+  // Loading an older page writes back the pages as they were when it started, so an event
+  // folded in meanwhile would be lost. Such events are kept and folded in again afterwards
+  // (folding is idempotent: by message id).
+  const duringLoad = useRef<{ id: string; event: RoomEvent }[] | null>(null);
+  const loadOlder = useCallback(async () => {
+    if (duringLoad.current) return;
+    duringLoad.current = [];
+    try {
+      await history.fetchNextPage({ cancelRefetch: false });
+    } finally {
+      const missed = duringLoad.current;
+      duringLoad.current = null;
+      if (missed.length > 0) {
+        queryClient.setQueryData<MessageHistory>(key, (old) =>
+          old ? missed.reduce((data, { id, event }) => applyRoomEvent(data, id, event), old) : old,
+        );
+      }
+    }
+  }, [history, queryClient, key]);
+
   useSubscription(
     trpc.room.events.subscriptionOptions(resumeFrom ? { roomId, lastEventId: resumeFrom.lastEventId } : skipToken, {
       onData({ id, data }) {
+        duringLoad.current?.push({ id, event: data });
         queryClient.setQueryData<MessageHistory>(key, (old) => (old ? applyRoomEvent(old, id, data) : old));
         onEvent(data);
       },
@@ -65,5 +86,5 @@ export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent) => vo
     }),
   );
 
-  return history;
+  return { history, loadOlder };
 }
