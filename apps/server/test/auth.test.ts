@@ -204,12 +204,19 @@ describe("auth.logout", () => {
     sub.unsubscribe();
   });
 
-  it("clears the cookie over HTTP and answers ok without a session", async () => {
-    const res = await postJson("/trpc/auth.logout", {});
+  it("clears the cookie over HTTP; without a session it answers ok and changes nothing", async () => {
+    const u = await signUp(server);
+    const res = await postJson("/trpc/auth.logout", {}, { cookie: `parley_session=${u.token}` });
     expect(res.body.result.data).toEqual({ ok: true });
     expect(res.headers.get("set-cookie")).toMatch(/parley_session=;.*Max-Age=0/);
-    const anonymous = connect(server);
-    expect(await anonymous.trpc.auth.logout.mutate()).toEqual({ ok: true });
+    expect((await http("/trpc/auth.me", { headers: { cookie: `parley_session=${u.token}` } })).status).toBe(401);
+
+    const sessionsBefore = await db.prisma.session.count();
+    const anonymous = await postJson("/trpc/auth.logout", {});
+    expect(anonymous.body.result.data).toEqual({ ok: true });
+    expect(anonymous.headers.get("set-cookie")).toBeNull();
+    expect(await connect(server).trpc.auth.logout.mutate()).toEqual({ ok: true });
+    expect(await db.prisma.session.count()).toBe(sessionsBefore);
   });
 });
 

@@ -48,7 +48,7 @@ export const authRouter = router({
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     rateLimit(ctx, "login", ctx.clientAddress);
-    rateLimit(ctx, "login", `account:${input.login.toLowerCase()}`);
+    rateLimit(ctx, "loginAccount", input.login.toLowerCase());
     const found = await users.findUserForLogin(ctx.deps.db, input.login);
     // Unknown users cost the same argon2 work, and both failures read the same.
     const ok = found
@@ -59,8 +59,9 @@ export const authRouter = router({
   }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {
-    ctx.http?.setCookie(sessionCookie(ctx, null));
+    // Without a valid session this changes nothing, the cookie included.
     if (ctx.session) {
+      ctx.http?.setCookie(sessionCookie(ctx, null));
       await sessions.deleteSession(ctx.deps.db, ctx.session.id);
       // Every server closes the sockets this session opened, after this reply is on its way.
       ctx.deps.hub.publishSessionRevoked(ctx.session.id);

@@ -5,6 +5,7 @@ describe("RateLimiter", () => {
   const rules = {
     signup: { capacity: 2, refillPerSecond: 1 },
     login: { capacity: 2, refillPerSecond: 1 },
+    loginAccount: { capacity: 2, refillPerSecond: 1 },
     message: { capacity: 3, refillPerSecond: 2 },
     typing: { capacity: 1, refillPerSecond: 1 },
     roomCreate: { capacity: 1, refillPerSecond: 1 },

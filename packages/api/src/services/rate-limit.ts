@@ -2,8 +2,12 @@
 export type BucketRule = { capacity: number; refillPerSecond: number };
 
 export const DEFAULT_RULES = {
-  signup: { capacity: 100, refillPerSecond: 2 },
-  login: { capacity: 60, refillPerSecond: 1 },
+  // Per client address: generous, since many people (or a test suite) may share one address.
+  signup: { capacity: 500, refillPerSecond: 10 },
+  login: { capacity: 300, refillPerSecond: 5 },
+  // Per account: slows password guessing against one account to one try every two seconds.
+  loginAccount: { capacity: 30, refillPerSecond: 0.5 },
+  // Per user: a burst of 60 messages, then 10 a second, is far beyond anyone typing.
   message: { capacity: 60, refillPerSecond: 10 },
   typing: { capacity: 30, refillPerSecond: 5 },
   roomCreate: { capacity: 60, refillPerSecond: 1 },
