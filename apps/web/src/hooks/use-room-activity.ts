@@ -4,6 +4,7 @@ import { useCallback, useEffect, useState } from "react";
 import { emptyActivity, expireTyping, reduceActivity, withoutTypist, type ActivityState } from "../lib/activity";
 import { signOutOnUnauthorized } from "../lib/query-client";
 import { useTRPC } from "../lib/trpc";
+import { useRetryAfterError } from "./use-retry-after-error";
 
 /**
  * Presence and typing in a room the user is a member of. The subscription is itself what
@@ -15,7 +16,7 @@ export function useRoomActivity(roomId: string) {
   const queryClient = useQueryClient();
   const [state, setState] = useState<ActivityState>(emptyActivity);
 
-  useSubscription(
+  const subscription = useSubscription(
     trpc.room.activity.subscriptionOptions(
       { roomId },
       {
@@ -24,6 +25,8 @@ export function useRoomActivity(roomId: string) {
       },
     ),
   );
+
+  useRetryAfterError(subscription);
 
   // Expire typing lines on time, but only run a timer while someone is typing.
   const typingCount = Object.keys(state.typing).length;

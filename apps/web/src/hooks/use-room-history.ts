@@ -6,6 +6,7 @@ import { errorCode } from "../lib/errors";
 import { applyRoomEvent, historyEventId, type MessageHistory, type MessagePage } from "../lib/message-cache";
 import { signOutOnUnauthorized } from "../lib/query-client";
 import { useTRPC, useTRPCClient } from "../lib/trpc";
+import { useRetryAfterError } from "./use-retry-after-error";
 
 export const PAGE_SIZE = 50;
 
@@ -64,7 +65,9 @@ export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent) => vo
     }
   }, [history, queryClient, key]);
 
-  useSubscription(
+  // Reopened after an unexpected error from where it started; replaying events already folded
+  // in is harmless (each one sets the state it describes, in order).
+  const events = useSubscription(
     trpc.room.events.subscriptionOptions(resumeFrom ? { roomId, lastEventId: resumeFrom.lastEventId } : skipToken, {
       onData({ id, data }) {
         duringLoad.current?.push({ id, event: data });
@@ -85,6 +88,8 @@ export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent) => vo
       },
     }),
   );
+
+  useRetryAfterError(events);
 
   return { history, loadOlder };
 }
