@@ -59,7 +59,7 @@ export async function runAllTests({ run, root }) {
 
   gate("typecheck", ["pnpm", "run", "typecheck"]);
   gate("lint", ["pnpm", "run", "lint"]);
-  vitest("unit", ["--project", "unit"]);
+  vitest("unit", ["--project", "unit", "--project", "web"]);
   vitest("integration-pglite", ["--project", "integration"], { PARLEY_TEST_DB: "pglite" });
   if (postgresReachable()) {
     vitest("integration-postgres", ["--project", "integration"], { PARLEY_TEST_DB: "postgres" });

@@ -8,6 +8,7 @@ import {
   MemoryHub,
   RateLimiter,
   RedisHub,
+  rulesFromEnv,
   SocketRegistry,
   type ApiDeps,
   type CallSocket,
@@ -57,7 +58,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     db,
     hub,
     sockets,
-    rateLimiter: new RateLimiter(config.rateLimits),
+    rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
     config: { isDev: config.isDev, sessionTtlMs: config.sessionTtlMs, secureCookies: false },
   };
   const origins = createOriginPolicy(config.allowedOrigins);

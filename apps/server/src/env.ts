@@ -36,6 +36,8 @@ export type ServerConfig = {
   /** Origins (besides the server's own) allowed to open WebSockets and send cookies. */
   allowedOrigins: string[];
   rateLimits: boolean;
+  /** RATE_LIMIT_<ACTION>=<burst>/<per second> overrides, as given (checked by the API). */
+  rateLimitEnv: Record<string, string | undefined>;
   isDev: boolean;
   /** The web app's production build, served at `/`. */
   webDist: string;
@@ -62,6 +64,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       .map((o) => o.trim().replace(/\/$/, ""))
       .filter(Boolean),
     rateLimits: e.RATE_LIMITS === "on",
+    rateLimitEnv: Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith("RATE_LIMIT_"))),
     isDev: e.NODE_ENV === "development" || e.NODE_ENV === "test",
     webDist: e.WEB_DIST ? path.resolve(e.WEB_DIST) : path.join(repoRoot, "apps", "web", "dist"),
     migrationsDir: path.join(repoRoot, "prisma", "migrations"),

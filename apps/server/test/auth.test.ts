@@ -126,6 +126,19 @@ describe("auth.login", () => {
     expect(byEmail.token).not.toBe(byName.token);
   });
 
+  it("limits failed logins per account, never the owner's successful ones", async () => {
+    const u = await signUp(server);
+    const client = connect(server);
+    for (let i = 0; i < 35; i++) {
+      await client.trpc.auth.login.mutate({ login: u.username, password: "correct horse battery" });
+    }
+    const failures = await Promise.all(
+      Array.from({ length: 35 }, () => errorCode(client.trpc.auth.login.mutate({ login: u.email, password: "wrong password" }))),
+    );
+    expect(failures.filter((c) => c === "UNAUTHORIZED").length).toBeGreaterThan(0);
+    expect(failures).toContain("TOO_MANY_REQUESTS");
+  });
+
   it("answers UNAUTHORIZED with the same message whether or not the user exists", async () => {
     const u = await signUp(server);
     const client = connect(server);

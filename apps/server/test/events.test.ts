@@ -112,7 +112,7 @@ describe("room.events", () => {
   it("rejects a lastEventId this server never issued with BAD_REQUEST", async () => {
     const alice = await signUp(server);
     const room = await roomWith(alice);
-    for (const lastEventId of ["abc", "0", "-1", "99999", "1.5"]) {
+    for (const lastEventId of ["abc", "", "0", "-1", "99999", "1.5"]) {
       const code = await new Promise<string>((resolve) => {
         const sub = alice.client.trpc.room.events.subscribe(
           { roomId: room.id, lastEventId },
@@ -181,6 +181,27 @@ describe("room.events", () => {
       await bobViaProxy.close();
       await proxy.close();
     }
+  });
+
+  it("replays an old departure without ending the stream of someone who came back", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const room = await roomWith(alice, bob);
+    const page = await bob.client.trpc.message.list.query({ roomId: room.id });
+    await bob.client.trpc.room.leave.mutate({ roomId: room.id });
+    await bob.client.trpc.room.join.mutate({ roomId: room.id });
+    await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "welcome back" });
+    const { events, sub } = await subscribe(bob, { roomId: room.id, lastEventId: page.lastEventId });
+    await events.waitFor(3);
+    await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "live" });
+    await events.waitFor(4);
+    expect(events.items.map((e) => (e.data.type === "message.created" ? e.data.message.text : e.data.type))).toEqual([
+      "member.left",
+      "member.joined",
+      "welcome back",
+      "live",
+    ]);
+    sub.unsubscribe();
   });
 
   it("ends a member's stream when they leave the room", async () => {

@@ -85,6 +85,22 @@ describe("room.activity presence", () => {
     expect(b1.items.items.at(-1)).toMatchObject({ type: "typing", user: { id: alice.id } });
   });
 
+  it("leaves nobody online when a subscription is stopped, or its socket closed, before it started", async () => {
+    const alice = await signUp(server);
+    const bob = await signUp(server);
+    const room = await roomWith(alice, bob);
+    // Stop at once (React StrictMode mounts, unmounts and mounts again).
+    for (let i = 0; i < 5; i++) bob.client.trpc.room.activity.subscribe({ roomId: room.id }, {}).unsubscribe();
+    // Subscribe and drop the socket at once.
+    const fleeting = connect(server, bob.token);
+    fleeting.trpc.room.activity.subscribe({ roomId: room.id }, {});
+    await sleep(20);
+    await fleeting.close();
+    await sleep(800);
+    const members = await alice.client.trpc.room.members.query({ roomId: room.id });
+    expect(members.find((m) => m.user.id === bob.id)?.online).toBe(false);
+  });
+
   it("takes a user offline when they leave the room", async () => {
     const alice = await signUp(server);
     const bob = await signUp(server);

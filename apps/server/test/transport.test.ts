@@ -2,7 +2,7 @@ import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ParleyServer } from "../src/app";
-import { closeClients, connect, openTestDatabase, signUp, startTestServer, uniqueName } from "./harness";
+import { closeClients, connect, errorCode, openTestDatabase, signUp, startTestServer, uniqueName } from "./harness";
 
 let db: Database;
 let server: ParleyServer;
@@ -156,28 +156,54 @@ describe("production errors", () => {
 });
 
 describe("rate limits", () => {
-  it("answer TOO_MANY_REQUESTS to floods and can be turned off with RATE_LIMITS=off", async () => {
-    const u = await signUp(server);
-    const room = await u.client.trpc.room.create.mutate({ name: uniqueName("flood") });
-    const results = await Promise.allSettled(
-      Array.from({ length: 120 }, (_, i) => u.client.trpc.message.send.mutate({ roomId: room.id, text: `flood ${i}` })),
-    );
-    const limited = results.filter((r) => r.status === "rejected" && (r.reason).data?.code === "TOO_MANY_REQUESTS");
-    expect(limited.length).toBeGreaterThan(0);
-    // A person chatting normally (a message every few seconds) is never limited: the first
-    // several dozen went through.
-    expect(results.slice(0, 50).every((r) => r.status === "fulfilled")).toBe(true);
+  it("answer TOO_MANY_REQUESTS past a configured burst, and RATE_LIMITS=off turns them off", async () => {
+    const limited = await startTestServer(db, { RATE_LIMIT_MESSAGE: "20/1" });
+    try {
+      const u = await signUp(limited);
+      const room = await u.client.trpc.room.create.mutate({ name: uniqueName("flood") });
+      const results = await Promise.allSettled(
+        Array.from({ length: 40 }, (_, i) => u.client.trpc.message.send.mutate({ roomId: room.id, text: `flood ${i}` })),
+      );
+      const limitedCalls = results.filter((r) => r.status === "rejected" && (r.reason).data?.code === "TOO_MANY_REQUESTS");
+      expect(limitedCalls.length).toBeGreaterThanOrEqual(15);
+      expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(20);
+      expect(await db.prisma.message.count({ where: { roomId: room.id } })).toBe(40 - limitedCalls.length);
+    } finally {
+      await limited.close();
+    }
 
-    const unlimited = await startTestServer(db, { RATE_LIMITS: "off" });
+    // The defaults let a script seed a long history in one go.
+    const u = await signUp(server);
+    const seeded = await u.client.trpc.room.create.mutate({ name: uniqueName("seed") });
+    for (let i = 0; i < 150; i++) await u.client.trpc.message.send.mutate({ roomId: seeded.id, text: `seed ${i}` });
+
+    const unlimited = await startTestServer(db, { RATE_LIMITS: "off", RATE_LIMIT_MESSAGE: "1/0.01" });
     try {
       const v = await signUp(unlimited);
       const open = await v.client.trpc.room.create.mutate({ name: uniqueName("open") });
       const all = await Promise.allSettled(
-        Array.from({ length: 120 }, (_, i) => v.client.trpc.message.send.mutate({ roomId: open.id, text: `ok ${i}` })),
+        Array.from({ length: 60 }, (_, i) => v.client.trpc.message.send.mutate({ roomId: open.id, text: `ok ${i}` })),
       );
       expect(all.every((r) => r.status === "fulfilled")).toBe(true);
     } finally {
       await unlimited.close();
     }
+  });
+});
+
+describe("input that the database cannot store", () => {
+  it("is refused or unknown, never a 500: NUL characters and over-long ids", async () => {
+    const u = await signUp(server);
+    const room = await u.client.trpc.room.create.mutate({ name: uniqueName("nul") });
+    const t = u.client.trpc;
+    expect(await errorCode(t.message.send.mutate({ roomId: room.id, text: "a\u0000b" }))).toBe("BAD_REQUEST");
+    expect(await errorCode(t.message.send.mutate({ roomId: room.id, text: "ok", clientMsgId: "x\u0000" }))).toBe("BAD_REQUEST");
+    expect(await errorCode(t.room.create.mutate({ name: "bad\u0000name" }))).toBe("BAD_REQUEST");
+    expect(await errorCode(t.message.list.query({ roomId: room.id, before: "ab\u0000c" }))).toBe("BAD_REQUEST");
+    expect(await errorCode(t.user.get.query({ username: "ab\u0000c" }))).toBe("NOT_FOUND");
+    expect(await errorCode(connect(server).trpc.auth.login.mutate({ login: "ab\u0000c", password: "whatever1" }))).toBe("UNAUTHORIZED");
+    expect(await errorCode(t.room.get.query({ roomId: "x".repeat(300) }))).toBe("NOT_FOUND");
+    expect(await errorCode(t.user.get.query({ username: "x".repeat(300) }))).toBe("NOT_FOUND");
+    expect(await errorCode(t.message.delete.mutate({ messageId: "x".repeat(300) }))).toBe("NOT_FOUND");
   });
 });

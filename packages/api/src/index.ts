@@ -7,6 +7,6 @@ export type { ApiConfig, ApiDeps } from "./deps";
 export type { Hub, Unsubscribe } from "./hub/hub";
 export { MemoryHub } from "./hub/memory-hub";
 export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
-export { RateLimiter } from "./services/rate-limit";
+export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
 export type { User, Me, Room, Member, Message, RoomEvent, Activity } from "@parley/db";

@@ -8,6 +8,12 @@ describe("schemas", () => {
     expect(messageSendInput.safeParse({ roomId: "r", text: "😀".repeat(4001) }).success).toBe(false);
   });
 
+  it("refuse NUL characters, which PostgreSQL text cannot store", () => {
+    expect(messageSendInput.safeParse({ roomId: "r", text: "a\u0000b" }).success).toBe(false);
+    expect(messageSendInput.safeParse({ roomId: "r", text: "ok", clientMsgId: "\u0000" }).success).toBe(false);
+    expect(roomCreateInput.safeParse({ name: "a\u0000" }).success).toBe(false);
+  });
+
   it("trim text and room names", () => {
     expect(roomCreateInput.parse({ name: "  Lobby \t" })).toEqual({ name: "Lobby" });
     expect(roomCreateInput.safeParse({ name: " \n " }).success).toBe(false);

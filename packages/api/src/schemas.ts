@@ -9,10 +9,14 @@ export function codePoints(text: string): number {
   return count;
 }
 
+/** PostgreSQL text cannot hold NUL, so no field that is stored may contain it. */
+const noNul = (label: string) => [(s: string) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` }] as const;
+
 function trimmedText(label: string, max: number) {
   return z
     .string()
     .trim()
+    .refine(...noNul(label))
     .refine((s) => codePoints(s) >= 1, { message: `${label} cannot be empty` })
     .refine((s) => codePoints(s) <= max, { message: `${label} can be at most ${max} characters` });
 }
@@ -33,8 +37,11 @@ export const passwordSchema = z
   .refine((s) => codePoints(s) >= 8, { message: "Password must be at least 8 characters" })
   .refine((s) => codePoints(s) <= 256, { message: "Password can be at most 256 characters" });
 
-/** Ids are opaque strings; one of the wrong shape is simply unknown (NOT_FOUND), never a 400. */
-export const idSchema = z.string().max(200, "Id is too long");
+/**
+ * Ids are opaque strings; one of the wrong shape (any length: the 64 KiB payload limit bounds
+ * it) is simply unknown, NOT_FOUND, never a 400.
+ */
+export const idSchema = z.string();
 
 export const signupInput = z.object({
   username: usernameSchema,
@@ -47,7 +54,7 @@ export const loginInput = z.object({
   password: z.string().min(1, "Enter your password").max(1024),
 });
 
-export const userGetInput = z.object({ username: z.string().max(64) });
+export const userGetInput = z.object({ username: z.string() });
 
 export const roomNameSchema = trimmedText("Room name", 64);
 export const roomCreateInput = z.object({ name: roomNameSchema });
@@ -55,7 +62,7 @@ export const roomIdInput = z.object({ roomId: idSchema });
 
 export const roomEventsInput = z.object({
   roomId: idSchema,
-  lastEventId: z.string().max(40).nullish(),
+  lastEventId: z.string().nullish(),
 });
 
 export const messageTextSchema = trimmedText("Message", 4000);
@@ -63,12 +70,12 @@ export const messageTextSchema = trimmedText("Message", 4000);
 export const messageSendInput = z.object({
   roomId: idSchema,
   text: messageTextSchema,
-  clientMsgId: z.string().min(1).max(64).optional(),
+  clientMsgId: z.string().min(1).max(64).refine(...noNul("clientMsgId")).optional(),
 });
 
 export const messageListInput = z.object({
   roomId: idSchema,
-  before: z.string().max(200).nullish(),
+  before: z.string().nullish(),
   limit: z.number().int().min(1).max(100).default(50),
 });
 

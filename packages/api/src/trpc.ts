@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { UniqueViolationError, UnknownCursorError } from "@parley/db";
+import { MessageGoneError, UniqueViolationError, UnknownCursorError } from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import type { RateLimitAction } from "./services/rate-limit";
@@ -35,6 +35,9 @@ const errorMapping = t.middleware(async ({ next, path }) => {
     const cause = result.error.cause;
     if (cause instanceof UnknownCursorError) {
       throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
+    }
+    if (cause instanceof MessageGoneError) {
+      throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
     }
     if (cause instanceof UniqueViolationError) {
       throw new TRPCError({ code: "CONFLICT", message: "That already exists", cause });

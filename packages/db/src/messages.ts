@@ -1,9 +1,23 @@
 import type { Database } from "./database";
 import { uniqueViolationFields } from "./errors";
-import { insertEvent, nextEventSeq, TX_OPTIONS } from "./events";
+import { insertEvent, nextEventSeq, TX_OPTIONS, type Tx } from "./events";
 import { uuidv7 } from "./ids";
 import { messageSelect, toMessage } from "./mappers";
 import type { Message, RoomEvent, StoredRoomEvent, User } from "./types";
+
+/** The message was deleted (or never existed) by the time the write took the room's lock. */
+export class MessageGoneError extends Error {
+  constructor(messageId: string) {
+    super(`No message with id '${messageId}'`);
+    this.name = "MessageGoneError";
+  }
+}
+
+/** Inside a transaction holding the room's lock: fails unless the message is still live. */
+async function requireLive(tx: Tx, messageId: string): Promise<void> {
+  const live = await tx.message.findFirst({ where: { id: messageId, deletedAt: null }, select: { id: true } });
+  if (!live) throw new MessageGoneError(messageId);
+}
 
 /** A history cursor that names no message of the room. */
 export class UnknownCursorError extends Error {
@@ -136,6 +150,7 @@ export async function editMessage(
 ): Promise<{ message: Message; event: StoredRoomEvent }> {
   return db.prisma.$transaction(async (tx) => {
     const seq = await nextEventSeq(tx, input.roomId);
+    await requireLive(tx, input.messageId); // a delete that won the lock makes this an unknown id
     const row = await tx.message.update({
       where: { id: input.messageId },
       data: { text: input.text, editedAt: new Date() },
@@ -158,6 +173,7 @@ export async function deleteMessage(
 ): Promise<{ event: StoredRoomEvent }> {
   return db.prisma.$transaction(async (tx) => {
     const seq = await nextEventSeq(tx, input.roomId);
+    await requireLive(tx, input.messageId);
     await tx.message.update({
       where: { id: input.messageId },
       data: { text: "", deletedAt: new Date() },

@@ -55,10 +55,10 @@ export async function createRoom(
 
 /** Every room as `viewerId` sees it, ordered by name ignoring case. */
 export async function listRooms(db: Database, viewerId: string): Promise<Room[]> {
-  const rows = await db.prisma.room.findMany({
-    orderBy: [{ nameKey: "asc" }, { id: "asc" }],
-    select: roomSelect(viewerId),
-  });
+  const rows = await db.prisma.room.findMany({ select: { ...roomSelect(viewerId), nameKey: true } });
+  // Sorted here, by code point of the lower-cased name: database collations differ (PGlite's
+  // and a PostgreSQL server's order punctuation differently), the contract's order must not.
+  rows.sort((a, b) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : 1));
   return rows.map(toRoom);
 }
 

@@ -28,6 +28,7 @@ export async function findUserForLogin(
   login: string,
 ): Promise<{ user: Me; passwordHash: string } | null> {
   const key = login.toLowerCase();
+  if (key.includes("\u0000")) return null; // cannot be stored, so names nobody
   const row = await db.prisma.user.findFirst({
     where: key.includes("@") ? { email: key } : { usernameKey: key },
     select: { ...meSelect, passwordHash: true },
@@ -38,6 +39,7 @@ export async function findUserForLogin(
 
 /** Looks a user up by username, ignoring case. */
 export async function findUserByUsername(db: Database, username: string): Promise<User | null> {
+  if (username.includes("\u0000")) return null; // cannot be stored, so names nobody
   const row = await db.prisma.user.findUnique({
     where: { usernameKey: username.toLowerCase() },
     select: userSelect,

@@ -48,13 +48,17 @@ export const authRouter = router({
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
     rateLimit(ctx, "login", ctx.clientAddress);
-    rateLimit(ctx, "loginAccount", input.login.toLowerCase());
+    // Only failures count against an account, so its owner logging in often is never refused:
+    // every attempt reserves a token (so concurrent guesses count) and a success gives it back.
+    const account = input.login.toLowerCase();
+    rateLimit(ctx, "loginAccount", account);
     const found = await users.findUserForLogin(ctx.deps.db, input.login);
     // Unknown users cost the same argon2 work, and both failures read the same.
     const ok = found
       ? await verifyPassword(found.passwordHash, input.password)
       : await verifyAgainstDummy(input.password);
     if (!found || !ok) throw new TRPCError({ code: "UNAUTHORIZED", message: LOGIN_FAILED });
+    ctx.deps.rateLimiter.refund("loginAccount", account);
     return startSession(ctx, found.user);
   }),
 

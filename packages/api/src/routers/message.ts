@@ -1,6 +1,7 @@
 import { messages, publicUser } from "@parley/db";
 import { messageEditInput, messageIdInput, messageListInput, messageSendInput } from "../schemas";
-import { requireAuthor, requireMember } from "../services/access";
+import { TRPCError } from "@trpc/server";
+import { isIdShape, requireAuthor, requireMember } from "../services/access";
 import { authedProcedure, rateLimit, router } from "../trpc";
 
 export const messageRouter = router({
@@ -20,6 +21,9 @@ export const messageRouter = router({
 
   list: authedProcedure.input(messageListInput).query(async ({ ctx, input }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    if (input.before != null && !isIdShape(input.before)) {
+      throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown cursor '${input.before.slice(0, 80)}'` });
+    }
     const page = await messages.listMessages(ctx.deps.db, input.roomId, {
       beforeId: input.before ?? null,
       limit: input.limit,

@@ -21,8 +21,27 @@ describe("RateLimiter", () => {
     expect(limiter.take("message", "u1")).toBe(false);
   });
 
+  it("takes back a refunded token", () => {
+    const limiter = new RateLimiter(true, rules, () => 0);
+    expect(limiter.take("typing", "u1")).toBe(true);
+    limiter.refund("typing", "u1");
+    expect(limiter.take("typing", "u1")).toBe(true);
+    expect(limiter.take("typing", "u1")).toBe(false);
+  });
+
   it("never limits when disabled", () => {
     const limiter = new RateLimiter(false, rules, () => 0);
     expect(Array.from({ length: 100 }, () => limiter.take("typing", "u1")).every(Boolean)).toBe(true);
+  });
+});
+
+describe("rulesFromEnv", () => {
+  it("overrides single rules from RATE_LIMIT_<ACTION> and refuses malformed values", async () => {
+    const { rulesFromEnv, DEFAULT_RULES } = await import("./rate-limit");
+    const rules = rulesFromEnv({ RATE_LIMIT_MESSAGE: "20/1", RATE_LIMIT_LOGIN_ACCOUNT: "5/0.5" });
+    expect(rules.message).toEqual({ capacity: 20, refillPerSecond: 1 });
+    expect(rules.loginAccount).toEqual({ capacity: 5, refillPerSecond: 0.5 });
+    expect(rules.typing).toEqual(DEFAULT_RULES.typing);
+    expect(() => rulesFromEnv({ RATE_LIMIT_MESSAGE: "lots" })).toThrow(/RATE_LIMIT_MESSAGE/);
   });
 });

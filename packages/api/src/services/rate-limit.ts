@@ -7,13 +7,31 @@ export const DEFAULT_RULES = {
   login: { capacity: 300, refillPerSecond: 5 },
   // Per account: slows password guessing against one account to one try every two seconds.
   loginAccount: { capacity: 30, refillPerSecond: 0.5 },
-  // Per user: a burst of 60 messages, then 10 a second, is far beyond anyone typing.
-  message: { capacity: 60, refillPerSecond: 10 },
-  typing: { capacity: 30, refillPerSecond: 5 },
-  roomCreate: { capacity: 60, refillPerSecond: 1 },
+  // Per user: a burst of 500 messages (a script seeding history), then 20 a second, is far
+  // beyond anyone typing.
+  message: { capacity: 500, refillPerSecond: 20 },
+  typing: { capacity: 60, refillPerSecond: 5 },
+  roomCreate: { capacity: 200, refillPerSecond: 2 },
 } satisfies Record<string, BucketRule>;
 
 export type RateLimitAction = keyof typeof DEFAULT_RULES;
+
+/**
+ * The rules with overrides from the environment: RATE_LIMIT_<ACTION>=<burst>/<per second>, e.g.
+ * RATE_LIMIT_MESSAGE=20/1 or RATE_LIMIT_LOGIN_ACCOUNT=10/0.1. Unknown or malformed values throw.
+ */
+export function rulesFromEnv(env: Record<string, string | undefined>): Record<RateLimitAction, BucketRule> {
+  const rules: Record<RateLimitAction, BucketRule> = { ...DEFAULT_RULES };
+  for (const action of Object.keys(DEFAULT_RULES) as RateLimitAction[]) {
+    const name = `RATE_LIMIT_${action.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+    const value = env[name];
+    if (value === undefined || value === "") continue;
+    const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
+    if (!match) throw new Error(`${name} must look like <burst>/<per second>, e.g. 60/10 (got '${value}')`);
+    rules[action] = { capacity: Number(match[1]), refillPerSecond: Number(match[2]) };
+  }
+  return rules;
+}
 
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; updated: number }>();
@@ -27,6 +45,20 @@ export class RateLimiter {
   /** Takes one token for `action` by `key`; false when the bucket is empty. */
   take(action: RateLimitAction, key: string): boolean {
     if (!this.enabled) return true;
+    const bucket = this.refill(action, key);
+    if (bucket.tokens < 1) return false;
+    bucket.tokens -= 1;
+    return true;
+  }
+
+  /** Gives back a token taken for something that turned out not to count (a good login). */
+  refund(action: RateLimitAction, key: string): void {
+    if (!this.enabled) return;
+    const bucket = this.refill(action, key);
+    bucket.tokens = Math.min(this.rules[action].capacity, bucket.tokens + 1);
+  }
+
+  private refill(action: RateLimitAction, key: string): { tokens: number; updated: number } {
     const rule = this.rules[action];
     const id = `${action}:${key}`;
     const now = this.now();
@@ -35,9 +67,7 @@ export class RateLimiter {
     bucket.updated = now;
     if (this.buckets.size > 100_000) this.prune(now);
     this.buckets.set(id, bucket);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+    return bucket;
   }
 
   private prune(now: number): void {

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { tracked, TRPCError } from "@trpc/server";
-import { events, publicUser, type Activity, type RoomEvent, type StoredRoomEvent, type User } from "@parley/db";
+import { events, publicUser, rooms, type Activity, type RoomEvent, type StoredRoomEvent, type User } from "@parley/db";
 import type { Context } from "../context";
 import type { Unsubscribe } from "../hub/hub";
 import { SubscriptionQueue } from "../lib/queue";
@@ -41,23 +41,29 @@ export async function openRoomEventStream(
   signal: AbortSignal | undefined,
 ) {
   const { db, hub } = ctx.deps;
-  const abort = new AbortController();
-  signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const abort = followAbort(signal);
   const queue = new SubscriptionQueue<StoredRoomEvent>(abort.signal, QUEUE_LIMIT);
   const unsubscribe = await hub.subscribeEvents(input.roomId, (event) => queue.push(event));
+  let cleaned = false;
   const cleanup = () => {
+    if (cleaned) return;
+    cleaned = true;
     unsubscribe();
     queue.dispose();
   };
+  // A subscription stopped before its first event may never be iterated: clean up on abort too.
+  abort.signal.addEventListener("abort", cleanup, { once: true });
+  if (abort.signal.aborted) cleanup();
 
+  const replay = input.lastEventId !== undefined && input.lastEventId !== null;
   let startSeq: bigint;
   try {
     const head = await events.getLastEventSeq(db, input.roomId);
     if (head === null) throw new TRPCError({ code: "NOT_FOUND", message: "The room no longer exists" });
-    if (input.lastEventId) {
-      const from = parseEventId(input.lastEventId);
+    if (replay) {
+      const from = parseEventId(input.lastEventId ?? "");
       if (from === null || from > head) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${input.lastEventId}'` });
+        throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${String(input.lastEventId).slice(0, 40)}'` });
       }
       startSeq = from;
     } else {
@@ -68,64 +74,70 @@ export async function openRoomEventStream(
     throw error;
   }
 
+  const { roomId } = input;
   const userId = user.id;
-  return (async function* roomEvents() {
-    let last = startSeq;
-    /** Reads the log after `last` (up to `until`) and yields it, in order. */
-    async function* catchUp(until?: bigint) {
-      for (;;) {
-        const page = await events.listEventsAfter(db, input.roomId, last, { untilSeq: until, limit: REPLAY_PAGE });
-        for (const stored of page) {
-          yield stored;
-        }
-        if (page.length < REPLAY_PAGE) return;
-        const tail = page[page.length - 1];
-        if (tail) last = tail.seq;
+  let last = startSeq;
+
+  /** The room's log after `last` (up to `until`), oldest first, a page at a time. */
+  async function* readLog(until?: bigint) {
+    let from = last;
+    for (;;) {
+      const page = await events.listEventsAfter(db, roomId, from, { untilSeq: until, limit: REPLAY_PAGE });
+      yield* page;
+      const tail = page.at(-1);
+      if (page.length < REPLAY_PAGE || !tail) return;
+      from = tail.seq;
+    }
+  }
+
+  /** Everything to send, in order: the replay, then live events, with any gap read from the log. */
+  async function* ordered() {
+    if (replay) yield* readLog();
+    for (;;) {
+      const batch = await queue.take();
+      if (!batch) return;
+      // Past its buffer the queue dropped events: the log has them all.
+      if (batch.overflowed) yield* readLog();
+      for (const stored of batch.items) {
+        // A gap: an earlier event is committed (sequence numbers follow commit order) but its
+        // live copy has not arrived yet. Read it rather than wait.
+        if (stored.seq > last + 1n) yield* readLog(stored.seq - 1n);
+        yield stored;
       }
     }
-    const deliver = (stored: StoredRoomEvent) => {
-      last = stored.seq;
-      return tracked(String(stored.seq), stored.event);
-    };
-    const endsStream = (event: RoomEvent) => event.type === "member.left" && event.user.id === userId;
+  }
 
+  return (async function* roomEvents() {
     try {
-      if (input.lastEventId) {
-        for await (const stored of catchUp()) {
-          if (socketIsBackedUp(ctx)) return;
-          yield deliver(stored);
-          if (endsStream(stored.event)) return;
-        }
-      }
-      for (;;) {
-        const batch = await queue.take();
-        if (!batch) return;
-        if (batch.overflowed) {
-          for await (const stored of catchUp()) {
-            if (socketIsBackedUp(ctx)) return;
-            yield deliver(stored);
-            if (endsStream(stored.event)) return;
-          }
-        }
-        for (const stored of batch.items) {
-          if (stored.seq <= last) continue; // already delivered by replay or catch-up
-          if (stored.seq > last + 1n) {
-            // A gap: an earlier event is committed (sequence numbers follow commit order) but
-            // its live copy has not arrived yet. Read it rather than wait.
-            for await (const missed of catchUp(stored.seq - 1n)) {
-              if (missed.seq > last) yield deliver(missed);
-            }
-          }
-          if (socketIsBackedUp(ctx)) return;
-          yield deliver(stored);
-          // Someone who leaves stops receiving the room (their other tabs too).
-          if (endsStream(stored.event)) return;
-        }
+      for await (const stored of ordered()) {
+        if (stored.seq <= last) continue; // delivered already, by the replay or live
+        if (socketIsBackedUp(ctx)) return;
+        last = stored.seq;
+        yield tracked(String(stored.seq), stored.event);
+        // Someone who left stops receiving the room (in every tab). A replayed departure from
+        // before they joined again does not count: ask the database.
+        if (isOwnDeparture(stored.event, userId) && !(await stillMember(ctx, roomId, userId))) return;
       }
     } finally {
       cleanup();
     }
   })();
+}
+
+function isOwnDeparture(event: RoomEvent, userId: string): boolean {
+  return event.type === "member.left" && event.user.id === userId;
+}
+
+async function stillMember(ctx: Context, roomId: string, userId: string): Promise<boolean> {
+  return (await rooms.getMembership(ctx.deps.db, roomId, userId)) === "member";
+}
+
+/** An AbortController that aborts with `signal`, including when `signal` has aborted already. */
+function followAbort(signal: AbortSignal | undefined): AbortController {
+  const abort = new AbortController();
+  if (signal?.aborted) abort.abort();
+  else signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  return abort;
 }
 
 /**
@@ -137,8 +149,7 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
   const { hub } = ctx.deps;
   const me = publicUser(user);
   const subscriptionId = randomUUID();
-  const abort = new AbortController();
-  signal?.addEventListener("abort", () => abort.abort(), { once: true });
+  const abort = followAbort(signal);
   const queue = new SubscriptionQueue<Activity>(abort.signal, 1_000);
 
   const unsubscribers: Unsubscribe[] = [];
@@ -157,6 +168,7 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
   };
   // The socket may close while the generator waits; presence must end then, not at the next event.
   abort.signal.addEventListener("abort", close, { once: true });
+  if (abort.signal.aborted) close();
 
   let online: User[];
   try {
@@ -167,7 +179,11 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
         queue.push(activity);
       }),
       await hub.subscribeEvents(roomId, (stored) => {
-        if (stored.event.type === "member.left" && stored.event.user.id === me.id) queue.end();
+        if (!isOwnDeparture(stored.event, me.id)) return;
+        stillMember(ctx, roomId, me.id).then(
+          (member) => member || queue.end(),
+          () => queue.end(),
+        );
       }),
     );
     const { first } = await hub.presenceEnter(roomId, me, subscriptionId);
@@ -176,6 +192,13 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
   } catch (error) {
     close();
     throw error;
+  }
+  if (closed) {
+    // Stopped while setting up: undo what the steps above did after close() had run.
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    const { last } = await hub.presenceLeave(roomId, me.id, subscriptionId);
+    if (last) hub.publishActivity({ type: "presence.offline", roomId, user: me });
+    return (async function* stopped(): AsyncGenerator<Activity> {})();
   }
 
   return (async function* activity() {

@@ -13,8 +13,17 @@ export const SESSION_REVOKED_CLOSE_CODE = 4001;
  */
 export class SocketRegistry {
   private readonly bySession = new Map<string, Set<ClosableSocket>>();
+  /**
+   * Sessions revoked in the last minute. A socket whose context was built from a session just
+   * before its logout may register just after the logout closed the others: it is closed too.
+   */
+  private readonly recentlyRevoked = new Map<string, number>();
 
   add(sessionId: string, socket: ClosableSocket): void {
+    if (this.recentlyRevoked.has(sessionId)) {
+      socket.close(SESSION_REVOKED_CLOSE_CODE, "session revoked");
+      return;
+    }
     let set = this.bySession.get(sessionId);
     if (!set) {
       set = new Set();
@@ -33,6 +42,11 @@ export class SocketRegistry {
    * way (the caller's `{ ok: true }` from auth.logout) is sent before the close frame.
    */
   closeSession(sessionId: string, delayMs = 25): void {
+    const now = Date.now();
+    this.recentlyRevoked.set(sessionId, now);
+    for (const [id, at] of this.recentlyRevoked) {
+      if (now - at > 60_000) this.recentlyRevoked.delete(id);
+    }
     const set = this.bySession.get(sessionId);
     if (!set) return;
     this.bySession.delete(sessionId);
