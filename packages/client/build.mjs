@@ -2,6 +2,13 @@
 //   dist/index.js    ESM, one file; @trpc/client and ws stay imports (they are the dependencies).
 //   dist/index.d.ts  one declaration file with the router's types inlined, so a consumer needs
 //                    neither @parley/api nor anything the server runs (Prisma, argon2, PGlite, zod).
+//                    @trpc/client's types (TRPCClient, TRPCClientError, ...) are inlined too; only
+//                    @trpc/server stays an import. @trpc/client's index.d.mts loads its wsLink's
+//                    declarations, which import @trpc/server/adapters/ws, whose `import ws from
+//                    "ws"; ws.WebSocket` does not type-check (TS7016 without @types/ws, TS2694 with
+//                    it): importing @trpc/client's types would make every consumer that checks
+//                    library declarations (skipLibCheck off) fail. @trpc/server's other entries
+//                    (the root, unstable-core-do-not-import, observable, http) do not reach it.
 // Inside the monorepo nothing uses dist/: the workspace resolves this package to src/index.ts.
 import { readFile, rm } from "node:fs/promises";
 import path from "node:path";
@@ -29,7 +36,11 @@ const standIns = new Map([
 ]);
 
 /** What the published files may import: the package's dependencies (and Node built-ins). */
-const allowedImports = /^(@trpc\/client|@trpc\/server(\/[\w-]+)?|ws|node:[\w/]+)$/;
+const allowedImports = {
+  "index.js": /^(@trpc\/client|@trpc\/server(\/[\w-]+)?|ws|node:[\w/]+)$/,
+  // Not @trpc/client, ws or @trpc/server/adapters/*: see the top of this file.
+  "index.d.ts": /^@trpc\/server(\/(unstable-core-do-not-import|observable|http))?$/,
+};
 
 await rm(dist, { recursive: true, force: true });
 
@@ -63,7 +74,7 @@ const bundle = await rollup({
     dts({
       tsconfig: path.join(here, "tsconfig.json"),
       compilerOptions: { preserveSymlinks: false },
-      includeExternal: ["@parley/api", "@parley/db"],
+      includeExternal: ["@parley/api", "@parley/db", "@trpc/client"],
     }),
   ],
   onwarn(warning, warn) {
@@ -77,11 +88,11 @@ await bundle.close();
 
 // The published files must not reach the server's code or its dependencies.
 const problems = [];
-for (const file of ["index.js", "index.d.ts"]) {
+for (const [file, allowed] of Object.entries(allowedImports)) {
   const text = await readFile(path.join(dist, file), "utf8");
   const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1]);
   for (const name of new Set(imports)) {
-    if (!allowedImports.test(name)) problems.push(`${file} imports '${name}'`);
+    if (!allowed.test(name)) problems.push(`${file} imports '${name}'`);
   }
   const code = text.replace(/\/\*[\s\S]*?\*\/|\/\/.*$/gm, "");
   for (const word of ["@prisma", "prisma", "@parley/", "argon2", "pglite", "from 'zod'", 'from "zod"']) {
