@@ -206,6 +206,9 @@ async function main() {
   for (const file of ["consumer.ts", "bot-example.ts", "trpc-http.ts"]) {
     await copyFile(path.join(root, "packages/client/pack-test", file), path.join(app, "src", file));
   }
+  // Outside src/ (and every tsconfig): checked with TypeScript's defaults and no Node types.
+  await mkdir(path.join(app, "bare"), { recursive: true });
+  await copyFile(path.join(root, "packages/client/pack-test/no-node-types.ts"), path.join(app, "bare/no-node-types.ts"));
   const readme = await readFile(path.join(app, "node_modules/@parley/client/README.md"), "utf8");
   const example = /```ts\n([\s\S]*?)```/.exec(readme)?.[1];
   if (!example) throw new Error("the packed README has no TypeScript example");
@@ -228,6 +231,7 @@ async function main() {
     // No tsconfig (--ignoreConfig: TypeScript 6 refuses files on the command line next to one).
     const bare = ["--ignoreConfig", "--strict", "--noEmit", "--module", "nodenext", "--moduleResolution", "nodenext", "--types", "node"];
     check("no tsconfig", [...bare, ...libCheckFiles.map((f) => path.basename(f))], path.join(app, "src"));
+    check("TypeScript's defaults, no Node types", ["--ignoreConfig", "--strict", "--noEmit", "no-node-types.ts"], path.join(app, "bare"));
   };
   libCheck("without @types/ws");
   run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", "@types/ws@8"], app);

@@ -10,7 +10,7 @@
 //                    library declarations (skipLibCheck off) fail. @trpc/server's other entries
 //                    (the root, unstable-core-do-not-import, observable, http) do not reach it.
 // Inside the monorepo nothing uses dist/: the workspace resolves this package to src/index.ts.
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -85,6 +85,12 @@ const bundle = await rollup({
 });
 await bundle.write({ file: path.join(dist, "index.d.ts"), format: "es" });
 await bundle.close();
+
+// @trpc/server's declarations use the standard Disposable/AsyncDisposable types. A consumer
+// with TypeScript's default libraries and no @types/node lacks them; this reference adds just
+// those ES library types (nothing Node- or DOM-specific), so such a consumer type-checks too.
+const declarations = path.join(dist, "index.d.ts");
+await writeFile(declarations, `/// <reference lib="esnext.disposable" />\n${await readFile(declarations, "utf8")}`);
 
 // The published files must not reach the server's code or its dependencies.
 const problems = [];
