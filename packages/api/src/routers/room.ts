@@ -2,7 +2,8 @@ import { TRPCError } from "@trpc/server";
 import { publicUser, rooms, UniqueViolationError, type Member, type Room } from "@parley/db";
 import { roomCreateInput, roomEventsInput, roomIdInput } from "../schemas";
 import { isIdShape, requireMember, roomNotFound } from "../services/access";
-import { openActivityStream, openRoomEventStream } from "../services/room-streams";
+import { openActivityStream } from "../services/activity-stream";
+import { openRoomEventStream } from "../services/room-event-stream";
 import { authedProcedure, rateLimit, router } from "../trpc";
 
 export const roomRouter = router({

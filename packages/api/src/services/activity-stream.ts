@@ -1,0 +1,94 @@
+import { randomUUID } from "node:crypto";
+import { publicUser, type Activity, type User } from "@parley/db";
+import type { Context } from "../context";
+import type { Unsubscribe } from "../hub/hub";
+import { SubscriptionQueue } from "../lib/queue";
+import { followAbort, isOwnDeparture, socketIsBackedUp, stillMember } from "./stream-lifecycle";
+
+/**
+ * Opens `room.activity`: registers presence, announces the user when this is their first
+ * subscription in the room, starts with a snapshot, and on the way out announces them offline
+ * when it was their last.
+ */
+export async function openActivityStream(ctx: Context, user: User, roomId: string, signal: AbortSignal | undefined) {
+  const { hub } = ctx.deps;
+  const me = publicUser(user);
+  const subscriptionId = randomUUID();
+  const abort = followAbort(signal);
+  // Activity is ephemeral: past this many buffered items a slow subscriber simply misses some.
+  const queue = new SubscriptionQueue<Activity>(abort.signal, 1_000);
+
+  const unsubscribers: Unsubscribe[] = [];
+  let closed = false;
+  const close = () => {
+    if (closed) return;
+    closed = true;
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    queue.dispose();
+    hub
+      .presenceLeave(roomId, me.id, subscriptionId)
+      .then(({ last }) => {
+        if (last) hub.publishActivity({ type: "presence.offline", roomId, user: me });
+      })
+      .catch((error: unknown) => console.error("[presence] leave failed:", error));
+  };
+  // The socket may close while the generator waits; presence must end then, not at the next event.
+  abort.signal.addEventListener("abort", close, { once: true });
+  if (abort.signal.aborted) close();
+
+  let online: User[];
+  try {
+    unsubscribers.push(
+      await hub.subscribeActivity(roomId, (activity) => {
+        // Typing reaches everyone but the typist (in any of their tabs).
+        if (activity.type === "typing" && activity.user.id === me.id) return;
+        queue.push(activity);
+      }),
+      await hub.subscribeEvents(roomId, (stored) => {
+        if (!isOwnDeparture(stored.event, me.id)) return;
+        stillMember(ctx, roomId, me.id).then(
+          (member) => member || queue.end(),
+          () => queue.end(),
+        );
+      }),
+    );
+    const { first } = await hub.presenceEnter(roomId, me, subscriptionId);
+    if (first) hub.publishActivity({ type: "presence.online", roomId, user: me });
+    online = await hub.onlineUsers(roomId);
+  } catch (error) {
+    close();
+    throw error;
+  }
+  if (closed) {
+    // Stopped while setting up: undo what the steps above did after close() had run.
+    for (const unsubscribe of unsubscribers) unsubscribe();
+    const { last } = await hub.presenceLeave(roomId, me.id, subscriptionId);
+    if (last) hub.publishActivity({ type: "presence.offline", roomId, user: me });
+    return (async function* stopped(): AsyncGenerator<Activity> {})();
+  }
+
+  return (async function* activity() {
+    try {
+      yield { type: "presence.snapshot", roomId, online } satisfies Activity as Activity;
+      // Presence as this subscriber knows it. What was buffered while the snapshot was taken
+      // may already be part of it, so only real transitions pass.
+      const known = new Set(online.map((u) => u.id));
+      for (;;) {
+        const batch = await queue.take();
+        if (!batch) return;
+        for (const item of batch.items) {
+          if (item.type === "presence.online") {
+            if (known.has(item.user.id)) continue;
+            known.add(item.user.id);
+          } else if (item.type === "presence.offline") {
+            if (!known.delete(item.user.id)) continue;
+          }
+          if (socketIsBackedUp(ctx)) return;
+          yield item;
+        }
+      }
+    } finally {
+      close();
+    }
+  })();
+}
