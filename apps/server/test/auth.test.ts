@@ -1,35 +1,11 @@
-import { users as usersRepo, type Database } from "@parley/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParleyServer } from "../src/app";
-import {
-  closeClients,
-  Collector,
-  connect,
-  errorCode,
-  openTestDatabase,
-  rejection,
-  signUp,
-  sleep,
-  startTestServer,
-  uniqueName,
-} from "./harness";
+import { users as usersRepo } from "@parley/db";
+import { describe, expect, it } from "vitest";
+import { Collector, connect, errorCode, rejection, signUp, sleep, uniqueName, useTestServer } from "./harness";
 
-let db: Database;
-let server: ParleyServer;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startTestServer(db);
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server.close();
-  await db.close();
-});
+const app = useTestServer();
 
 async function http(path: string, init: RequestInit = {}) {
-  const res = await fetch(`${server.url}${path}`, init);
+  const res = await fetch(`${app.server.url}${path}`, init);
   return { status: res.status, headers: res.headers, body: (await res.json()) as any };
 }
 
@@ -39,7 +15,7 @@ function postJson(path: string, body: unknown, headers: Record<string, string> =
 
 describe("auth.signup", () => {
   it("creates the user, returns Me and a token, and stores an argon2id hash", async () => {
-    const client = connect(server);
+    const client = connect(app.server);
     const username = uniqueName("Sign");
     const { user, token } = await client.trpc.auth.signup.mutate({
       username,
@@ -53,18 +29,18 @@ describe("auth.signup", () => {
       createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/),
     });
     expect(Buffer.from(token, "base64url").length).toBeGreaterThanOrEqual(16);
-    const row = await db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
+    const row = await app.db.prisma.user.findUniqueOrThrow({ where: { id: user.id } });
     expect(row.passwordHash).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
     // The session table holds a hash of the token, never the token itself.
-    const sessions = await db.prisma.session.findMany({ where: { userId: user.id } });
+    const sessions = await app.db.prisma.session.findMany({ where: { userId: user.id } });
     expect(sessions).toHaveLength(1);
     expect(sessions[0]?.tokenHash).not.toContain(token);
     expect(sessions[0]?.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
   });
 
   it("rejects a taken username ignoring case with CONFLICT naming the username", async () => {
-    const first = await signUp(server);
-    const client = connect(server);
+    const first = await signUp(app.server);
+    const client = connect(app.server);
     const error = await rejection(
       client.trpc.auth.signup.mutate({
         username: first.username.toUpperCase(),
@@ -77,8 +53,8 @@ describe("auth.signup", () => {
   });
 
   it("rejects a taken email ignoring case with CONFLICT naming the email", async () => {
-    const first = await signUp(server);
-    const client = connect(server);
+    const first = await signUp(app.server);
+    const client = connect(app.server);
     const error = await rejection(
       client.trpc.auth.signup.mutate({ username: uniqueName(), email: first.email.toUpperCase(), password: "a long password" }),
     );
@@ -87,15 +63,15 @@ describe("auth.signup", () => {
   });
 
   it("rejects bad input with BAD_REQUEST, field errors in zodError, and creates nothing", async () => {
-    const client = connect(server);
-    const before = await db.prisma.user.count();
+    const client = connect(app.server);
+    const before = await app.db.prisma.user.count();
     const error = await rejection(
       client.trpc.auth.signup.mutate({ username: "a!", email: "not-an-email", password: "short" }),
     );
     expect(error.data?.code).toBe("BAD_REQUEST");
     const fieldErrors = (error.data as any).zodError.fieldErrors;
     expect(Object.keys(fieldErrors).sort()).toEqual(["email", "password", "username"]);
-    expect(await db.prisma.user.count()).toBe(before);
+    expect(await app.db.prisma.user.count()).toBe(before);
     for (const username of ["ab", "x".repeat(33), "has space", "ünï"]) {
       expect(await errorCode(client.trpc.auth.signup.mutate({ username, email: `${uniqueName()}@e.io`, password: "a long password" }))).toBe("BAD_REQUEST");
     }
@@ -117,8 +93,8 @@ describe("auth.signup", () => {
 
 describe("auth.login", () => {
   it("logs in by username or email, ignoring case", async () => {
-    const u = await signUp(server);
-    const client = connect(server);
+    const u = await signUp(app.server);
+    const client = connect(app.server);
     const byName = await client.trpc.auth.login.mutate({ login: u.username.toUpperCase(), password: "correct horse battery" });
     expect(byName.user).toMatchObject({ id: u.id, email: u.email });
     const byEmail = await client.trpc.auth.login.mutate({ login: u.email.toUpperCase(), password: "correct horse battery" });
@@ -127,8 +103,8 @@ describe("auth.login", () => {
   });
 
   it("limits failed logins per account, never the owner's successful ones", async () => {
-    const u = await signUp(server);
-    const client = connect(server);
+    const u = await signUp(app.server);
+    const client = connect(app.server);
     for (let i = 0; i < 35; i++) {
       await client.trpc.auth.login.mutate({ login: u.username, password: "correct horse battery" });
     }
@@ -140,8 +116,8 @@ describe("auth.login", () => {
   });
 
   it("answers UNAUTHORIZED with the same message whether or not the user exists", async () => {
-    const u = await signUp(server);
-    const client = connect(server);
+    const u = await signUp(app.server);
+    const client = connect(app.server);
     const wrongPassword = await rejection(client.trpc.auth.login.mutate({ login: u.username, password: "wrong password" }));
     const unknownUser = await rejection(client.trpc.auth.login.mutate({ login: uniqueName(), password: "wrong password" }));
     expect(wrongPassword.data?.code).toBe("UNAUTHORIZED");
@@ -152,7 +128,7 @@ describe("auth.login", () => {
 
 describe("session tokens", () => {
   it("authenticates auth.me from connectionParams, Bearer header and cookie", async () => {
-    const u = await signUp(server);
+    const u = await signUp(app.server);
     expect(await u.client.trpc.auth.me.query()).toEqual({
       id: u.id,
       username: u.username,
@@ -166,7 +142,7 @@ describe("session tokens", () => {
   });
 
   it("is UNAUTHORIZED without a session, and every procedure but signup/login/logout needs one", async () => {
-    const anonymous = connect(server);
+    const anonymous = connect(app.server);
     expect(await errorCode(anonymous.trpc.auth.me.query())).toBe("UNAUTHORIZED");
     expect(await errorCode(anonymous.trpc.room.list.query())).toBe("UNAUTHORIZED");
     expect(await errorCode(anonymous.trpc.user.get.query({ username: "nobody" }))).toBe("UNAUTHORIZED");
@@ -177,12 +153,12 @@ describe("session tokens", () => {
   });
 
   it("does not fall through to a later source when the first one present is invalid", async () => {
-    const u = await signUp(server);
+    const u = await signUp(app.server);
     // An invalid Bearer token with a valid cookie: anonymous, not the cookie's user.
     const res = await http("/trpc/auth.me", { headers: { authorization: "Bearer nonsense", cookie: `parley_session=${u.token}` } });
     expect(res.body.error.data.code).toBe("UNAUTHORIZED");
     // An invalid connectionParams token on a socket: the connection stays usable, anonymously.
-    const bad = connect(server, "not-a-real-token");
+    const bad = connect(app.server, "not-a-real-token");
     expect(await errorCode(bad.trpc.auth.me.query())).toBe("UNAUTHORIZED");
     const again = await bad.trpc.auth.login.mutate({ login: u.username, password: "correct horse battery" });
     expect(again.user.id).toBe(u.id);
@@ -191,14 +167,14 @@ describe("session tokens", () => {
 
 describe("auth.logout", () => {
   it("revokes the session and closes every socket it authenticated, after replying", async () => {
-    const u = await signUp(server);
-    const otherTab = connect(server, u.token);
+    const u = await signUp(app.server);
+    const otherTab = connect(app.server, u.token);
     expect((await otherTab.trpc.auth.me.query()).id).toBe(u.id);
     // Subscriptions on the other tab end when its socket closes.
     const room = await u.client.trpc.room.create.mutate({ name: uniqueName("logout") });
     const errors = new Collector<unknown>();
     const states = new Collector<string>();
-    const watcher = connect(server, u.token);
+    const watcher = connect(app.server, u.token);
     const sub = watcher.trpc.room.events.subscribe(
       { roomId: room.id },
       { onError: errors.push, onConnectionStateChange: (s) => states.push(s.state) },
@@ -206,7 +182,7 @@ describe("auth.logout", () => {
 
     expect(await u.client.trpc.auth.logout.mutate()).toEqual({ ok: true });
     await sleep(200);
-    const rows = await db.prisma.session.count({ where: { userId: u.id } });
+    const rows = await app.db.prisma.session.count({ where: { userId: u.id } });
     expect(rows).toBe(0);
     // The sockets were closed; they reconnect with a token that is no longer valid.
     expect(await errorCode(otherTab.trpc.auth.me.query())).toBe("UNAUTHORIZED");
@@ -218,28 +194,28 @@ describe("auth.logout", () => {
   });
 
   it("clears the cookie over HTTP; without a session it answers ok and changes nothing", async () => {
-    const u = await signUp(server);
+    const u = await signUp(app.server);
     const res = await postJson("/trpc/auth.logout", {}, { cookie: `parley_session=${u.token}` });
     expect(res.body.result.data).toEqual({ ok: true });
     expect(res.headers.get("set-cookie")).toMatch(/parley_session=;.*Max-Age=0/);
     expect((await http("/trpc/auth.me", { headers: { cookie: `parley_session=${u.token}` } })).status).toBe(401);
 
-    const sessionsBefore = await db.prisma.session.count();
+    const sessionsBefore = await app.db.prisma.session.count();
     const anonymous = await postJson("/trpc/auth.logout", {});
     expect(anonymous.body.result.data).toEqual({ ok: true });
     expect(anonymous.headers.get("set-cookie")).toBeNull();
-    expect(await connect(server).trpc.auth.logout.mutate()).toEqual({ ok: true });
-    expect(await db.prisma.session.count()).toBe(sessionsBefore);
+    expect(await connect(app.server).trpc.auth.logout.mutate()).toEqual({ ok: true });
+    expect(await app.db.prisma.session.count()).toBe(sessionsBefore);
   });
 });
 
 describe("user.get", () => {
   it("finds a user by username ignoring case, without their email; NOT_FOUND otherwise", async () => {
-    const u = await signUp(server);
-    const viewer = await signUp(server);
+    const u = await signUp(app.server);
+    const viewer = await signUp(app.server);
     const found = await viewer.client.trpc.user.get.query({ username: u.username.toUpperCase() });
     expect(found).toEqual({ id: u.id, username: u.username, createdAt: expect.any(String) });
     expect(await errorCode(viewer.client.trpc.user.get.query({ username: uniqueName() }))).toBe("NOT_FOUND");
-    expect(await usersRepo.findUserByUsername(db, u.username)).not.toBeNull();
+    expect(await usersRepo.findUserByUsername(app.db, u.username)).not.toBeNull();
   });
 });

@@ -1,24 +1,10 @@
 import { createParleyClient } from "@parley/client";
-import type { Database } from "@parley/db";
 import type { RoomEvent } from "@parley/api";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParleyServer } from "../src/app";
-import { closeClients, Collector, errorCode, openTestDatabase, roomWith, signUp, sleep, started, startTestServer, type TestUser } from "./harness";
+import { describe, expect, it } from "vitest";
+import { Collector, errorCode, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
 import { startProxy } from "./tcp-proxy";
 
-let db: Database;
-let server: ParleyServer;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startTestServer(db);
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server.close();
-  await db.close();
-});
+const app = useTestServer();
 
 type Tracked = { id: string; data: RoomEvent };
 
@@ -48,8 +34,8 @@ function expectStrictlyIncreasing(items: Tracked[]) {
 
 describe("room.events", () => {
   it("delivers events committed after `started`, once each, in order, with tracked ids", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "before" });
     const { events, sub } = await subscribe(bob, { roomId: room.id });
@@ -64,9 +50,9 @@ describe("room.events", () => {
   });
 
   it("carries every kind of room event", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
-    const carol = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
+    const carol = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const { events, sub } = await subscribe(alice, { roomId: room.id });
     const m = await bob.client.trpc.message.send.mutate({ roomId: room.id, text: "hi" });
@@ -93,8 +79,8 @@ describe("room.events", () => {
   });
 
   it("replays everything after lastEventId from message.list, then goes live", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "seen" });
     const page = await bob.client.trpc.message.list.query({ roomId: room.id });
@@ -110,7 +96,7 @@ describe("room.events", () => {
   });
 
   it("rejects a lastEventId this server never issued with BAD_REQUEST", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const room = await roomWith(alice);
     for (const lastEventId of ["abc", "", "0", "-1", "99999", "1.5"]) {
       const code = await new Promise<string>((resolve) => {
@@ -125,7 +111,7 @@ describe("room.events", () => {
   });
 
   it("loses nothing and repeats nothing under concurrent senders", async () => {
-    const people = await Promise.all([signUp(server), signUp(server), signUp(server), signUp(server)]);
+    const people = await Promise.all([signUp(app.server), signUp(app.server), signUp(app.server), signUp(app.server)]);
     const room = await roomWith(...people);
     const [watcher, ...senders] = people;
     const { events, sub } = await subscribe(watcher, { roomId: room.id });
@@ -154,10 +140,10 @@ describe("room.events", () => {
   });
 
   it("resumes after the network drops: events sent while away arrive once, in order", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
-    const proxy = await startProxy(server.port);
+    const proxy = await startProxy(app.server.port);
     const states = new Collector<string>();
     const bobViaProxy = createParleyClient({ url: proxy.url, token: bob.token, onConnectionStateChange: states.push });
     try {
@@ -184,8 +170,8 @@ describe("room.events", () => {
   });
 
   it("replays an old departure without ending the stream of someone who came back", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const page = await bob.client.trpc.message.list.query({ roomId: room.id });
     await bob.client.trpc.room.leave.mutate({ roomId: room.id });
@@ -205,8 +191,8 @@ describe("room.events", () => {
   });
 
   it("ends a member's stream when they leave the room", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const completed = new Collector<true>();
     const events = new Collector<Tracked>();

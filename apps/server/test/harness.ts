@@ -5,7 +5,7 @@ import path from "node:path";
 import { createParleyClient, type ParleyClient } from "@parley/client";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
 import { TRPCClientError } from "@trpc/client";
-import { inject } from "vitest";
+import { afterAll, beforeAll, inject } from "vitest";
 import { startServer, type ParleyServer } from "../src/app";
 import { loadConfig, type ServerConfig } from "../src/env";
 
@@ -45,6 +45,24 @@ export async function tempDir(): Promise<{ dir: string; remove: () => Promise<vo
 /** Starts the real server (HTTP + WebSocket) on an ephemeral port over `db`. */
 export function startTestServer(db: Database, env: Record<string, string> = {}): Promise<ParleyServer> {
   return startServer(testConfig(env), { db });
+}
+
+/**
+ * This file's database and server: opened before its tests, closed (with every client) after.
+ * Read `db` and `server` inside tests and hooks, not at import time.
+ */
+export function useTestServer(env: Record<string, string> = {}): { db: Database; server: ParleyServer } {
+  const state = {} as { db: Database; server: ParleyServer };
+  beforeAll(async () => {
+    state.db = await openTestDatabase();
+    state.server = await startTestServer(state.db, env);
+  });
+  afterAll(async () => {
+    await closeClients();
+    await state.server.close();
+    await state.db.close();
+  });
+  return state;
 }
 
 /** A unique name for this run, so tests on a shared PostgreSQL database never collide. */

@@ -1,26 +1,12 @@
-import type { Database } from "@parley/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParleyServer } from "../src/app";
-import { closeClients, errorCode, openTestDatabase, rejection, roomWith, signUp, startTestServer, uniqueName } from "./harness";
+import { describe, expect, it } from "vitest";
+import { errorCode, rejection, roomWith, signUp, uniqueName, useTestServer } from "./harness";
 
-let db: Database;
-let server: ParleyServer;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startTestServer(db);
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server.close();
-  await db.close();
-});
+const app = useTestServer();
 
 
 describe("message.send", () => {
   it("stores trimmed text and returns the Message", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const room = await roomWith(alice);
     const message = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "  hello <b>world</b>\n " });
     expect(message).toEqual({
@@ -35,22 +21,22 @@ describe("message.send", () => {
   });
 
   it("counts length in code points: 4000 emoji pass, 4001 characters or blank text fail and store nothing", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const room = await roomWith(alice);
     const long = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "😀".repeat(4000) });
     expect([...long.text]).toHaveLength(4000);
-    const before = await db.prisma.message.count({ where: { roomId: room.id } });
+    const before = await app.db.prisma.message.count({ where: { roomId: room.id } });
     for (const text of ["x".repeat(4001), "   ", ""]) {
       const error = await rejection(alice.client.trpc.message.send.mutate({ roomId: room.id, text }));
       expect(error.data?.code).toBe("BAD_REQUEST");
       expect(error.data?.zodError?.fieldErrors.text).toBeDefined();
     }
-    expect(await db.prisma.message.count({ where: { roomId: room.id } })).toBe(before);
+    expect(await app.db.prisma.message.count({ where: { roomId: room.id } })).toBe(before);
   });
 
   it("is idempotent per (author, clientMsgId): a retry returns the first message and creates nothing", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const clientMsgId = uniqueName("c");
     const first = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "once", clientMsgId });
@@ -65,14 +51,14 @@ describe("message.send", () => {
     // Another author may use the same clientMsgId.
     const bobs = await bob.client.trpc.message.send.mutate({ roomId: room.id, text: "mine", clientMsgId });
     expect(bobs.id).not.toBe(first.id);
-    expect(await db.prisma.message.count({ where: { roomId: room.id } })).toBe(3);
-    expect(await db.prisma.roomEvent.count({ where: { roomId: room.id, type: "message.created" } })).toBe(3);
+    expect(await app.db.prisma.message.count({ where: { roomId: room.id } })).toBe(3);
+    expect(await app.db.prisma.roomEvent.count({ where: { roomId: room.id, type: "message.created" } })).toBe(3);
   });
 });
 
 describe("message.list", () => {
   it("pages from newest to oldest with cursors, each page oldest first", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const room = await roomWith(alice);
     const sent = [];
     for (let i = 1; i <= 7; i++) sent.push(await alice.client.trpc.message.send.mutate({ roomId: room.id, text: `m${i}` }));
@@ -95,7 +81,7 @@ describe("message.list", () => {
   });
 
   it("rejects unknown cursors and out-of-range limits with BAD_REQUEST", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const room = await roomWith(alice);
     const other = await roomWith(alice);
     const elsewhere = await alice.client.trpc.message.send.mutate({ roomId: other.id, text: "elsewhere" });
@@ -110,8 +96,8 @@ describe("message.list", () => {
 
 describe("message.edit and message.delete", () => {
   it("lets the author edit: sets editedAt, emits message.updated; others get FORBIDDEN", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const message = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "draft" });
     const edited = await alice.client.trpc.message.edit.mutate({ messageId: message.id, text: "  final  " });
@@ -123,12 +109,12 @@ describe("message.edit and message.delete", () => {
     expect(await errorCode(alice.client.trpc.message.edit.mutate({ messageId: "nope", text: "x" }))).toBe("NOT_FOUND");
     const list = await bob.client.trpc.message.list.query({ roomId: room.id });
     expect(list.messages.map((m) => m.text)).toEqual(["final"]);
-    const types = (await db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } })).map((e) => e.type);
+    const types = (await app.db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } })).map((e) => e.type);
     expect(types.slice(-2)).toEqual(["message.created", "message.updated"]);
   });
 
   it("lets the author delete: the message leaves history and its text leaves the event log", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const room = await roomWith(alice);
     const keep = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "keep" });
     const secret = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "secret text" });
@@ -136,10 +122,10 @@ describe("message.edit and message.delete", () => {
     expect(await alice.client.trpc.message.delete.mutate({ messageId: secret.id })).toEqual({ ok: true });
     const list = await alice.client.trpc.message.list.query({ roomId: room.id });
     expect(list.messages.map((m) => m.id)).toEqual([keep.id]);
-    const log = await db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } });
+    const log = await app.db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } });
     expect(JSON.stringify(log.map((e) => e.payload))).not.toContain("secret");
     expect(log.at(-1)?.payload).toEqual({ type: "message.deleted", roomId: room.id, messageId: secret.id });
-    expect((await db.prisma.message.findUniqueOrThrow({ where: { id: secret.id } })).text).toBe("");
+    expect((await app.db.prisma.message.findUniqueOrThrow({ where: { id: secret.id } })).text).toBe("");
     // Gone means gone: edit or delete again is NOT_FOUND; the cursor still resolves.
     expect(await errorCode(alice.client.trpc.message.delete.mutate({ messageId: secret.id }))).toBe("NOT_FOUND");
     expect(await errorCode(alice.client.trpc.message.edit.mutate({ messageId: secret.id, text: "back" }))).toBe("NOT_FOUND");
@@ -148,8 +134,8 @@ describe("message.edit and message.delete", () => {
   });
 
   it("is members only: an author who left the room gets FORBIDDEN", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const message = await bob.client.trpc.message.send.mutate({ roomId: room.id, text: "bye" });
     await bob.client.trpc.room.leave.mutate({ roomId: room.id });

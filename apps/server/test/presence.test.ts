@@ -1,22 +1,8 @@
 import type { Activity } from "@parley/api";
-import type { Database } from "@parley/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParleyServer } from "../src/app";
-import { closeClients, Collector, connect, openTestDatabase, roomWith, signUp, sleep, started, startTestServer, type TestUser } from "./harness";
+import { describe, expect, it } from "vitest";
+import { Collector, connect, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
 
-let db: Database;
-let server: ParleyServer;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startTestServer(db);
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server.close();
-  await db.close();
-});
+const app = useTestServer();
 
 
 async function watch(client: TestUser["client"], roomId: string) {
@@ -32,8 +18,8 @@ const names = (users: { username: string }[]) => users.map((u) => u.username).so
 
 describe("room.activity presence", () => {
   it("starts with a snapshot, announces newcomers, and announces leavers when their last tab closes", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
 
     const a = await watch(alice.client, room.id);
@@ -49,7 +35,7 @@ describe("room.activity presence", () => {
     expect(members.every((m) => m.online)).toBe(true);
 
     // A second tab: no new announcement; closing the first tab does not make bob go offline.
-    const bobSecondClient = connect(server, bob.token);
+    const bobSecondClient = connect(app.server, bob.token);
     const bobTab2 = await watch(bobSecondClient, room.id);
     expect(bobTab2.items.items[0]?.type).toBe("presence.snapshot");
     bobTab1.sub.unsubscribe();
@@ -66,12 +52,12 @@ describe("room.activity presence", () => {
   });
 
   it("sends typing to everyone in the room but the typist, in all of the typist's tabs", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const a = await watch(alice.client, room.id);
     const b1 = await watch(bob.client, room.id);
-    const b2 = await watch(connect(server, bob.token), room.id);
+    const b2 = await watch(connect(app.server, bob.token), room.id);
     await a.items.waitFor(2); // bob online
     expect(await bob.client.trpc.room.typing.mutate({ roomId: room.id })).toEqual({ ok: true });
     await a.items.waitFor(3);
@@ -86,13 +72,13 @@ describe("room.activity presence", () => {
   });
 
   it("leaves nobody online when a subscription is stopped, or its socket closed, before it started", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     // Stop at once (React StrictMode mounts, unmounts and mounts again).
     for (let i = 0; i < 5; i++) bob.client.trpc.room.activity.subscribe({ roomId: room.id }, {}).unsubscribe();
     // Subscribe and drop the socket at once.
-    const fleeting = connect(server, bob.token);
+    const fleeting = connect(app.server, bob.token);
     fleeting.trpc.room.activity.subscribe({ roomId: room.id }, {});
     await sleep(20);
     await fleeting.close();
@@ -102,8 +88,8 @@ describe("room.activity presence", () => {
   });
 
   it("takes a user offline when they leave the room", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
     const a = await watch(alice.client, room.id);
     const b = await watch(bob.client, room.id);

@@ -1,27 +1,13 @@
-import type { Database } from "@parley/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParleyServer } from "../src/app";
-import { closeClients, errorCode, openTestDatabase, rejection, signUp, startTestServer, uniqueName } from "./harness";
+import { describe, expect, it } from "vitest";
+import { errorCode, rejection, signUp, uniqueName, useTestServer } from "./harness";
 
-let db: Database;
-let server: ParleyServer;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startTestServer(db);
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server.close();
-  await db.close();
-});
+const app = useTestServer();
 
 const UNKNOWN_ID = "01a21600-0000-7000-8000-000000000000";
 
 describe("room.create", () => {
   it("creates a room with the creator as its first member, name trimmed", async () => {
-    const alice = await signUp(server, "alice");
+    const alice = await signUp(app.server, "alice");
     const name = uniqueName("General");
     const room = await alice.client.trpc.room.create.mutate({ name: `  ${name}\n` });
     expect(room).toEqual({
@@ -37,7 +23,7 @@ describe("room.create", () => {
   });
 
   it("rejects a name taken ignoring case with CONFLICT", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const name = uniqueName("Dup");
     await alice.client.trpc.room.create.mutate({ name });
     const error = await rejection(alice.client.trpc.room.create.mutate({ name: name.toUpperCase() }));
@@ -46,14 +32,14 @@ describe("room.create", () => {
   });
 
   it("rejects empty, blank and over-long names with BAD_REQUEST and creates nothing", async () => {
-    const alice = await signUp(server);
-    const before = await db.prisma.room.count();
+    const alice = await signUp(app.server);
+    const before = await app.db.prisma.room.count();
     for (const name of ["", "   ", "x".repeat(65)]) {
       const error = await rejection(alice.client.trpc.room.create.mutate({ name }));
       expect(error.data?.code).toBe("BAD_REQUEST");
       expect(error.data?.zodError?.fieldErrors.name?.length).toBeGreaterThan(0);
     }
-    expect(await db.prisma.room.count()).toBe(before);
+    expect(await app.db.prisma.room.count()).toBe(before);
     // 64 code points is fine even when they are astral (two UTF-16 units each).
     const emojiName = `${"🎉".repeat(63)}${uniqueName("").slice(-1)}`;
     const room = await alice.client.trpc.room.create.mutate({ name: emojiName });
@@ -64,8 +50,8 @@ describe("room.create", () => {
 
 describe("room.list and room.get", () => {
   it("lists every room ordered by name ignoring case, with joined and memberCount for the caller", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const tag = uniqueName("");
     const names = [`b${tag}`, `A${tag}`, `C${tag}`];
     const created = [];
@@ -81,7 +67,7 @@ describe("room.list and room.get", () => {
   });
 
   it("gets one room, and NOT_FOUND for unknown or malformed ids", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("get") });
     expect(await alice.client.trpc.room.get.query({ roomId: room.id })).toEqual(room);
     for (const roomId of [UNKNOWN_ID, "nope", "", "'; DROP TABLE rooms; --"]) {
@@ -92,33 +78,33 @@ describe("room.list and room.get", () => {
 
 describe("room.join and room.leave", () => {
   it("join is idempotent and emits member.joined only on a real join", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("join") });
     const joined = await bob.client.trpc.room.join.mutate({ roomId: room.id });
     expect(joined).toMatchObject({ id: room.id, joined: true, memberCount: 2 });
     const again = await bob.client.trpc.room.join.mutate({ roomId: room.id });
     expect(again).toMatchObject({ joined: true, memberCount: 2 });
-    const events = await db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } });
+    const events = await app.db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } });
     expect(events.map((e) => e.type)).toEqual(["member.joined", "member.joined"]);
     expect((events[1]?.payload as any).user).toEqual({ id: bob.id, username: bob.username, createdAt: expect.any(String) });
   });
 
   it("leave removes membership, emits member.left; a non-member gets ok and no event", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("leave") });
     await bob.client.trpc.room.join.mutate({ roomId: room.id });
     expect(await bob.client.trpc.room.leave.mutate({ roomId: room.id })).toEqual({ ok: true });
     expect(await bob.client.trpc.room.leave.mutate({ roomId: room.id })).toEqual({ ok: true });
-    const types = (await db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } })).map((e) => e.type);
+    const types = (await app.db.prisma.roomEvent.findMany({ where: { roomId: room.id }, orderBy: { seq: "asc" } })).map((e) => e.type);
     expect(types).toEqual(["member.joined", "member.joined", "member.left"]);
     expect((await bob.client.trpc.room.get.query({ roomId: room.id })).joined).toBe(false);
     expect(await errorCode(bob.client.trpc.room.members.query({ roomId: room.id }))).toBe("FORBIDDEN");
   });
 
   it("answers NOT_FOUND for unknown rooms", async () => {
-    const alice = await signUp(server);
+    const alice = await signUp(app.server);
     expect(await errorCode(alice.client.trpc.room.join.mutate({ roomId: UNKNOWN_ID }))).toBe("NOT_FOUND");
     expect(await errorCode(alice.client.trpc.room.leave.mutate({ roomId: "bogus" }))).toBe("NOT_FOUND");
   });
@@ -126,8 +112,8 @@ describe("room.join and room.leave", () => {
 
 describe("members-only procedures", () => {
   it("checks NOT_FOUND before membership, then FORBIDDEN for non-members", async () => {
-    const alice = await signUp(server);
-    const outsider = await signUp(server);
+    const alice = await signUp(app.server);
+    const outsider = await signUp(app.server);
     const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("private") });
     const t = outsider.client.trpc;
     expect(await errorCode(t.room.members.query({ roomId: room.id }))).toBe("FORBIDDEN");
@@ -152,8 +138,8 @@ describe("members-only procedures", () => {
   });
 
   it("room.members lists members with joinedAt and online flags", async () => {
-    const alice = await signUp(server);
-    const bob = await signUp(server);
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
     const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("members") });
     await bob.client.trpc.room.join.mutate({ roomId: room.id });
     const members = await bob.client.trpc.room.members.query({ roomId: room.id });

@@ -1,27 +1,13 @@
-import type { Database } from "@parley/db";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { ParleyServer } from "../src/app";
-import { closeClients, connect, errorCode, openTestDatabase, signUp, startTestServer, uniqueName } from "./harness";
+import { connect, errorCode, openTestDatabase, signUp, startTestServer, uniqueName, useTestServer } from "./harness";
 
-let db: Database;
-let server: ParleyServer;
-
-beforeAll(async () => {
-  db = await openTestDatabase();
-  server = await startTestServer(db, { ALLOWED_ORIGINS: "https://chat.example.com" });
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server.close();
-  await db.close();
-});
+const app = useTestServer({ ALLOWED_ORIGINS: "https://chat.example.com" });
 
 /** Opens a raw WebSocket; resolves with the open socket or the HTTP status that refused it. */
 function openRaw(headers: Record<string, string> = {}, path = "/trpc"): Promise<{ ws?: WebSocket; status?: number }> {
   return new Promise((resolve) => {
-    const ws = new WebSocket(server.url.replace("http", "ws") + path, { headers });
+    const ws = new WebSocket(app.server.url.replace("http", "ws") + path, { headers });
     ws.once("open", () => resolve({ ws }));
     ws.once("unexpected-response", (_req, res) => resolve({ status: res.statusCode }));
     ws.once("error", () => resolve({ status: -1 }));
@@ -38,24 +24,24 @@ function closed(ws: WebSocket): Promise<number> {
 
 describe("HTTP endpoints", () => {
   it("answers /healthz and /readyz", async () => {
-    const health = await fetch(`${server.url}/healthz`);
+    const health = await fetch(`${app.server.url}/healthz`);
     expect(health.status).toBe(200);
     expect(await health.json()).toEqual({ status: "ok" });
-    const ready = await fetch(`${server.url}/readyz`);
+    const ready = await fetch(`${app.server.url}/readyz`);
     expect(ready.status).toBe(200);
     expect(await ready.json()).toEqual({ status: "ready" });
   });
 
   it("serves the web app with an SPA fallback and never files outside it", async () => {
-    const page = await fetch(`${server.url}/rooms/anything`);
+    const page = await fetch(`${app.server.url}/rooms/anything`);
     expect(page.status).toBe(200);
     expect(page.headers.get("content-type")).toContain("text/html");
-    const traversal = await fetch(`${server.url}/..%2f..%2f..%2fetc%2fpasswd`);
+    const traversal = await fetch(`${app.server.url}/..%2f..%2f..%2fetc%2fpasswd`);
     expect(await traversal.text()).not.toContain("root:");
   });
 
   it("refuses HTTP bodies over 64 KiB with PAYLOAD_TOO_LARGE", async () => {
-    const res = await fetch(`${server.url}/trpc/auth.login`, {
+    const res = await fetch(`${app.server.url}/trpc/auth.login`, {
       method: "POST",
       headers: { "content-type": "application/json" },
       body: JSON.stringify({ login: "x".repeat(70 * 1024), password: "y" }),
@@ -66,8 +52,8 @@ describe("HTTP endpoints", () => {
   });
 
   it("batches HTTP queries", async () => {
-    const u = await signUp(server);
-    const res = await fetch(`${server.url}/trpc/auth.me,room.list?batch=1&input=${encodeURIComponent("{}")}`, {
+    const u = await signUp(app.server);
+    const res = await fetch(`${app.server.url}/trpc/auth.me,room.list?batch=1&input=${encodeURIComponent("{}")}`, {
       headers: { authorization: `Bearer ${u.token}` },
     });
     const body = (await res.json()) as any[];
@@ -80,7 +66,7 @@ describe("HTTP endpoints", () => {
 describe("WebSocket upgrade", () => {
   it("refuses a browser Origin that is not allowed with 403, and accepts allowed or absent ones", async () => {
     expect((await openRaw({ origin: "https://evil.example" })).status).toBe(403);
-    for (const headers of [{}, { origin: server.url }, { origin: "https://chat.example.com" }] as Record<string, string>[]) {
+    for (const headers of [{}, { origin: app.server.url }, { origin: "https://chat.example.com" }] as Record<string, string>[]) {
       const { ws, status } = await openRaw(headers);
       expect(status, JSON.stringify(headers)).toBeUndefined();
       ws?.close();
@@ -89,7 +75,7 @@ describe("WebSocket upgrade", () => {
   });
 
   it("uses the cookie sent with the upgrade request", async () => {
-    const u = await signUp(server);
+    const u = await signUp(app.server);
     const { ws } = await openRaw({ cookie: `parley_session=${u.token}` });
     ws!.send(JSON.stringify({ id: 1, method: "query", params: { path: "auth.me" } }));
     const reply = await nextMessage(ws!);
@@ -115,9 +101,9 @@ describe("WebSocket upgrade", () => {
     expect(code).toBeGreaterThan(0);
 
     // The server is still fine.
-    const u = await signUp(server);
+    const u = await signUp(app.server);
     expect((await u.client.trpc.auth.me.query()).id).toBe(u.id);
-    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+    expect((await fetch(`${app.server.url}/healthz`)).status).toBe(200);
   });
 });
 
@@ -157,7 +143,7 @@ describe("production errors", () => {
 
 describe("rate limits", () => {
   it("answer TOO_MANY_REQUESTS past a configured burst, and RATE_LIMITS=off turns them off", async () => {
-    const limited = await startTestServer(db, { RATE_LIMIT_MESSAGE: "20/1" });
+    const limited = await startTestServer(app.db, { RATE_LIMIT_MESSAGE: "20/1" });
     try {
       const u = await signUp(limited);
       const room = await u.client.trpc.room.create.mutate({ name: uniqueName("flood") });
@@ -167,17 +153,17 @@ describe("rate limits", () => {
       const limitedCalls = results.filter((r) => r.status === "rejected" && (r.reason).data?.code === "TOO_MANY_REQUESTS");
       expect(limitedCalls.length).toBeGreaterThanOrEqual(15);
       expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(20);
-      expect(await db.prisma.message.count({ where: { roomId: room.id } })).toBe(40 - limitedCalls.length);
+      expect(await app.db.prisma.message.count({ where: { roomId: room.id } })).toBe(40 - limitedCalls.length);
     } finally {
       await limited.close();
     }
 
     // The defaults let a script seed a long history in one go.
-    const u = await signUp(server);
+    const u = await signUp(app.server);
     const seeded = await u.client.trpc.room.create.mutate({ name: uniqueName("seed") });
     for (let i = 0; i < 150; i++) await u.client.trpc.message.send.mutate({ roomId: seeded.id, text: `seed ${i}` });
 
-    const unlimited = await startTestServer(db, { RATE_LIMITS: "off", RATE_LIMIT_MESSAGE: "1/0.01" });
+    const unlimited = await startTestServer(app.db, { RATE_LIMITS: "off", RATE_LIMIT_MESSAGE: "1/0.01" });
     try {
       const v = await signUp(unlimited);
       const open = await v.client.trpc.room.create.mutate({ name: uniqueName("open") });
@@ -193,7 +179,7 @@ describe("rate limits", () => {
 
 describe("input that the database cannot store", () => {
   it("is refused or unknown, never a 500: NUL characters and over-long ids", async () => {
-    const u = await signUp(server);
+    const u = await signUp(app.server);
     const room = await u.client.trpc.room.create.mutate({ name: uniqueName("nul") });
     const t = u.client.trpc;
     expect(await errorCode(t.message.send.mutate({ roomId: room.id, text: "a\u0000b" }))).toBe("BAD_REQUEST");
@@ -201,7 +187,7 @@ describe("input that the database cannot store", () => {
     expect(await errorCode(t.room.create.mutate({ name: "bad\u0000name" }))).toBe("BAD_REQUEST");
     expect(await errorCode(t.message.list.query({ roomId: room.id, before: "ab\u0000c" }))).toBe("BAD_REQUEST");
     expect(await errorCode(t.user.get.query({ username: "ab\u0000c" }))).toBe("NOT_FOUND");
-    expect(await errorCode(connect(server).trpc.auth.login.mutate({ login: "ab\u0000c", password: "whatever1" }))).toBe("UNAUTHORIZED");
+    expect(await errorCode(connect(app.server).trpc.auth.login.mutate({ login: "ab\u0000c", password: "whatever1" }))).toBe("UNAUTHORIZED");
     expect(await errorCode(t.room.get.query({ roomId: "x".repeat(300) }))).toBe("NOT_FOUND");
     expect(await errorCode(t.user.get.query({ username: "x".repeat(300) }))).toBe("NOT_FOUND");
     expect(await errorCode(t.message.delete.mutate({ messageId: "x".repeat(300) }))).toBe("NOT_FOUND");
