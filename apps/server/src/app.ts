@@ -59,7 +59,12 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     hub,
     sockets,
     rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
-    config: { isDev: config.isDev, sessionTtlMs: config.sessionTtlMs, secureCookies: false },
+    config: {
+      isDev: config.isDev,
+      sessionTtlMs: config.sessionTtlMs,
+      secureCookies: false,
+      maxSocketBacklogBytes: config.maxSocketBacklogBytes,
+    },
   };
   const origins = createOriginPolicy(config.allowedOrigins);
 

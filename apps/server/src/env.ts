@@ -25,6 +25,7 @@ const envSchema = z.object({
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.string().default("production"),
   WEB_DIST: z.string().optional(),
+  WS_MAX_BACKLOG_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024),
 });
 
 export type ServerConfig = {
@@ -42,6 +43,8 @@ export type ServerConfig = {
   /** The web app's production build, served at `/`. */
   webDist: string;
   migrationsDir: string;
+  /** Unsent bytes past which a slow subscriber's socket is dropped. */
+  maxSocketBacklogBytes: number;
   sessionTtlMs: number;
 };
 
@@ -68,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     isDev: e.NODE_ENV === "development" || e.NODE_ENV === "test",
     webDist: e.WEB_DIST ? path.resolve(e.WEB_DIST) : path.join(repoRoot, "apps", "web", "dist"),
     migrationsDir: path.join(repoRoot, "prisma", "migrations"),
+    maxSocketBacklogBytes: e.WS_MAX_BACKLOG_BYTES,
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
   };
 }

@@ -34,6 +34,18 @@ describe("message.send", () => {
     expect(await app.db.prisma.message.count({ where: { roomId: room.id } })).toBe(before);
   });
 
+  it("takes a burst of the longest messages from one client (tRPC batches them into one frame)", async () => {
+    const alice = await signUp(app.server);
+    const room = await roomWith(alice);
+    // 20 × 4000 four-byte characters ≈ 320 KB in one tick: far over the 64 KiB frame limit if
+    // it went out as one batch, which the client splits.
+    const sent = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => alice.client.trpc.message.send.mutate({ roomId: room.id, text: `${i % 10}${"😀".repeat(3999)}` })),
+    );
+    expect(sent).toHaveLength(20);
+    expect(await app.db.prisma.message.count({ where: { roomId: room.id } })).toBe(20);
+  });
+
   it("is idempotent per (author, clientMsgId): a retry returns the first message and creates nothing", async () => {
     const alice = await signUp(app.server);
     const bob = await signUp(app.server);

@@ -10,6 +10,11 @@ export type ApiConfig = {
   sessionTtlMs: number;
   /** Adds `Secure` to the session cookie (when served over HTTPS). */
   secureCookies: boolean;
+  /**
+   * A subscriber whose socket has more than this many bytes unsent is too slow to keep up: its
+   * socket is dropped (the client reconnects and resumes), so it cannot hold memory or anyone up.
+   */
+  maxSocketBacklogBytes: number;
 };
 
 /** Everything the procedures need from the outside world, created once per server. */

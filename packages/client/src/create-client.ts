@@ -2,6 +2,7 @@ import { createTRPCClient, createWSClient, wsLink, type TRPCClient } from "@trpc
 import NodeWebSocket from "ws";
 import type { AppRouter } from "@parley/api";
 import { reconnectDelayMs } from "./backoff";
+import { splitOversizedBatches } from "./frame-splitting";
 import { toWebSocketUrl } from "./url";
 
 export type ConnectionState = "connecting" | "open" | "closed";
@@ -47,7 +48,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const notify = options.onConnectionStateChange;
   const wsClient = createWSClient({
     url: toWebSocketUrl(options.url),
-    WebSocket: options.WebSocket ?? defaultWebSocket(),
+    WebSocket: splitOversizedBatches(options.WebSocket ?? defaultWebSocket()),
     // Evaluated at every connect, so a refreshed token (or a signed-out one) takes effect then.
     connectionParams: async () => {
       const token = typeof options.token === "function" ? await options.token() : options.token;

@@ -31,7 +31,7 @@ function callerFor(hub: MemoryHub) {
     hub,
     sockets: new SocketRegistry(),
     rateLimiter: new RateLimiter(false),
-    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false },
+    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20 },
   };
   const ctx: Context = {
     deps,

@@ -4,14 +4,11 @@ import type { Context } from "../context";
 // What the room.events and room.activity streams share.
 
 /**
- * A socket whose unsent output exceeds this is too slow to keep up; it is dropped so it cannot
- * hold the server's memory hostage. Its client reconnects and resumes from lastEventId.
+ * True (and the socket dropped) when the caller's socket cannot keep up: more than
+ * `maxSocketBacklogBytes` unsent. Its client reconnects and resumes from lastEventId.
  */
-const MAX_SOCKET_BACKLOG_BYTES = 8 * 1024 * 1024;
-
-/** True (and the socket dropped) when the caller's socket cannot keep up. */
 export function socketIsBackedUp(ctx: Context): boolean {
-  if (ctx.socket && ctx.socket.bufferedAmount > MAX_SOCKET_BACKLOG_BYTES) {
+  if (ctx.socket && ctx.socket.bufferedAmount > ctx.deps.config.maxSocketBacklogBytes) {
     ctx.socket.terminate();
     return true;
   }
