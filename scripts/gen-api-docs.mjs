@@ -20,7 +20,7 @@ import { authedProcedure, publicProcedure } from "../packages/api/src/trpc.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const target = path.join(root, "docs", "api.md");
-const DOMAIN_TYPES = ["User", "Me", "Room", "Member", "Message", "RoomEvent", "Activity"];
+const DOMAIN_TYPES = ["User", "Me", "Room", "Member", "Message", "RoomEvent", "Activity", "RoomListChange"];
 
 /**
  * What the router cannot say about itself: a summary (from ../shared/API.md) and the error codes
@@ -65,6 +65,10 @@ const PROSE = {
   "room.activity": {
     summary: "Presence and typing in the room, not persisted. The first event is always `presence.snapshot`.",
     errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member" },
+  },
+  "room.feed": {
+    summary: "Changes to the room list as they happen (`room.created`, `room.membership`), not persisted: re-read `room.list` on each instead of polling. An addition to the v1 contract.",
+    errors: {},
   },
   "message.send": {
     summary: "Posts a message (1–4000 characters after trimming). Sending the same `clientMsgId` again returns the first message and creates nothing.",

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { errorCode, rejection, signUp, uniqueName, useTestServer } from "./harness";
+import { Collector, connect, errorCode, rejection, signUp, sleep, started, uniqueName, useTestServer } from "./harness";
 
 const app = useTestServer();
 
@@ -107,6 +107,33 @@ describe("room.join and room.leave", () => {
     const alice = await signUp(app.server);
     expect(await errorCode(alice.client.trpc.room.join.mutate({ roomId: UNKNOWN_ID }))).toBe("NOT_FOUND");
     expect(await errorCode(alice.client.trpc.room.leave.mutate({ roomId: "bogus" }))).toBe("NOT_FOUND");
+  });
+});
+
+describe("room.feed", () => {
+  it("tells every signed-in subscriber when a room is created or its membership changes", async () => {
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
+    const changes = new Collector<{ type: string; roomId: string }>();
+    const { onStarted, ready } = started();
+    const sub = bob.client.trpc.room.feed.subscribe(undefined, { onStarted, onData: changes.push });
+    await ready;
+    const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("feed") });
+    await changes.waitFor(1);
+    await bob.client.trpc.room.join.mutate({ roomId: room.id });
+    await bob.client.trpc.room.join.mutate({ roomId: room.id }); // no real change, no notice
+    await bob.client.trpc.room.leave.mutate({ roomId: room.id });
+    await changes.waitFor(3);
+    await sleep(150);
+    expect(changes.items).toEqual([
+      { type: "room.created", roomId: room.id },
+      { type: "room.membership", roomId: room.id },
+      { type: "room.membership", roomId: room.id },
+    ]);
+    sub.unsubscribe();
+    expect(await errorCode(new Promise((resolve, reject) => {
+      connect(app.server).trpc.room.feed.subscribe(undefined, { onError: reject, onStarted: () => resolve("started") });
+    }))).toBe("UNAUTHORIZED");
   });
 });
 

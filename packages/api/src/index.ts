@@ -9,4 +9,4 @@ export { MemoryHub } from "./hub/memory-hub";
 export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
-export type { User, Me, Room, Member, Message, RoomEvent, Activity } from "@parley/db";
+export type { User, Me, Room, Member, Message, RoomEvent, Activity, RoomListChange } from "@parley/db";

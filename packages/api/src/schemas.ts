@@ -60,6 +60,9 @@ export const roomNameSchema = trimmedText("Room name", 64);
 export const roomCreateInput = z.object({ name: roomNameSchema });
 export const roomIdInput = z.object({ roomId: idSchema });
 
+/** room.feed takes no parameters; subscription inputs are objects (or nothing). */
+export const roomFeedInput = z.object({}).optional();
+
 export const roomEventsInput = z.object({
   roomId: idSchema,
   lastEventId: z.string().nullish(),

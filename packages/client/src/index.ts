@@ -20,6 +20,7 @@ export type {
   Message,
   RoomEvent,
   Activity,
+  RoomListChange,
 } from "@parley/api";
 
 /** The error every failed call rejects with; `error.data?.code` is the tRPC code (`NOT_FOUND`, …). */

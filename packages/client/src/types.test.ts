@@ -71,7 +71,7 @@ describe("client types", () => {
     expectTypeOf<keyof RouterInputs["auth"]>().toEqualTypeOf<"signup" | "login" | "logout" | "me">();
     expectTypeOf<keyof RouterInputs["user"]>().toEqualTypeOf<"get">();
     expectTypeOf<keyof RouterInputs["room"]>().toEqualTypeOf<
-      "create" | "list" | "get" | "join" | "leave" | "members" | "typing" | "events" | "activity"
+      "create" | "list" | "get" | "join" | "leave" | "members" | "typing" | "events" | "activity" | "feed"
     >();
     expectTypeOf<keyof RouterInputs["message"]>().toEqualTypeOf<"send" | "list" | "edit" | "delete">();
 
@@ -122,6 +122,9 @@ describe("client types", () => {
     expectTypeOf<SubscriptionData<Trpc["room"]["events"]>>().toEqualTypeOf<{ id: string; data: RoomEvent }>();
     expectTypeOf<RouterInputs["room"]["activity"]>().toEqualTypeOf<{ roomId: string }>();
     expectTypeOf<SubscriptionData<Trpc["room"]["activity"]>>().toEqualTypeOf<Activity>();
+    // An empty object, or nothing.
+    expectTypeOf<RouterInputs["room"]["feed"]>().toEqualTypeOf<void | Record<string, never> | undefined>();
+    expectTypeOf<SubscriptionData<Trpc["room"]["feed"]>>().toEqualTypeOf<{ type: "room.created" | "room.membership"; roomId: string }>();
 
     // message
     expectTypeOf<RouterInputs["message"]["send"]>().toEqualTypeOf<{ roomId: string; text: string; clientMsgId?: string }>();

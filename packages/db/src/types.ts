@@ -42,5 +42,11 @@ export type Activity =
   | { type: "presence.offline"; roomId: string; user: User }
   | { type: "typing"; roomId: string; user: User };
 
+/**
+ * A change to the room list as everyone sees it (not persisted): a room was created, or its
+ * membership changed. Clients re-read room.list, whose fields depend on who asks.
+ */
+export type RoomListChange = { type: "room.created" | "room.membership"; roomId: string };
+
 /** A room event as stored: `seq` is its position in the room's log (the public event id). */
 export type StoredRoomEvent = { roomId: string; seq: bigint; event: RoomEvent };

@@ -1,14 +1,28 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
+import { useSubscription } from "@trpc/tanstack-react-query";
 import type { Room } from "@parley/client";
+import { signOutOnUnauthorized } from "../lib/query-client";
 import { useTRPC } from "../lib/trpc";
+import { useRetryAfterError } from "./use-retry-after-error";
 
 /**
- * Every room. There is no room-list subscription in the API, so the list polls (while the tab
- * is visible) to show rooms others create; the rooms you join or create update at once.
+ * Every room. room.feed says when the list changed (someone created a room, or joined or left
+ * one), and the list is read again then; also whenever the feed (re)starts, which covers what
+ * changed while the connection was down. A slow poll stays as a safety net.
  */
 export function useRooms() {
   const trpc = useTRPC();
-  return useQuery(trpc.room.list.queryOptions(undefined, { refetchInterval: 2_500, staleTime: 1_000 }));
+  const queryClient = useQueryClient();
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.room.list.queryKey() });
+  const feed = useSubscription(
+    trpc.room.feed.subscriptionOptions(undefined, {
+      onStarted: refresh,
+      onData: refresh,
+      onError: (error) => signOutOnUnauthorized(queryClient, error),
+    }),
+  );
+  useRetryAfterError(feed);
+  return useQuery(trpc.room.list.queryOptions(undefined, { refetchInterval: 30_000, staleTime: 1_000 }));
 }
 
 /** One room, shown at once from the room list while its own query loads. */
@@ -36,7 +50,12 @@ export function useStoreRoom() {
     queryClient.setQueryData(trpc.room.list.queryKey(), (rooms) => {
       if (!rooms) return rooms;
       const others = rooms.filter((r) => r.id !== room.id);
-      return [...others, room].sort((a, b) => a.name.localeCompare(b.name, undefined, { sensitivity: "base" }));
+      // The server's order: code points of the lower-cased name.
+      return [...others, room].sort((a, b) => {
+        const x = a.name.toLowerCase();
+        const y = b.name.toLowerCase();
+        return x < y ? -1 : x > y ? 1 : 0;
+      });
     });
   };
 }

@@ -1,4 +1,4 @@
-import type { Activity, StoredRoomEvent, User } from "@parley/db";
+import type { Activity, RoomListChange, StoredRoomEvent, User } from "@parley/db";
 
 export type Unsubscribe = () => void;
 
@@ -22,6 +22,10 @@ export interface Hub {
   /** Fans ephemeral activity (presence, typing) out to the room's `room.activity` subscribers. */
   publishActivity(activity: Activity): void;
   subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe>;
+
+  /** Tells every `room.feed` subscriber (on every server) that the room list changed. */
+  publishRoomListChange(change: RoomListChange): void;
+  subscribeRoomListChanges(listener: (change: RoomListChange) => void): Promise<Unsubscribe>;
 
   /** Records one open activity subscription; `first` when it is the user's first in the room. */
   presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }>;

@@ -62,6 +62,16 @@ describe("MemoryHub", () => {
     expect(await hub.onlineUsers("r1")).toEqual([]);
   });
 
+  it("broadcasts room-list changes to every listener", async () => {
+    const hub = new MemoryHub();
+    const got: unknown[] = [];
+    const off = await hub.subscribeRoomListChanges((c) => got.push(c));
+    hub.publishRoomListChange({ type: "room.created", roomId: "r1" });
+    off();
+    hub.publishRoomListChange({ type: "room.membership", roomId: "r1" });
+    expect(got).toEqual([{ type: "room.created", roomId: "r1" }]);
+  });
+
   it("broadcasts session revocations", () => {
     const hub = new MemoryHub();
     const got: string[] = [];

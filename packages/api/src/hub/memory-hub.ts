@@ -1,4 +1,4 @@
-import type { Activity, StoredRoomEvent, User } from "@parley/db";
+import type { Activity, RoomListChange, StoredRoomEvent, User } from "@parley/db";
 import type { Hub, Unsubscribe } from "./hub";
 import { Topics } from "./topics";
 
@@ -7,6 +7,7 @@ export class MemoryHub implements Hub {
   private readonly events = new Topics<StoredRoomEvent>();
   private readonly activity = new Topics<Activity>();
   private readonly revoked = new Topics<string>();
+  private readonly roomList = new Topics<RoomListChange>();
   /** roomId → userId → the user and their open activity subscriptions. */
   private readonly presence = new Map<string, Map<string, { user: User; subscriptions: Set<string> }>>();
 
@@ -24,6 +25,14 @@ export class MemoryHub implements Hub {
 
   subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe> {
     return Promise.resolve(this.activity.add(roomId, listener));
+  }
+
+  publishRoomListChange(change: RoomListChange): void {
+    this.roomList.emit("*", Object.freeze(change));
+  }
+
+  subscribeRoomListChanges(listener: (change: RoomListChange) => void): Promise<Unsubscribe> {
+    return Promise.resolve(this.roomList.add("*", listener));
   }
 
   presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }> {

@@ -86,6 +86,15 @@ describe("RedisHub", () => {
     expect(await survivor!.onlineUsers("r1")).toEqual([]);
   });
 
+  it("carries room-list changes between servers", async () => {
+    const [one, two] = await hubs(2);
+    const got = collect<unknown>();
+    await two!.subscribeRoomListChanges(got.push);
+    one!.publishRoomListChange({ type: "room.created", roomId: "r9" });
+    await got.waitFor(1);
+    expect(got.items).toEqual([{ type: "room.created", roomId: "r9" }]);
+  });
+
   it("broadcasts session revocations to every server", async () => {
     const [one, two] = await hubs(2);
     const got: string[] = [];

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { Activity, RoomEvent, StoredRoomEvent, User } from "@parley/db";
+import type { Activity, RoomEvent, RoomListChange, StoredRoomEvent, User } from "@parley/db";
 import { Redis } from "ioredis";
 import type { Hub, Unsubscribe } from "./hub";
 import { Topics } from "./topics";
@@ -48,6 +48,7 @@ export class RedisHub implements Hub {
   private readonly events = new Topics<StoredRoomEvent>();
   private readonly activity = new Topics<Activity>();
   private readonly revoked = new Topics<string>();
+  private readonly roomList = new Topics<RoomListChange>();
   private readonly channelRefs = new Map<string, Promise<unknown>>();
   private heartbeat: NodeJS.Timeout | null = null;
 
@@ -86,6 +87,10 @@ export class RedisHub implements Hub {
     const name = channel.slice(this.prefix.length);
     if (name === "sessions:revoked") {
       this.revoked.emit("*", message);
+      return;
+    }
+    if (name === "rooms") {
+      this.roomList.emit("*", Object.freeze(JSON.parse(message) as RoomListChange));
       return;
     }
     const match = /^room:(.+):(events|activity)$/.exec(name);
@@ -138,6 +143,14 @@ export class RedisHub implements Hub {
 
   subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe> {
     return this.listen(this.activity, roomId, this.key(`room:${roomId}:activity`), listener);
+  }
+
+  publishRoomListChange(change: RoomListChange): void {
+    this.publish(this.key("rooms"), JSON.stringify(change));
+  }
+
+  subscribeRoomListChanges(listener: (change: RoomListChange) => void): Promise<Unsubscribe> {
+    return this.listen(this.roomList, "*", this.key("rooms"), listener);
   }
 
   private presenceKeys(roomId: string, userId: string, serverId: string): string[] {

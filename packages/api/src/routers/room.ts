@@ -1,9 +1,10 @@
 import { TRPCError } from "@trpc/server";
 import { publicUser, rooms, UniqueViolationError, type Member, type Room } from "@parley/db";
-import { roomCreateInput, roomEventsInput, roomIdInput } from "../schemas";
+import { roomCreateInput, roomEventsInput, roomFeedInput, roomIdInput } from "../schemas";
 import { isIdShape, requireMember, roomNotFound } from "../services/access";
 import { openActivityStream } from "../services/activity-stream";
 import { openRoomEventStream } from "../services/room-event-stream";
+import { openRoomListStream } from "../services/room-list-stream";
 import { authedProcedure, rateLimit, router } from "../trpc";
 
 export const roomRouter = router({
@@ -12,6 +13,7 @@ export const roomRouter = router({
     try {
       const { room, event } = await rooms.createRoom(ctx.deps.db, { name: input.name, creator: publicUser(ctx.user) });
       ctx.deps.hub.publishEvent(event);
+      ctx.deps.hub.publishRoomListChange({ type: "room.created", roomId: room.id });
       return room;
     } catch (error) {
       if (error instanceof UniqueViolationError) {
@@ -34,7 +36,10 @@ export const roomRouter = router({
       throw roomNotFound(input.roomId);
     }
     const { event } = await rooms.joinRoom(ctx.deps.db, input.roomId, publicUser(ctx.user));
-    if (event) ctx.deps.hub.publishEvent(event);
+    if (event) {
+      ctx.deps.hub.publishEvent(event);
+      ctx.deps.hub.publishRoomListChange({ type: "room.membership", roomId: input.roomId });
+    }
     const room = await rooms.getRoom(ctx.deps.db, input.roomId, ctx.user.id);
     if (!room) throw roomNotFound(input.roomId);
     return room;
@@ -47,7 +52,10 @@ export const roomRouter = router({
     if (membership === "no-room") throw roomNotFound(input.roomId);
     if (membership === "member") {
       const { event } = await rooms.leaveRoom(ctx.deps.db, input.roomId, publicUser(ctx.user));
-      if (event) ctx.deps.hub.publishEvent(event);
+      if (event) {
+        ctx.deps.hub.publishEvent(event);
+        ctx.deps.hub.publishRoomListChange({ type: "room.membership", roomId: input.roomId });
+      }
     }
     return { ok: true as const };
   }),
@@ -78,4 +86,7 @@ export const roomRouter = router({
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
     return openActivityStream(ctx, ctx.user, input.roomId, signal);
   }),
+
+  /** Not in the v1 contract (an addition): room-list changes, so clients need not poll room.list. */
+  feed: authedProcedure.input(roomFeedInput).subscription(({ ctx, signal }) => openRoomListStream(ctx, signal)),
 });
