@@ -48,8 +48,14 @@ const PROSE = {
   },
   "room.list": { summary: "Every room, ordered by name ignoring case; `joined` tells whether the caller is a member.", errors: {} },
   "room.get": { summary: "One room.", errors: { NOT_FOUND: "no such room" } },
-  "room.join": { summary: "Joins a room (idempotent); emits `member.joined` only on a real join.", errors: { NOT_FOUND: "no such room" } },
-  "room.leave": { summary: "Leaves a room; emits `member.left`. A non-member gets `{ ok: true }` and no event.", errors: { NOT_FOUND: "no such room" } },
+  "room.join": {
+    summary: "Joins a room (idempotent); emits `member.joined` only on a real join.",
+    errors: { NOT_FOUND: "no such room", TOO_MANY_REQUESTS: "too many joins and leaves" },
+  },
+  "room.leave": {
+    summary: "Leaves a room; emits `member.left`. A non-member gets `{ ok: true }` and no event.",
+    errors: { NOT_FOUND: "no such room", TOO_MANY_REQUESTS: "too many joins and leaves" },
+  },
   "room.members": {
     summary: "The room's members; `online` is true while the user holds a `room.activity` subscription to the room.",
     errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member" },

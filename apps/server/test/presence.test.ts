@@ -75,8 +75,11 @@ describe("room.activity presence", () => {
     const alice = await signUp(app.server);
     const bob = await signUp(app.server);
     const room = await roomWith(alice, bob);
-    // Stop at once (React StrictMode mounts, unmounts and mounts again).
+    const a = await watch(alice.client, room.id);
+    // Stop at once (React StrictMode mounts, unmounts and mounts again): never even announced.
     for (let i = 0; i < 5; i++) bob.client.trpc.room.activity.subscribe({ roomId: room.id }, {}).unsubscribe();
+    await sleep(300);
+    expect(a.items.items.map((i) => i.type)).toEqual(["presence.snapshot"]);
     // Subscribe and drop the socket at once.
     const fleeting = connect(app.server, bob.token);
     fleeting.trpc.room.activity.subscribe({ roomId: room.id }, {});

@@ -67,7 +67,8 @@ export async function createMessage(
   try {
     // One statement, so the room's row lock (which orders its events) is held for one round
     // trip instead of a whole interactive transaction: sends to a busy room queue briefly in
-    // PostgreSQL rather than each holding a pooled connection while they wait. Everything in it
+    // PostgreSQL rather than each holding a pooled connection while they wait. (Timestamps go in
+    // as ISO strings with their "Z", so the session's time zone never shifts them.) Everything in it
     // commits together; a unique violation (clientMsgId race) undoes the sequence bump too.
     const rows = await db.prisma.$queryRaw<{ seq: bigint }[]>`
       WITH bumped AS (
@@ -76,13 +77,13 @@ export async function createMessage(
       ), inserted AS (
         INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at)
         SELECT ${message.id}::text, ${input.roomId}::text, ${input.author.id}::text, ${input.text}::text,
-               ${input.clientMsgId}::text, ${createdAt}::timestamptz
+               ${input.clientMsgId}::text, ${message.createdAt}::timestamptz
         FROM bumped
         RETURNING id
       )
       INSERT INTO room_events (room_id, seq, type, payload, message_id, created_at)
       SELECT ${input.roomId}::text, bumped.last_event_seq, 'message.created', ${JSON.stringify(event)}::jsonb,
-             inserted.id, ${createdAt}::timestamptz
+             inserted.id, ${message.createdAt}::timestamptz
       FROM bumped, inserted
       RETURNING seq`;
     const seq = rows[0]?.seq;

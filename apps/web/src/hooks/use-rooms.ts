@@ -1,5 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
+import { useEffect, useRef } from "react";
 import type { Room } from "@parley/client";
 import { signOutOnUnauthorized } from "../lib/query-client";
 import { useTRPC } from "../lib/trpc";
@@ -13,7 +14,15 @@ import { useRetryAfterError } from "./use-retry-after-error";
 export function useRooms() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.room.list.queryKey() });
+  // Changes come in bursts (a script joining many rooms): re-read once they settle, not per change.
+  const timer = useRef<ReturnType<typeof setTimeout> | undefined>(undefined);
+  useEffect(() => () => clearTimeout(timer.current), []);
+  const refresh = () => {
+    clearTimeout(timer.current);
+    timer.current = setTimeout(() => {
+      void queryClient.invalidateQueries({ queryKey: trpc.room.list.queryKey() }, { cancelRefetch: false });
+    }, 250);
+  };
   const feed = useSubscription(
     trpc.room.feed.subscriptionOptions(undefined, {
       onStarted: refresh,

@@ -108,11 +108,13 @@ export class RedisHub implements Hub {
   private async listen<T>(topics: Topics<T>, roomId: string, channel: string, listener: (value: T) => void): Promise<Unsubscribe> {
     const off = topics.add(roomId, listener);
     if (!this.channelRefs.has(channel)) this.channelRefs.set(channel, this.sub.subscribe(channel));
+    const subscribing = this.channelRefs.get(channel);
     try {
-      await this.channelRefs.get(channel);
+      await subscribing;
     } catch (error) {
       off();
-      this.channelRefs.delete(channel);
+      // Forget the failed attempt only: a later listener may have started a new one meanwhile.
+      if (this.channelRefs.get(channel) === subscribing) this.channelRefs.delete(channel);
       throw error;
     }
     return () => {

@@ -50,7 +50,8 @@ export const authRouter = router({
     rateLimit(ctx, "login", ctx.clientAddress);
     // Only failures count against an account, so its owner logging in often is never refused:
     // every attempt reserves a token (so concurrent guesses count) and a success gives it back.
-    const account = input.login.toLowerCase();
+    // Per account and address, so guesses from one place cannot lock the owner out elsewhere.
+    const account = `${input.login.toLowerCase()}|${ctx.clientAddress}`;
     rateLimit(ctx, "loginAccount", account);
     const found = await users.findUserForLogin(ctx.deps.db, input.login);
     // Unknown users cost the same argon2 work, and both failures read the same.

@@ -32,6 +32,7 @@ export const roomRouter = router({
   }),
 
   join: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
+    rateLimit(ctx, "membership", ctx.user.id);
     if (!isIdShape(input.roomId) || (await rooms.getMembership(ctx.deps.db, input.roomId, ctx.user.id)) === "no-room") {
       throw roomNotFound(input.roomId);
     }
@@ -46,6 +47,7 @@ export const roomRouter = router({
   }),
 
   leave: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
+    rateLimit(ctx, "membership", ctx.user.id);
     const membership = isIdShape(input.roomId)
       ? await rooms.getMembership(ctx.deps.db, input.roomId, ctx.user.id)
       : "no-room";

@@ -6,7 +6,7 @@ import { authedProcedure, router } from "../trpc";
 export const userRouter = router({
   get: authedProcedure.input(userGetInput).query(async ({ ctx, input }) => {
     const user = await users.findUserByUsername(ctx.deps.db, input.username);
-    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user named '${input.username}'` });
+    if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user named '${input.username.slice(0, 80)}'` });
     return user;
   }),
 });

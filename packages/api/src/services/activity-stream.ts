@@ -38,12 +38,15 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
 
   let online: User[];
   try {
+    // Each kept as soon as it exists, so close() can undo it even if the next step fails.
     unsubscribers.push(
       await hub.subscribeActivity(roomId, (activity) => {
         // Typing reaches everyone but the typist (in any of their tabs).
         if (activity.type === "typing" && activity.user.id === me.id) return;
         queue.push(activity);
       }),
+    );
+    unsubscribers.push(
       await hub.subscribeEvents(roomId, (stored) => {
         if (!isOwnDeparture(stored.event, me.id)) return;
         stillMember(ctx, roomId, me.id).then(
@@ -52,6 +55,8 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
         );
       }),
     );
+    // Stopped already (a quick room switch): never announce this subscription at all.
+    if (closed) return (async function* stopped(): AsyncGenerator<Activity> {})();
     const { first } = await hub.presenceEnter(roomId, me, subscriptionId);
     if (first) hub.publishActivity({ type: "presence.online", roomId, user: me });
     online = await hub.onlineUsers(roomId);

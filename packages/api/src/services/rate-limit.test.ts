@@ -6,6 +6,7 @@ describe("RateLimiter", () => {
     signup: { capacity: 2, refillPerSecond: 1 },
     login: { capacity: 2, refillPerSecond: 1 },
     loginAccount: { capacity: 2, refillPerSecond: 1 },
+    membership: { capacity: 2, refillPerSecond: 1 },
     message: { capacity: 3, refillPerSecond: 2 },
     typing: { capacity: 1, refillPerSecond: 1 },
     roomCreate: { capacity: 1, refillPerSecond: 1 },
@@ -43,5 +44,6 @@ describe("rulesFromEnv", () => {
     expect(rules.loginAccount).toEqual({ capacity: 5, refillPerSecond: 0.5 });
     expect(rules.typing).toEqual(DEFAULT_RULES.typing);
     expect(() => rulesFromEnv({ RATE_LIMIT_MESSAGE: "lots" })).toThrow(/RATE_LIMIT_MESSAGE/);
+    expect(() => rulesFromEnv({ RATE_LIMIT_MESSAGES: "5/1" })).toThrow(/not a rate limit/);
   });
 });

@@ -5,8 +5,11 @@ export const DEFAULT_RULES = {
   // Per client address: generous, since many people (or a test suite) may share one address.
   signup: { capacity: 500, refillPerSecond: 10 },
   login: { capacity: 300, refillPerSecond: 5 },
-  // Per account: slows password guessing against one account to one try every two seconds.
+  // Failed logins per account and address: slows guessing one password from one place to one
+  // try every two seconds, without letting that place lock the owner (elsewhere) out.
   loginAccount: { capacity: 30, refillPerSecond: 0.5 },
+  // Joins and leaves per user: each one tells every room.feed subscriber to re-read the list.
+  membership: { capacity: 60, refillPerSecond: 2 },
   // Per user: a burst of 500 messages (a script seeding history), then 20 a second, is far
   // beyond anyone typing.
   message: { capacity: 500, refillPerSecond: 20 },
@@ -22,10 +25,16 @@ export type RateLimitAction = keyof typeof DEFAULT_RULES;
  */
 export function rulesFromEnv(env: Record<string, string | undefined>): Record<RateLimitAction, BucketRule> {
   const rules: Record<RateLimitAction, BucketRule> = { ...DEFAULT_RULES };
-  for (const action of Object.keys(DEFAULT_RULES) as RateLimitAction[]) {
-    const name = `RATE_LIMIT_${action.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
-    const value = env[name];
-    if (value === undefined || value === "") continue;
+  const byVariable = new Map(
+    (Object.keys(DEFAULT_RULES) as RateLimitAction[]).map((action) => [
+      `RATE_LIMIT_${action.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
+      action,
+    ]),
+  );
+  for (const [name, value] of Object.entries(env)) {
+    if (!name.startsWith("RATE_LIMIT_") || value === undefined || value === "") continue;
+    const action = byVariable.get(name);
+    if (!action) throw new Error(`${name} is not a rate limit; known: ${[...byVariable.keys()].join(", ")}`);
     const match = /^(\d+)\/(\d+(?:\.\d+)?)$/.exec(value.trim());
     if (!match) throw new Error(`${name} must look like <burst>/<per second>, e.g. 60/10 (got '${value}')`);
     rules[action] = { capacity: Number(match[1]), refillPerSecond: Number(match[2]) };
