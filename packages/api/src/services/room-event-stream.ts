@@ -2,7 +2,7 @@ import { tracked, TRPCError } from "@trpc/server";
 import { events, type StoredRoomEvent, type User } from "@parley/db";
 import type { Context } from "../context";
 import { SubscriptionQueue } from "../lib/queue";
-import { followAbort, isOwnDeparture, socketIsBackedUp, stillMember } from "./stream-lifecycle";
+import { followAbort, isOwnDeparture, releaseOnce, socketIsBackedUp, stillMember } from "./stream-lifecycle";
 
 /** Live events a subscription may buffer before it falls back to reading the database. */
 const QUEUE_LIMIT = 2_000;
@@ -30,16 +30,10 @@ export async function openRoomEventStream(
   const abort = followAbort(signal);
   const queue = new SubscriptionQueue<StoredRoomEvent>(abort.signal, QUEUE_LIMIT);
   const unsubscribe = await hub.subscribeEvents(input.roomId, (event) => queue.push(event));
-  let cleaned = false;
-  const cleanup = () => {
-    if (cleaned) return;
-    cleaned = true;
+  const cleanup = releaseOnce(abort.signal, () => {
     unsubscribe();
     queue.dispose();
-  };
-  // A subscription stopped before its first event may never be iterated: clean up on abort too.
-  abort.signal.addEventListener("abort", cleanup, { once: true });
-  if (abort.signal.aborted) cleanup();
+  });
 
   const replay = input.lastEventId !== undefined && input.lastEventId !== null;
   let startSeq: bigint;

@@ -1,7 +1,7 @@
 import type { RoomListChange } from "@parley/db";
 import type { Context } from "../context";
 import { SubscriptionQueue } from "../lib/queue";
-import { followAbort, socketIsBackedUp } from "./stream-lifecycle";
+import { followAbort, releaseOnce, socketIsBackedUp } from "./stream-lifecycle";
 
 /**
  * Opens `room.feed`: changes to the room list as they happen, so clients can re-read room.list
@@ -11,15 +11,10 @@ export async function openRoomListStream(ctx: Context, signal: AbortSignal | und
   const abort = followAbort(signal);
   const queue = new SubscriptionQueue<RoomListChange>(abort.signal, 1_000);
   const unsubscribe = await ctx.deps.hub.subscribeRoomListChanges((change) => queue.push(change));
-  let cleaned = false;
-  const cleanup = () => {
-    if (cleaned) return;
-    cleaned = true;
+  const cleanup = releaseOnce(abort.signal, () => {
     unsubscribe();
     queue.dispose();
-  };
-  abort.signal.addEventListener("abort", cleanup, { once: true });
-  if (abort.signal.aborted) cleanup();
+  });
 
   return (async function* roomListChanges() {
     try {

@@ -32,3 +32,20 @@ export function followAbort(signal: AbortSignal | undefined): AbortController {
   else signal?.addEventListener("abort", () => abort.abort(), { once: true });
   return abort;
 }
+
+/**
+ * Makes `release` run exactly once: when `signal` aborts (at once if it already has), or when
+ * the returned function is called, whichever comes first. A subscription stopped before its
+ * first event may never be iterated, so its clean-up must not wait for the generator to end.
+ */
+export function releaseOnce(signal: AbortSignal, release: () => void): () => void {
+  let released = false;
+  const once = () => {
+    if (released) return;
+    released = true;
+    release();
+  };
+  signal.addEventListener("abort", once, { once: true });
+  if (signal.aborted) once();
+  return once;
+}
