@@ -11,16 +11,15 @@ import {
   rulesFromEnv,
   SocketRegistry,
   type ApiDeps,
-  type CallSocket,
   type Hub,
 } from "@parley/api";
 import { applyMigrations, openDatabase, sessions, type Database } from "@parley/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
 import type { ServerConfig } from "./env";
 import { createOriginPolicy } from "./origins";
 import { createStaticHandler } from "./static-files";
+import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
 
 /** Largest HTTP body and WebSocket frame the server accepts. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -109,16 +108,16 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
-  const wssHandler = applyWSSHandler({
-    wss,
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  const wsAdapter = createTrpcWsAdapter({
     router: appRouter,
     // Built once per connection: the token comes from connectionParams, Bearer header or cookie.
-    // `res` is the connection's ws WebSocket (typed loosely by the adapter).
-    createContext: ({ req, res, info }) =>
-      createWsContext(deps, req, res as CallSocket, info.connectionParams, origins.isAllowed(req)),
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    createContext: (req, socket, connectionParams) =>
+      createWsContext(deps, req, socket, connectionParams, origins.isAllowed(req)),
+    maxSubscriptions: config.maxSubscriptionsPerSocket,
+    keepAlive: { pingMs: 30_000, pongWaitMs: 10_000 },
   });
+  wss.on("connection", (socket, req) => wsAdapter.handleConnection(socket, req));
 
   server.on("upgrade", (req, socket, head) => {
     socket.on("error", () => socket.destroy());
@@ -155,13 +154,14 @@ export async function startServer(config: ServerConfig, options: { db?: Database
         clearInterval(sweep);
         unsubscribeRevocations();
         server.close(); // stop accepting; resolves once every connection is gone
-        wssHandler.broadcastReconnectNotification();
+        wsAdapter.broadcastReconnect();
         // Give clients a moment to read the notification, then close what is left.
         await new Promise((resolve) => setTimeout(resolve, 100));
         for (const client of wss.clients) client.close(1012, "server restarting");
         await new Promise((resolve) => setTimeout(resolve, 100));
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
+        wsAdapter.close();
         server.closeAllConnections();
         if (!options.hub) await hub.close();
         if (!options.db) await db.close();

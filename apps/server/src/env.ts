@@ -26,6 +26,7 @@ const envSchema = z.object({
   NODE_ENV: z.string().default("production"),
   WEB_DIST: z.string().optional(),
   WS_MAX_BACKLOG_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024),
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
 });
 
 export type ServerConfig = {
@@ -45,6 +46,8 @@ export type ServerConfig = {
   migrationsDir: string;
   /** Unsent bytes past which a slow subscriber's socket is dropped. */
   maxSocketBacklogBytes: number;
+  /** Subscriptions one WebSocket may hold at once. */
+  maxSubscriptionsPerSocket: number;
   sessionTtlMs: number;
 };
 
@@ -72,6 +75,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webDist: e.WEB_DIST ? path.resolve(e.WEB_DIST) : path.join(repoRoot, "apps", "web", "dist"),
     migrationsDir: path.join(repoRoot, "prisma", "migrations"),
     maxSocketBacklogBytes: e.WS_MAX_BACKLOG_BYTES,
+    maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
   };
 }

@@ -10,3 +10,11 @@ export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
 export type { User, Me, Room, Member, Message, RoomEvent, Activity, RoomListChange } from "@parley/db";
+export {
+  DirectStream,
+  eventFrame,
+  isDirectStream,
+  responsePrefix,
+  type EventFrame,
+  type FrameSink,
+} from "./stream/direct-stream";
