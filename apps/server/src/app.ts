@@ -8,6 +8,7 @@ import {
   MemoryHub,
   RateLimiter,
   RedisHub,
+  RoomChannels,
   rulesFromEnv,
   SocketRegistry,
   type ApiDeps,
@@ -57,6 +58,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     db,
     hub,
     sockets,
+    roomChannels: new RoomChannels(hub, db),
     rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
     config: {
       isDev: config.isDev,

@@ -2,6 +2,7 @@ import type { Database } from "@parley/db";
 import type { Hub } from "./hub/hub";
 import type { RateLimiter } from "./services/rate-limit";
 import type { SocketRegistry } from "./services/socket-registry";
+import type { RoomChannels } from "./stream/room-channels";
 
 export type ApiConfig = {
   /** Development shapes errors with stack traces and details; production never does. */
@@ -24,4 +25,6 @@ export type ApiDeps = {
   config: ApiConfig;
   rateLimiter: RateLimiter;
   sockets: SocketRegistry;
+  /** This server's ordered stream of each room that has room.events subscribers here. */
+  roomChannels: RoomChannels;
 };

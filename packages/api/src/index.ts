@@ -8,6 +8,7 @@ export type { Hub, Unsubscribe } from "./hub/hub";
 export { MemoryHub } from "./hub/memory-hub";
 export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
+export { RoomChannels } from "./stream/room-channels";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
 export type { User, Me, Room, Member, Message, RoomEvent, Activity, RoomListChange } from "@parley/db";
 export {

@@ -111,7 +111,8 @@ class Connection<TContext> {
     this.sendRaw(JSON.stringify(message));
   }
 
-  private errorShape(cause: unknown, type: ProcedureType | "unknown", path: string | undefined, input: unknown) {
+  /** The error as the router's errorFormatter shapes it (AnyRouter types that shape loosely). */
+  private errorShape(cause: unknown, type: ProcedureType | "unknown", path: string | undefined, input: unknown): unknown {
     return getErrorShape({
       config: this.options.router._def._config,
       error: getTRPCErrorFromUnknown(cause),

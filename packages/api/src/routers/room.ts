@@ -81,7 +81,7 @@ export const roomRouter = router({
 
   events: authedProcedure.input(roomEventsInput).subscription(async ({ ctx, input, signal }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
-    return openRoomEventStream(ctx, ctx.user, input, signal);
+    return openRoomEventStream(ctx, ctx.user.id, input, signal);
   }),
 
   activity: authedProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {

@@ -58,6 +58,9 @@ export abstract class DirectStream<T> implements AsyncIterable<TrackedEnvelope<T
   /** Starts delivering. Must stop writing once the procedure's signal aborts. */
   abstract run(sink: FrameSink<T>): void;
 
+  /** Stops delivering and lets go of what the stream holds (as an abort of its signal does). */
+  abstract cancel(): void;
+
   [Symbol.asyncIterator](): AsyncIterator<TrackedEnvelope<T>> {
     return iterate(this);
   }
@@ -97,14 +100,18 @@ async function* iterate<T>(stream: DirectStream<T>): AsyncGenerator<TrackedEnvel
       notify();
     },
   });
-  for (;;) {
-    const frame = buffered.shift();
-    if (frame) {
-      yield tracked(frame.id, frame.event);
-      continue;
+  try {
+    for (;;) {
+      const frame = buffered.shift();
+      if (frame) {
+        yield tracked(frame.id, frame.event);
+        continue;
+      }
+      if (failure) throw (failure as { error: unknown }).error;
+      if (ended) return;
+      await new Promise<void>((resolve) => (wake = resolve));
     }
-    if (failure) throw (failure as { error: unknown }).error;
-    if (ended) return;
-    await new Promise<void>((resolve) => (wake = resolve));
+  } finally {
+    stream.cancel();
   }
 }
