@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import {
   appRouter,
+  clientAddressOf,
   createHttpContext,
   createWsContext,
   MemoryHub,
@@ -11,6 +12,7 @@ import {
   RoomChannels,
   rulesFromEnv,
   SocketRegistry,
+  SubscriptionSlots,
   type ApiDeps,
   type Hub,
 } from "@parley/api";
@@ -20,6 +22,7 @@ import { WebSocketServer } from "ws";
 import type { ServerConfig } from "./env";
 import { createOriginPolicy } from "./origins";
 import { createStaticHandler } from "./static-files";
+import { ConnectionLimits, effectiveTotal, openFileLimit, type ConnectionSlot } from "./ws/connection-limits";
 import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
 
 /** Largest HTTP body and WebSocket frame the server accepts. */
@@ -31,6 +34,8 @@ export type ParleyServer = {
   port: number;
   db: Database;
   hub: Hub;
+  /** What this server holds right now (for tests, benchmarks and metrics). */
+  stats(): { webSockets: number; roomChannels: number };
   /** Stops accepting, asks clients to reconnect elsewhere, closes sockets and the database. */
   close(): Promise<void>;
 };
@@ -58,6 +63,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     db,
     hub,
     sockets,
+    subscriptionSlots: new SubscriptionSlots(config.maxSubscriptionsPerUser),
     roomChannels: new RoomChannels(hub, db),
     rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
     config: {
@@ -65,6 +71,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
       sessionTtlMs: config.sessionTtlMs,
       secureCookies: false,
       maxSocketBacklogBytes: config.maxSocketBacklogBytes,
+      maxSubscriptionsPerUser: config.maxSubscriptionsPerUser,
     },
   };
   const origins = createOriginPolicy(config.allowedOrigins);
@@ -110,12 +117,28 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     });
   });
 
+  const fileLimit = openFileLimit();
+  const connectionLimits = new ConnectionLimits({
+    ...config.connectionLimits,
+    total: effectiveTotal(config.connectionLimits.total, fileLimit),
+  });
+  if (connectionLimits.settings.total < config.connectionLimits.total) {
+    console.warn(
+      `[ws] at most ${connectionLimits.settings.total} WebSockets (open-file limit ${fileLimit}); raise it with ulimit -n`,
+    );
+  }
+  /** Each accepted upgrade's connection slot, by its request. */
+  const slots = new WeakMap<http.IncomingMessage, ConnectionSlot>();
+
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const wsAdapter = createTrpcWsAdapter({
     router: appRouter,
     // Built once per connection: the token comes from connectionParams, Bearer header or cookie.
-    createContext: (req, socket, connectionParams) =>
-      createWsContext(deps, req, socket, connectionParams, origins.isAllowed(req)),
+    createContext: async (req, socket, connectionParams) => {
+      const ctx = await createWsContext(deps, req, socket, connectionParams, origins.isAllowed(req));
+      if (ctx.session) slots.get(req)?.signedIn();
+      return ctx;
+    },
     maxSubscriptions: config.maxSubscriptionsPerSocket,
     keepAlive: { pingMs: 30_000, pongWaitMs: 10_000 },
   });
@@ -126,6 +149,10 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     const pathname = (req.url ?? "/").split("?")[0];
     if (pathname !== "/trpc" && pathname !== "/trpc/") return rejectUpgrade(socket, 404, "Not Found");
     if (!origins.isAllowed(req)) return rejectUpgrade(socket, 403, "Forbidden");
+    const admission = connectionLimits.admit(clientAddressOf(req));
+    if (!admission.ok) return rejectUpgrade(socket, admission.status, admission.reason);
+    slots.set(req, admission.slot);
+    socket.once("close", () => admission.slot.release());
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 
@@ -151,6 +178,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     port,
     db,
     hub,
+    stats: () => ({ webSockets: wsAdapter.size, roomChannels: deps.roomChannels.size }),
     close() {
       closing ??= (async () => {
         clearInterval(sweep);

@@ -27,6 +27,10 @@ const envSchema = z.object({
   WEB_DIST: z.string().optional(),
   WS_MAX_BACKLOG_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(300),
+  WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  WS_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
+  WS_MAX_ANONYMOUS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
 });
 
 export type ServerConfig = {
@@ -48,6 +52,10 @@ export type ServerConfig = {
   maxSocketBacklogBytes: number;
   /** Subscriptions one WebSocket may hold at once. */
   maxSubscriptionsPerSocket: number;
+  /** Subscriptions one user may hold on this server. */
+  maxSubscriptionsPerUser: number;
+  /** WebSocket connections: in all, per client address, and per address before signing in. */
+  connectionLimits: { total: number; perAddress: number; anonymousPerAddress: number };
   sessionTtlMs: number;
 };
 
@@ -76,6 +84,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     migrationsDir: path.join(repoRoot, "prisma", "migrations"),
     maxSocketBacklogBytes: e.WS_MAX_BACKLOG_BYTES,
     maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
+    maxSubscriptionsPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
+    connectionLimits: {
+      total: e.WS_MAX_CONNECTIONS,
+      perAddress: e.WS_MAX_PER_ADDRESS,
+      anonymousPerAddress: e.WS_MAX_ANONYMOUS_PER_ADDRESS,
+    },
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
   };
 }

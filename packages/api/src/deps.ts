@@ -2,6 +2,7 @@ import type { Database } from "@parley/db";
 import type { Hub } from "./hub/hub";
 import type { RateLimiter } from "./services/rate-limit";
 import type { SocketRegistry } from "./services/socket-registry";
+import type { SubscriptionSlots } from "./services/subscription-slots";
 import type { RoomChannels } from "./stream/room-channels";
 
 export type ApiConfig = {
@@ -16,6 +17,8 @@ export type ApiConfig = {
    * socket is dropped (the client reconnects and resumes), so it cannot hold memory or anyone up.
    */
   maxSocketBacklogBytes: number;
+  /** Subscriptions one user may hold open on one server. */
+  maxSubscriptionsPerUser: number;
 };
 
 /** Everything the procedures need from the outside world, created once per server. */
@@ -25,6 +28,7 @@ export type ApiDeps = {
   config: ApiConfig;
   rateLimiter: RateLimiter;
   sockets: SocketRegistry;
+  subscriptionSlots: SubscriptionSlots;
   /** This server's ordered stream of each room that has room.events subscribers here. */
   roomChannels: RoomChannels;
 };

@@ -64,3 +64,19 @@ export function rateLimit(ctx: Context, action: RateLimitAction, key: string): v
     throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many requests; slow down and try again" });
   }
 }
+
+/**
+ * Subscriptions: each holds one of the caller's subscription slots on this server while it runs
+ * (ApiConfig.maxSubscriptionsPerUser); past that, TOO_MANY_REQUESTS.
+ */
+export const subscriptionProcedure = authedProcedure.use(async ({ ctx, next, signal }) => {
+  const release = ctx.deps.subscriptionSlots.take(ctx.user.id);
+  if (!release) {
+    const limit = ctx.deps.config.maxSubscriptionsPerUser;
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${limit} open subscriptions per user` });
+  }
+  const result = await next();
+  if (!result.ok || !signal || signal.aborted) release();
+  else signal.addEventListener("abort", release, { once: true });
+  return result;
+});

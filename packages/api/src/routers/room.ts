@@ -5,7 +5,7 @@ import { isIdShape, requireMember, roomNotFound } from "../services/access";
 import { openActivityStream } from "../services/activity-stream";
 import { openRoomEventStream } from "../services/room-event-stream";
 import { openRoomListStream } from "../services/room-list-stream";
-import { authedProcedure, rateLimit, router } from "../trpc";
+import { authedProcedure, rateLimit, router, subscriptionProcedure } from "../trpc";
 
 export const roomRouter = router({
   create: authedProcedure.input(roomCreateInput).mutation(async ({ ctx, input }): Promise<Room> => {
@@ -79,16 +79,16 @@ export const roomRouter = router({
     return { ok: true as const };
   }),
 
-  events: authedProcedure.input(roomEventsInput).subscription(async ({ ctx, input, signal }) => {
+  events: subscriptionProcedure.input(roomEventsInput).subscription(async ({ ctx, input, signal }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
     return openRoomEventStream(ctx, ctx.user.id, input, signal);
   }),
 
-  activity: authedProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {
+  activity: subscriptionProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
     return openActivityStream(ctx, ctx.user, input.roomId, signal);
   }),
 
   /** Not in the v1 contract (an addition): room-list changes, so clients need not poll room.list. */
-  feed: authedProcedure.input(roomFeedInput).subscription(({ ctx, signal }) => openRoomListStream(ctx, signal)),
+  feed: subscriptionProcedure.input(roomFeedInput).subscription(({ ctx, signal }) => openRoomListStream(ctx, signal)),
 });

@@ -10,6 +10,7 @@ describe("RateLimiter", () => {
     message: { capacity: 3, refillPerSecond: 2 },
     typing: { capacity: 1, refillPerSecond: 1 },
     roomCreate: { capacity: 1, refillPerSecond: 1 },
+    replay: { capacity: 1, refillPerSecond: 1 },
   };
 
   it("allows a burst up to capacity, then refills over time, per key", () => {

@@ -15,6 +15,9 @@ export const DEFAULT_RULES = {
   message: { capacity: 500, refillPerSecond: 20 },
   typing: { capacity: 60, refillPerSecond: 5 },
   roomCreate: { capacity: 200, refillPerSecond: 2 },
+  // room.events with a lastEventId reads the room's log: a reconnecting client replays one or
+  // two rooms; a script opening hundreds of replays at once is stopped here.
+  replay: { capacity: 30, refillPerSecond: 1 },
 } satisfies Record<string, BucketRule>;
 
 export type RateLimitAction = keyof typeof DEFAULT_RULES;

@@ -8,6 +8,7 @@ import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
+import { SubscriptionSlots } from "./subscription-slots";
 import { RoomChannels } from "../stream/room-channels";
 
 // The stream logic against a real (in-memory PGlite) database, through a router caller: no
@@ -34,6 +35,7 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }): ApiDeps {
     db,
     hub,
     sockets: new SocketRegistry(),
+    subscriptionSlots: new SubscriptionSlots(1000),
     rateLimiter: new RateLimiter(false),
     roomChannels: new RoomChannels(hub, db, {
       readLog: (roomId, afterSeq, options) => {
@@ -41,7 +43,7 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }): ApiDeps {
         return events.listEventsAfter(db, roomId, afterSeq, options);
       },
     }),
-    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20 },
+    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000 },
   };
 }
 

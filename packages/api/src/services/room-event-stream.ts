@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { events, type RoomEvent, type StoredRoomEvent } from "@parley/db";
 import type { Context } from "../context";
+import { rateLimit } from "../trpc";
 import { DirectStream, eventFrame, type FrameSink } from "../stream/direct-stream";
 import type { RoomChannel, RoomFrame, RoomListener } from "../stream/room-channels";
 import { followAbort, isOwnDeparture, releaseOnce, stillMember } from "./stream-lifecycle";
@@ -38,6 +39,9 @@ export async function openRoomEventStream(
         throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${input.lastEventId.slice(0, 40)}'` });
       }
       from = after;
+      // A replay that reaches past the channel's recent events reads the log: limited per
+      // user, so that one user cannot keep the database and the event loop busy with replays.
+      if (head - after > BigInt(ctx.deps.roomChannels.recentEvents)) rateLimit(ctx, "replay", userId);
     } else {
       from = head;
     }

@@ -57,6 +57,11 @@ export class RoomChannels {
     this.readHead = options.readHead ?? (async (roomId) => (await events.getLastEventSeq(db, roomId)) ?? 0n);
   }
 
+  /** How many recent events each room keeps in memory. */
+  get recentEvents(): number {
+    return this.options.recentEvents;
+  }
+
   get pageSize(): number {
     return this.options.pageSize;
   }
