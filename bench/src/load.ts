@@ -1,7 +1,7 @@
 import { performance } from "node:perf_hooks";
 import WebSocket from "ws";
 import { readInt } from "./protocols";
-import { totalCpuMicros, totalRssBytes } from "./proc";
+import { machineCpuMicros, totalCpuMicros, totalRssBytes } from "./proc";
 import type { Target } from "./targets";
 
 // The load generator: the same code drives every target through its WireProtocol. Subscribers
@@ -203,6 +203,10 @@ export type FanoutResult = {
   p99: number;
   /** Fraction of the load generator's own CPU used (1 = one core), to spot a saturated generator. */
   generatorCpu: number;
+  /** Cores' worth of CPU that other processes on the machine (not server, not generator) used. */
+  otherCpu: number;
+  /** Cores' worth of CPU the server used during the window. */
+  serverCpu: number;
   sendErrors: number;
   /** Seconds from the first send until everything arrived or the deadline passed. */
   windowSeconds: number;
@@ -242,6 +246,7 @@ export async function fanout(target: Target, subs: Subscribers, rate: number, se
   await sleep(200); // let the sender's connection params land before the clock starts
   const cpu0 = totalCpuMicros(target.pids);
   const gen0 = process.cpuUsage();
+  const machine0 = machineCpuMicros();
   const start = performance.now();
   for (let seq = 0; seq < total; seq++) {
     const due = start + (seq * 1000) / rate;
@@ -255,7 +260,10 @@ export async function fanout(target: Target, subs: Subscribers, rate: number, se
   const end = performance.now();
   const cpu1 = totalCpuMicros(target.pids);
   const gen = process.cpuUsage(gen0);
+  const machine1 = machineCpuMicros();
   sender.close();
+  const windowUs = (end - start) * 1000;
+  const genUs = gen.user + gen.system;
   const sorted = latencies.subarray(0, received).sort();
   return {
     subscribers: n,
@@ -265,7 +273,9 @@ export async function fanout(target: Target, subs: Subscribers, rate: number, se
     cpuMicrosPerDelivery: (cpu1 - cpu0) / Math.max(1, received),
     p50: percentile(sorted, 0.5, expected - received),
     p99: percentile(sorted, 0.99, expected - received),
-    generatorCpu: (gen.user + gen.system) / 1000 / (end - start),
+    generatorCpu: genUs / windowUs,
+    serverCpu: (cpu1 - cpu0) / windowUs,
+    otherCpu: Math.max(0, machine1.busy - machine0.busy - (cpu1 - cpu0) - genUs) / windowUs,
     sendErrors,
     windowSeconds: (end - start) / 1000,
   };

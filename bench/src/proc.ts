@@ -42,3 +42,12 @@ export function describeMachine(): string {
   const model = cpus[0]?.model.trim() ?? "unknown CPU";
   return `${cpus.length} cores, ${model}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, Node ${process.version}, ${os.type()} ${os.release()}`;
 }
+
+/** Busy and total CPU time of the whole machine so far, in µs (from /proc/stat's "cpu" line). */
+export function machineCpuMicros(): { busy: number; total: number } {
+  const line = readFileSync("/proc/stat", "utf8").split("\n", 1)[0] ?? "";
+  const ticks = line.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = (ticks[3] ?? 0) + (ticks[4] ?? 0); // idle + iowait
+  return { busy: ((total - idle) * 1_000_000) / CLK_TCK, total: (total * 1_000_000) / CLK_TCK };
+}

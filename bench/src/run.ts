@@ -67,7 +67,7 @@ async function runTarget(kind: TargetKind): Promise<Row> {
       log(`fan-out: ${subs.open()} subscribers × ${config.rate} msg/s for ${config.seconds} s`);
       row.fanout = await fanout(target, subs, config.rate, config.seconds, config.graceMs);
       const f = row.fanout;
-      log(`fan-out: ${f.delivered}/${f.expected} delivered, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMicrosPerDelivery.toFixed(1)} µs CPU/delivery, generator at ${(f.generatorCpu * 100).toFixed(0)}% of a core`);
+      log(`fan-out: ${f.delivered}/${f.expected} delivered, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMicrosPerDelivery.toFixed(1)} µs CPU/delivery, server ${(f.serverCpu * 100).toFixed(0)}%, generator ${(f.generatorCpu * 100).toFixed(0)}%, other processes ${(f.otherCpu * 100).toFixed(0)}% of a core`);
     }
     subs.shrink(0);
     // A server that fell behind keeps working through its backlog; let it finish (capped).
@@ -123,7 +123,7 @@ function printNotes(rows: Row[]): void {
     if (r.memory) parts.push(`${r.memory.held}/${r.memory.connections} connections held`);
     if (r.fanout) {
       const f = r.fanout;
-      parts.push(`${f.subscribers} subs × ${f.messages} msgs, window ${f.windowSeconds.toFixed(1)} s, generator ${(f.generatorCpu * 100).toFixed(0)}% of a core${f.sendErrors ? `, ${f.sendErrors} send errors` : ""}`);
+      parts.push(`${f.subscribers} subs × ${f.messages} msgs, window ${f.windowSeconds.toFixed(1)} s, CPU in cores: server ${f.serverCpu.toFixed(2)}, generator ${f.generatorCpu.toFixed(2)}, other processes ${f.otherCpu.toFixed(2)}${f.sendErrors ? `, ${f.sendErrors} send errors` : ""}`);
     }
     if (r.acks) {
       const a = r.acks;
