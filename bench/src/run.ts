@@ -15,6 +15,7 @@ const config = {
   rate: num("BENCH_RATE", 50),
   seconds: num("BENCH_SECONDS", 10),
   graceMs: num("BENCH_GRACE_MS", 1500),
+  drainCapMs: num("BENCH_DRAIN_CAP_MS", 15_000),
   memoryConnections: num("BENCH_MEMORY_CONNECTIONS", 5000),
   ackConnections: num("BENCH_ACK_CONNECTIONS", 20),
   ackInFlight: num("BENCH_ACK_IN_FLIGHT", 10),
@@ -65,9 +66,9 @@ async function runTarget(kind: TargetKind): Promise<Row> {
     if (config.subscribers > 0 && config.rate > 0) {
       await subs.grow(config.subscribers);
       log(`fan-out: ${subs.open()} subscribers × ${config.rate} msg/s for ${config.seconds} s`);
-      row.fanout = await fanout(target, subs, config.rate, config.seconds, config.graceMs);
+      row.fanout = await fanout(target, subs, { rate: config.rate, seconds: config.seconds, graceMs: config.graceMs, drainCapMs: config.drainCapMs });
       const f = row.fanout;
-      log(`fan-out: ${f.delivered}/${f.expected} delivered, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMicrosPerDelivery.toFixed(1)} µs CPU/delivery, server ${(f.serverCpu * 100).toFixed(0)}%, generator ${(f.generatorCpu * 100).toFixed(0)}%, other processes ${(f.otherCpu * 100).toFixed(0)}% of a core`);
+      log(`fan-out: ${f.delivered}/${f.expected} delivered in time${f.late ? ` (+${f.late} late, drained ${f.drainSeconds.toFixed(1)} s)` : ""}, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMicrosPerDelivery.toFixed(1)} µs CPU/delivery, server ${(f.serverCpu * 100).toFixed(0)}%, generator ${(f.generatorCpu * 100).toFixed(0)}%, other processes ${(f.otherCpu * 100).toFixed(0)}% of a core`);
     }
     subs.shrink(0);
     // A server that fell behind keeps working through its backlog; let it finish (capped).
@@ -123,7 +124,7 @@ function printNotes(rows: Row[]): void {
     if (r.memory) parts.push(`${r.memory.held}/${r.memory.connections} connections held`);
     if (r.fanout) {
       const f = r.fanout;
-      parts.push(`${f.subscribers} subs × ${f.messages} msgs, window ${f.windowSeconds.toFixed(1)} s, CPU in cores: server ${f.serverCpu.toFixed(2)}, generator ${f.generatorCpu.toFixed(2)}, other processes ${f.otherCpu.toFixed(2)}${f.sendErrors ? `, ${f.sendErrors} send errors` : ""}`);
+      parts.push(`${f.subscribers} subs × ${f.messages} msgs${f.late ? `, ${f.late} more delivered late (drain ${f.drainSeconds.toFixed(1)} s)` : ""}, window ${f.windowSeconds.toFixed(1)} s, CPU in cores: server ${f.serverCpu.toFixed(2)}, generator ${f.generatorCpu.toFixed(2)}, other processes ${f.otherCpu.toFixed(2)}${f.sendErrors ? `, ${f.sendErrors} send errors` : ""}`);
     }
     if (r.acks) {
       const a = r.acks;
