@@ -15,7 +15,7 @@ const config = {
   rate: num("BENCH_RATE", 50),
   seconds: num("BENCH_SECONDS", 10),
   graceMs: num("BENCH_GRACE_MS", 1500),
-  drainCapMs: num("BENCH_DRAIN_CAP_MS", 15_000),
+  drainCapMs: num("BENCH_DRAIN_CAP_MS", 10_000),
   memoryConnections: num("BENCH_MEMORY_CONNECTIONS", 5000),
   ackConnections: num("BENCH_ACK_CONNECTIONS", 20),
   ackInFlight: num("BENCH_ACK_IN_FLIGHT", 10),
