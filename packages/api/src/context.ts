@@ -16,8 +16,11 @@ export type Context = {
   deps: ApiDeps;
   /** The caller's session; null when anonymous (no, unknown, expired or revoked token). */
   session: SessionRecord | null;
-  /** Set on HTTP calls: lets auth procedures set or clear the session cookie. */
-  http: { setCookie(cookie: string): void } | null;
+  /**
+   * Set on HTTP calls: lets auth procedures set or clear the session cookie; `secure`: whether
+   * it gets the Secure flag (the request came over HTTPS, or the server is configured so).
+   */
+  http: { setCookie(cookie: string): void; secure: boolean } | null;
   /** Set on WebSocket calls: the connection, shared by every call on it. */
   socket: CallSocket | null;
   /** Who to rate-limit anonymous calls by. */
@@ -86,6 +89,7 @@ export async function createHttpContext(
   req: IncomingMessage,
   res: ServerResponse,
   cookieAllowed: boolean,
+  secureCookie: boolean = deps.config.secureCookies,
 ): Promise<Context> {
   const token = pickToken({ connectionParams: null, req, cookieAllowed });
   return {
@@ -97,6 +101,7 @@ export async function createHttpContext(
         const list = Array.isArray(previous) ? previous : previous ? [String(previous)] : [];
         res.setHeader("set-cookie", [...list, cookie]);
       },
+      secure: secureCookie,
     },
     socket: null,
     clientAddress: clientAddressOf(req),
