@@ -116,11 +116,11 @@ describe("session cookie flags (11.7)", () => {
     ]);
     const [forced, publicHttps, proxied, off] = servers;
     try {
-      expect(await signupCookie(forced!.url)).toMatch(/; Secure$/);
-      expect(await signupCookie(publicHttps!.url, { host: "chat.example.com" })).toMatch(/; Secure$/);
-      expect(await signupCookie(proxied!.url, { "x-forwarded-proto": "https" })).toMatch(/; Secure$/);
-      expect(await signupCookie(proxied!.url)).not.toMatch(/;\s*Secure/i);
-      expect(await signupCookie(off!.url, { "x-forwarded-proto": "https" })).not.toMatch(/;\s*Secure/i);
+      expect(await signupCookie(forced.url)).toMatch(/; Secure$/);
+      expect(await signupCookie(publicHttps.url, { host: "chat.example.com" })).toMatch(/; Secure$/);
+      expect(await signupCookie(proxied.url, { "x-forwarded-proto": "https" })).toMatch(/; Secure$/);
+      expect(await signupCookie(proxied.url)).not.toMatch(/;\s*Secure/i);
+      expect(await signupCookie(off.url, { "x-forwarded-proto": "https" })).not.toMatch(/;\s*Secure/i);
     } finally {
       await Promise.all(servers.map((s) => s.close()));
     }

@@ -39,7 +39,7 @@ describe("linkify", () => {
     function charactersScanned(fn: () => void): number {
       let scanned = 0;
       for (const name of ["split", "slice", "substring", "indexOf", "lastIndexOf", "includes", "match", "replace", "search"] as const) {
-        const original = String.prototype[name] as (...args: unknown[]) => unknown;
+        const original = Reflect.get(String.prototype, name) as (this: string, ...args: unknown[]) => unknown;
         vi.spyOn(String.prototype, name).mockImplementation(function (this: string, ...args: unknown[]) {
           scanned += this.length;
           return original.apply(this, args);
