@@ -41,7 +41,7 @@ async function postJson(url: string, path: string, input: unknown, headers: Reco
 }
 
 describe("logout ends subscriptions on every transport (11.3)", () => {
-  it("refuses subscriptions over HTTP (server-sent events), before the resolver runs", async () => {
+  it("refuses subscriptions over HTTP (server-sent events) with 405, before tRPC runs them", async () => {
     const u = await signUp(app.server);
     const room = await u.client.trpc.room.create.mutate({ name: uniqueName("sse") });
     const input = encodeURIComponent(JSON.stringify({ roomId: room.id }));
