@@ -19,11 +19,15 @@ import {
 import { applyMigrations, openDatabase, sessions, type Database } from "@parley/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
 import { WebSocketServer } from "ws";
+import { createCookieSecurity } from "./cookie-security";
 import type { ServerConfig } from "./env";
+import { createHostCheck, refuseHost } from "./host-check";
 import { createOriginPolicy } from "./origins";
+import { applySecurityHeaders } from "./security-headers";
 import { createStaticHandler } from "./static-files";
 import { ConnectionLimits, effectiveTotal, openFileLimit, type ConnectionSlot } from "./ws/connection-limits";
 import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
+import { createTrpcHttpGuard } from "./trpc-http-guard";
 
 /** Largest HTTP body and WebSocket frame the server accepts. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -57,6 +61,10 @@ export async function startServer(config: ServerConfig, options: { db?: Database
   const db = options.db ?? (await openDatabase(config.database));
   if (!options.db) await applyMigrations(db, config.migrationsDir);
   const hub = options.hub ?? (config.redis ? await RedisHub.connect(config.redis) : new MemoryHub());
+  // Hardening (issue 11.7): Host check, security headers, cookie flags, /trpc method guard.
+  const hosts = createHostCheck(config);
+  const cookies = createCookieSecurity(config);
+  const guardTrpc = createTrpcHttpGuard(appRouter);
   const sockets = new SocketRegistry();
   const unsubscribeRevocations = hub.subscribeSessionRevoked((sessionId) => sockets.closeSession(sessionId));
   const deps: ApiDeps = {
@@ -69,9 +77,10 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     config: {
       isDev: config.isDev,
       sessionTtlMs: config.sessionTtlMs,
-      secureCookies: false,
+      secureCookies: cookies.always,
       maxSocketBacklogBytes: config.maxSocketBacklogBytes,
       maxSubscriptionsPerUser: config.maxSubscriptionsPerUser,
+      trustProxy: config.trustProxy,
     },
   };
   const origins = createOriginPolicy(config.allowedOrigins);
@@ -81,7 +90,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     basePath: "/trpc/",
     maxBodySize: MAX_PAYLOAD_BYTES,
     allowBatching: true,
-    createContext: ({ req, res }) => createHttpContext(deps, req, res, origins.isAllowed(req)),
+    createContext: ({ req, res }) => createHttpContext(deps, req, res, origins.isAllowed(req), cookies.isSecure(req)),
   });
   const serveStatic = createStaticHandler(config.webDist);
 
@@ -92,7 +101,10 @@ export async function startServer(config: ServerConfig, options: { db?: Database
       void db.ping().then((ok) => sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "unavailable" }));
       return;
     }
+    if (!hosts.isAllowed(req)) return refuseHost(res);
+    applySecurityHeaders(req, res, config.trustProxy);
     if (pathname === "/trpc" || pathname.startsWith("/trpc/")) {
+      if (guardTrpc(req, res, pathname)) return;
       const corsOrigin = origins.corsOrigin(req);
       if (corsOrigin) {
         res.setHeader("access-control-allow-origin", corsOrigin);
@@ -148,8 +160,9 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     socket.on("error", () => socket.destroy());
     const pathname = (req.url ?? "/").split("?")[0];
     if (pathname !== "/trpc" && pathname !== "/trpc/") return rejectUpgrade(socket, 404, "Not Found");
+    if (!hosts.isAllowed(req)) return rejectUpgrade(socket, 421, "Misdirected Request");
     if (!origins.isAllowed(req)) return rejectUpgrade(socket, 403, "Forbidden");
-    const admission = connectionLimits.admit(clientAddressOf(req));
+    const admission = connectionLimits.admit(clientAddressOf(req, config.trustProxy));
     if (!admission.ok) return rejectUpgrade(socket, admission.status, admission.reason);
     slots.set(req, admission.slot);
     socket.once("close", () => admission.slot.release());

@@ -31,6 +31,13 @@ const envSchema = z.object({
   WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
   WS_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
   WS_MAX_ANONYMOUS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  // Hardening (issue 11.7): see cookie-security.ts and host-check.ts.
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http:// or https:// URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
 });
 
 export type ServerConfig = {
@@ -57,6 +64,12 @@ export type ServerConfig = {
   /** WebSocket connections: in all, per client address, and per address before signing in. */
   connectionLimits: { total: number; perAddress: number; anonymousPerAddress: number };
   sessionTtlMs: number;
+  /** Where users reach the server (e.g. https://chat.example.com); its origin is also allowed. */
+  publicUrl: URL | null;
+  /** `Secure` session cookie: always, never, or `auto` (PUBLIC_URL https / trusted proxy says https). */
+  cookieSecure: boolean | "auto";
+  /** Trust X-Forwarded-Proto/-Host/-For from a reverse proxy in front of the server. */
+  trustProxy: boolean;
 };
 
 /** Validates the environment; throws one readable error listing every bad variable. */
@@ -74,7 +87,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ? { kind: "postgres", url: e.DATABASE_URL }
       : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
-    allowedOrigins: e.ALLOWED_ORIGINS.split(",")
+    allowedOrigins: [...e.ALLOWED_ORIGINS.split(","), e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : ""]
       .map((o) => o.trim().replace(/\/$/, ""))
       .filter(Boolean),
     rateLimits: e.RATE_LIMITS === "on",
@@ -91,6 +104,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       anonymousPerAddress: e.WS_MAX_ANONYMOUS_PER_ADDRESS,
     },
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
+    publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : null,
+    cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
+    trustProxy: e.TRUST_PROXY === "true",
   };
 }
 

@@ -17,6 +17,8 @@ export type ApiConfig = {
    * socket is dropped (the client reconnects and resumes), so it cannot hold memory or anyone up.
    */
   maxSocketBacklogBytes: number;
+  /** Take the client's address from X-Forwarded-For (a reverse proxy in front says who it is). */
+  trustProxy: boolean;
   /** Subscriptions one user may hold open on one server. */
   maxSubscriptionsPerUser: number;
 };

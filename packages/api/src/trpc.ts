@@ -5,6 +5,9 @@ import type { Context } from "./context";
 import type { RateLimitAction } from "./services/rate-limit";
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions run over the WebSocket only. tRPC would also serve them over HTTP as
+  // server-sent events, streams that logout, removal and shutdown could not reach (issue 11.3).
+  sse: { enabled: false },
   // Stack traces only in development; see errorFormatter for the message itself.
   isDev: process.env.NODE_ENV === "development" || process.env.NODE_ENV === "test",
   errorFormatter({ shape, error, ctx }) {

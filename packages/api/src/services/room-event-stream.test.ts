@@ -43,7 +43,7 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }): ApiDeps {
         return events.listEventsAfter(db, roomId, afterSeq, options);
       },
     }),
-    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000 },
+    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000, trustProxy: false },
   };
 }
 
