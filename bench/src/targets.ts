@@ -160,7 +160,15 @@ export async function startTarget(kind: TargetKind, options: TargetOptions): Pro
     }
 
     const users = options.subscribers + options.senders;
-    const env: Record<string, string> = { RATE_LIMITS: "off", NODE_ENV: "production" };
+    // Every bench connection comes from 127.0.0.1: lift the per-address caps (issue 11) that
+    // would otherwise refuse a single client holding thousands of sockets.
+    const env: Record<string, string> = {
+      RATE_LIMITS: "off",
+      NODE_ENV: "production",
+      WS_MAX_PER_ADDRESS: "100000",
+      WS_MAX_ANONYMOUS_PER_ADDRESS: "100000",
+      MAX_SUBSCRIPTIONS_PER_USER: "100000",
+    };
     let roomId: string;
     if (kind === "parley-pglite") {
       const dataDir = await mkdtemp(path.join(os.tmpdir(), "parley-bench-"));
