@@ -4,6 +4,7 @@ import type { Duplex } from "node:stream";
 import {
   appRouter,
   createHttpContext,
+  createSendBatcher,
   createWsContext,
   MemoryHub,
   RateLimiter,
@@ -58,6 +59,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     db,
     hub,
     sockets,
+    sends: createSendBatcher(db, hub),
     rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
     config: {
       isDev: config.isDev,

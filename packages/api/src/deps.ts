@@ -1,6 +1,7 @@
 import type { Database } from "@parley/db";
 import type { Hub } from "./hub/hub";
 import type { RateLimiter } from "./services/rate-limit";
+import type { SendBatcher } from "./services/send-batcher";
 import type { SocketRegistry } from "./services/socket-registry";
 
 export type ApiConfig = {
@@ -24,4 +25,6 @@ export type ApiDeps = {
   config: ApiConfig;
   rateLimiter: RateLimiter;
   sockets: SocketRegistry;
+  /** message.send's group commit: one per server, shared by every connection. */
+  sends: SendBatcher;
 };

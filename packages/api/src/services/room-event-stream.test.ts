@@ -8,6 +8,7 @@ import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
+import { createSendBatcher } from "./send-batcher";
 
 // The stream logic against a real (in-memory PGlite) database, through a router caller: no
 // network, but a hub we control, so live events can arrive late, early or out of order.
@@ -30,6 +31,7 @@ function callerFor(hub: MemoryHub) {
     db,
     hub,
     sockets: new SocketRegistry(),
+    sends: createSendBatcher(db, hub),
     rateLimiter: new RateLimiter(false),
     config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20 },
   };
