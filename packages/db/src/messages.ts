@@ -118,8 +118,8 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
       SELECT i.*,
         EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = ${roomId}::text AND m.user_id = i.author_id) AS member,
         i.client_msg_id IS NOT NULL AND (
-          EXISTS (SELECT 1 FROM messages x WHERE x.author_id = i.author_id AND x.client_msg_id = i.client_msg_id)
-          OR EXISTS (SELECT 1 FROM input j WHERE j.ord < i.ord AND j.author_id = i.author_id AND j.client_msg_id = i.client_msg_id)
+          row_number() OVER (PARTITION BY i.author_id, i.client_msg_id ORDER BY i.ord) > 1
+          OR EXISTS (SELECT 1 FROM messages x WHERE x.author_id = i.author_id AND x.client_msg_id = i.client_msg_id)
         ) AS duplicate
       FROM input i
     ), valid AS (
