@@ -5,6 +5,7 @@ import {
   appRouter,
   clientAddressOf,
   createHttpContext,
+  createSendBatcher,
   createWsContext,
   MemoryHub,
   RateLimiter,
@@ -73,6 +74,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     sockets,
     subscriptionSlots: new SubscriptionSlots(config.maxSubscriptionsPerUser),
     roomChannels: new RoomChannels(hub, db),
+    sends: createSendBatcher(db, hub),
     rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
     config: {
       isDev: config.isDev,

@@ -1,6 +1,7 @@
 import type { Database } from "@parley/db";
 import type { Hub } from "./hub/hub";
 import type { RateLimiter } from "./services/rate-limit";
+import type { SendBatcher } from "./services/send-batcher";
 import type { SocketRegistry } from "./services/socket-registry";
 import type { SubscriptionSlots } from "./services/subscription-slots";
 import type { RoomChannels } from "./stream/room-channels";
@@ -33,4 +34,6 @@ export type ApiDeps = {
   subscriptionSlots: SubscriptionSlots;
   /** This server's ordered stream of each room that has room.events subscribers here. */
   roomChannels: RoomChannels;
+  /** message.send's group commit: one per server, shared by every connection. */
+  sends: SendBatcher;
 };

@@ -10,6 +10,7 @@ export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
 export { RoomChannels } from "./stream/room-channels";
 export { SubscriptionSlots } from "./services/subscription-slots";
+export { createSendBatcher, SendBatcher, type BatchWriter, type SendResult } from "./services/send-batcher";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
 export type { User, Me, Room, Member, Message, RoomEvent, Activity, RoomListChange } from "@parley/db";
 export {

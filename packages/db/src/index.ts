@@ -9,5 +9,5 @@ export * as sessions from "./sessions";
 export * as rooms from "./rooms";
 export * as messages from "./messages";
 export * as events from "./events";
-export { MessageGoneError, UnknownCursorError } from "./messages";
+export { MessageGoneError, UnknownCursorError, type MessageDraft, type SendOutcome } from "./messages";
 export type { SessionRecord } from "./sessions";

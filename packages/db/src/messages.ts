@@ -40,61 +40,168 @@ export async function findMessageByClientId(
   return row ? toMessage(row) : null;
 }
 
+/** One send of a batch: who writes what, with the client's idempotency key. */
+export type MessageDraft = { author: User; text: string; clientMsgId: string | null };
+
+/** What became of one draft of a batch. */
+export type SendOutcome =
+  | { status: "created"; message: Message; event: StoredRoomEvent }
+  /** The author sent this clientMsgId before (or earlier in the batch): the first message. */
+  | { status: "existing"; message: Message }
+  | { status: "not-member" }
+  | { status: "no-room" }
+  /** The database refused this draft alone (after its batch was retried one draft at a time). */
+  | { status: "failed"; error: unknown };
+
+type BatchRow = { ord: number; member: boolean; duplicate: boolean; seq: bigint | number | null; room_found: boolean };
+
 /**
- * Stores a message and its `message.created` event in one transaction. A second send with the
- * same (author, clientMsgId) returns the first message with `event: null` and creates nothing;
- * the unique index decides when two such sends race.
+ * Writes a batch of sends to one room with ONE statement, so the room's row lock (which orders
+ * its events) is taken once per batch instead of once per message: PostgreSQL queues writers of a
+ * busy room on that lock, and a batch turns N lock hand-overs and N round trips into one.
+ *
+ * The statement checks membership (drafts whose author is not a member are `not-member`), skips
+ * drafts whose (author, clientMsgId) exists already or came earlier in the batch (`existing`:
+ * they get the first message and create nothing), bumps `rooms.last_event_seq` by the number of
+ * rows it writes and inserts those messages and their `message.created` events in batch order:
+ * event ids and history order both follow the batch, with no holes. Outcomes are in draft order.
+ *
+ * If the batch fails anyway (the same clientMsgId racing in another room or on another server, or
+ * text the database refuses), nothing of it was written, and its drafts are written one at a time
+ * so that one bad draft cannot fail the others.
+ */
+export async function createMessages(db: Database, roomId: string, drafts: MessageDraft[]): Promise<SendOutcome[]> {
+  if (drafts.length === 0) return [];
+  try {
+    return await writeBatch(db, roomId, drafts);
+  } catch (error) {
+    const [only] = drafts;
+    if (drafts.length > 1 || !only) {
+      const outcomes: SendOutcome[] = [];
+      for (const draft of drafts) outcomes.push(...(await createMessages(db, roomId, [draft])));
+      return outcomes;
+    }
+    // The unique index decides when two sends of one clientMsgId race: the loser gets the winner's.
+    if (only.clientMsgId && uniqueViolationFields(error)) {
+      const earlier = await findMessageByClientId(db, only.author.id, only.clientMsgId);
+      if (earlier) return [{ status: "existing", message: earlier }];
+    }
+    return [{ status: "failed", error }];
+  }
+}
+
+async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]): Promise<SendOutcome[]> {
+  const now = new Date();
+  const createdAt = now.toISOString();
+  const batch: Message[] = drafts.map((draft) => ({
+    id: uuidv7(now.getTime()),
+    roomId,
+    author: draft.author,
+    text: draft.text,
+    createdAt,
+    editedAt: null,
+    clientMsgId: draft.clientMsgId,
+  }));
+  // The batch goes in as one jsonb parameter (both adapters pass a text parameter the same way;
+  // arrays they do not). Each element is the Message itself, so the event payload is built from
+  // it in SQL. Timestamps are ISO strings with their "Z", so the session's time zone never shifts
+  // them. `verdict` reads memberships and earlier messages from the statement's snapshot; a
+  // clientMsgId that commits elsewhere meanwhile makes the INSERT fail on the unique index, and
+  // createMessages retries one draft at a time. INSERT … SELECT … ORDER BY takes messages.seq
+  // (history order) in batch order, after the UPDATE has taken the room's lock.
+  const rows = await db.prisma.$queryRaw<BatchRow[]>`
+    WITH input AS (
+      SELECT t.ord, t.elem, t.elem->>'id' AS id, t.elem->'author'->>'id' AS author_id,
+             t.elem->>'clientMsgId' AS client_msg_id
+      FROM jsonb_array_elements(${JSON.stringify(batch)}::jsonb) WITH ORDINALITY AS t(elem, ord)
+    ), verdict AS (
+      SELECT i.*,
+        EXISTS (SELECT 1 FROM memberships m WHERE m.room_id = ${roomId}::text AND m.user_id = i.author_id) AS member,
+        i.client_msg_id IS NOT NULL AND (
+          row_number() OVER (PARTITION BY i.author_id, i.client_msg_id ORDER BY i.ord) > 1
+          OR EXISTS (SELECT 1 FROM messages x WHERE x.author_id = i.author_id AND x.client_msg_id = i.client_msg_id)
+        ) AS duplicate
+      FROM input i
+    ), valid AS (
+      SELECT v.*, row_number() OVER (ORDER BY v.ord) AS rn FROM verdict v WHERE v.member AND NOT v.duplicate
+    ), bumped AS (
+      UPDATE rooms SET last_event_seq = last_event_seq + (SELECT count(*) FROM valid)
+      WHERE id = ${roomId}::text
+      RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base
+    ), inserted AS (
+      INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at)
+      SELECT v.id, ${roomId}::text, v.author_id, v.elem->>'text', v.client_msg_id, ${createdAt}::timestamptz
+      FROM valid v, bumped
+      ORDER BY v.rn
+      RETURNING id
+    ), logged AS (
+      INSERT INTO room_events (room_id, seq, type, payload, message_id, created_at)
+      SELECT ${roomId}::text, bumped.base + v.rn, 'message.created',
+             jsonb_build_object('type', 'message.created', 'message', v.elem), v.id, ${createdAt}::timestamptz
+      FROM valid v, bumped
+      RETURNING seq
+    )
+    SELECT v.ord::int AS ord, v.member, v.duplicate, b.base + w.rn AS seq, b.base IS NOT NULL AS room_found
+    FROM verdict v
+    LEFT JOIN valid w ON w.ord = v.ord
+    LEFT JOIN bumped b ON true
+    ORDER BY v.ord`;
+
+  const outcomes: (SendOutcome | null)[] = batch.map(() => null);
+  const created = new Map<string, Message>(); // by author and clientMsgId
+  const key = (authorId: string, clientMsgId: string) => JSON.stringify([authorId, clientMsgId]);
+  for (const row of rows) {
+    const i = Number(row.ord) - 1;
+    const message = batch[i];
+    if (!message) throw new Error(`createMessages: unexpected row ${row.ord}`);
+    if (!row.room_found) outcomes[i] = { status: "no-room" };
+    else if (!row.member) outcomes[i] = { status: "not-member" };
+    else if (row.seq !== null && !row.duplicate) {
+      const event: RoomEvent = { type: "message.created", message };
+      outcomes[i] = { status: "created", message, event: { roomId, seq: BigInt(row.seq), event } };
+      if (message.clientMsgId) created.set(key(message.author.id, message.clientMsgId), message);
+    }
+  }
+  // Duplicates get the first message: one written earlier in this batch, else one from before.
+  const earlier = batch.flatMap((message, i) =>
+    outcomes[i] || !message.clientMsgId || created.has(key(message.author.id, message.clientMsgId))
+      ? []
+      : [{ authorId: message.author.id, clientMsgId: message.clientMsgId }],
+  );
+  if (earlier.length > 0) {
+    const rows = await db.prisma.message.findMany({ where: { OR: earlier }, select: messageSelect });
+    for (const row of rows) if (row.clientMsgId) created.set(key(row.author.id, row.clientMsgId), toMessage(row));
+  }
+  const result: SendOutcome[] = [];
+  for (const [i, message] of batch.entries()) {
+    const first = message.clientMsgId ? created.get(key(message.author.id, message.clientMsgId)) : undefined;
+    const outcome = outcomes[i] ?? (first ? { status: "existing" as const, message: first } : null);
+    // Marked a duplicate, yet gone by now (its room was deleted meanwhile): write it on its own.
+    result.push(...(outcome ? [outcome] : await createMessages(db, roomId, [drafts[i] as MessageDraft])));
+  }
+  return result;
+}
+
+/**
+ * Stores one message and its `message.created` event (see createMessages, which this wraps).
+ * A second send with the same (author, clientMsgId) returns the first message with `event: null`.
  */
 export async function createMessage(
   db: Database,
   input: { roomId: string; author: User; text: string; clientMsgId: string | null },
 ): Promise<{ message: Message; event: StoredRoomEvent | null }> {
-  if (input.clientMsgId) {
-    const earlier = await findMessageByClientId(db, input.author.id, input.clientMsgId);
-    if (earlier) return { message: earlier, event: null };
-  }
-  const createdAt = new Date();
-  const message: Message = {
-    id: uuidv7(createdAt.getTime()),
-    roomId: input.roomId,
-    author: input.author,
-    text: input.text,
-    createdAt: createdAt.toISOString(),
-    editedAt: null,
-    clientMsgId: input.clientMsgId,
-  };
-  const event: RoomEvent = { type: "message.created", message };
-  try {
-    // One statement, so the room's row lock (which orders its events) is held for one round
-    // trip instead of a whole interactive transaction: sends to a busy room queue briefly in
-    // PostgreSQL rather than each holding a pooled connection while they wait. (Timestamps go in
-    // as ISO strings with their "Z", so the session's time zone never shifts them.) Everything in it
-    // commits together; a unique violation (clientMsgId race) undoes the sequence bump too.
-    const rows = await db.prisma.$queryRaw<{ seq: bigint }[]>`
-      WITH bumped AS (
-        UPDATE rooms SET last_event_seq = last_event_seq + 1 WHERE id = ${input.roomId}
-        RETURNING last_event_seq
-      ), inserted AS (
-        INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at)
-        SELECT ${message.id}::text, ${input.roomId}::text, ${input.author.id}::text, ${input.text}::text,
-               ${input.clientMsgId}::text, ${message.createdAt}::timestamptz
-        FROM bumped
-        RETURNING id
-      )
-      INSERT INTO room_events (room_id, seq, type, payload, message_id, created_at)
-      SELECT ${input.roomId}::text, bumped.last_event_seq, 'message.created', ${JSON.stringify(event)}::jsonb,
-             inserted.id, ${message.createdAt}::timestamptz
-      FROM bumped, inserted
-      RETURNING seq`;
-    const seq = rows[0]?.seq;
-    if (seq === undefined) throw new Error(`Room ${input.roomId} does not exist`);
-    return { message, event: { roomId: input.roomId, seq: BigInt(seq), event } };
-  } catch (error) {
-    if (input.clientMsgId && uniqueViolationFields(error)) {
-      const earlier = await findMessageByClientId(db, input.author.id, input.clientMsgId);
-      if (earlier) return { message: earlier, event: null };
-    }
-    throw error;
+  const [outcome] = await createMessages(db, input.roomId, [input]);
+  switch (outcome?.status) {
+    case "created":
+      return { message: outcome.message, event: outcome.event };
+    case "existing":
+      return { message: outcome.message, event: null };
+    case "failed":
+      throw outcome.error;
+    case "no-room":
+    case "not-member":
+    case undefined:
+      throw new Error(`Cannot write to room ${input.roomId}: ${outcome?.status ?? "no outcome"}`);
   }
 }
 

@@ -1,22 +1,29 @@
 import { messages, publicUser } from "@parley/db";
 import { messageEditInput, messageIdInput, messageListInput, messageSendInput } from "../schemas";
 import { TRPCError } from "@trpc/server";
-import { isIdShape, requireAuthor, requireMember } from "../services/access";
+import { isIdShape, notMember, requireAuthor, requireMember, roomNotFound } from "../services/access";
 import { authedProcedure, rateLimit, router } from "../trpc";
 
 export const messageRouter = router({
   send: authedProcedure.input(messageSendInput).mutation(async ({ ctx, input }) => {
-    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    if (!isIdShape(input.roomId)) throw roomNotFound(input.roomId);
     rateLimit(ctx, "message", ctx.user.id);
-    const { message, event } = await messages.createMessage(ctx.deps.db, {
-      roomId: input.roomId,
+    // Joins the room's next batch (services/send-batcher.ts), which checks membership in the same
+    // statement that writes, and publishes the event (none for a retry) before answering.
+    const result = await ctx.deps.sends.send(input.roomId, {
       author: publicUser(ctx.user),
       text: input.text,
       clientMsgId: input.clientMsgId ?? null,
     });
-    // A retry (same clientMsgId) gets the first message back and emits nothing.
-    if (event) ctx.deps.hub.publishEvent(event);
-    return message;
+    switch (result.status) {
+      case "created":
+      case "existing": // a retry (same clientMsgId) gets the first message back
+        return result.message;
+      case "no-room":
+        throw roomNotFound(input.roomId);
+      case "not-member":
+        throw notMember();
+    }
   }),
 
   list: authedProcedure.input(messageListInput).query(async ({ ctx, input }) => {

@@ -12,14 +12,16 @@ export function roomNotFound(roomId: string): TRPCError {
   return new TRPCError({ code: "NOT_FOUND", message: `No room with id '${roomId.slice(0, 80)}'` });
 }
 
+export function notMember(): TRPCError {
+  return new TRPCError({ code: "FORBIDDEN", message: "Join the room first" });
+}
+
 /** NOT_FOUND when the room does not exist (checked first), FORBIDDEN when `userId` is not in it. */
 export async function requireMember(db: Database, roomId: string, userId: string): Promise<void> {
   if (!isIdShape(roomId)) throw roomNotFound(roomId);
   const membership = await rooms.getMembership(db, roomId, userId);
   if (membership === "no-room") throw roomNotFound(roomId);
-  if (membership === "not-member") {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Join the room first" });
-  }
+  if (membership === "not-member") throw notMember();
 }
 
 /** The message, after checking it exists, the caller is in its room and wrote it. */

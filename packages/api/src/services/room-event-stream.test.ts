@@ -10,6 +10,7 @@ import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
 import { SubscriptionSlots } from "./subscription-slots";
 import { RoomChannels } from "../stream/room-channels";
+import { createSendBatcher } from "./send-batcher";
 
 // The stream logic against a real (in-memory PGlite) database, through a router caller: no
 // network, but a hub we control, so live events can arrive late, early or out of order.
@@ -36,6 +37,7 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }): ApiDeps {
     hub,
     sockets: new SocketRegistry(),
     subscriptionSlots: new SubscriptionSlots(1000),
+    sends: createSendBatcher(db, hub),
     rateLimiter: new RateLimiter(false),
     roomChannels: new RoomChannels(hub, db, {
       readLog: (roomId, afterSeq, options) => {
