@@ -10,6 +10,7 @@ import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
 import { SubscriptionSlots } from "./subscription-slots";
 import { RoomChannels } from "../stream/room-channels";
+import type { RoomEventStream } from "./room-event-stream";
 import { createSendBatcher } from "./send-batcher";
 
 // The stream logic against a real (in-memory PGlite) database, through a router caller: no
@@ -31,7 +32,7 @@ afterAll(async () => {
 /** Log reads through the channels, counted. */
 type Counted = { reads: number };
 
-function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }): ApiDeps {
+function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }, pageSize = 500): ApiDeps {
   return {
     db,
     hub,
@@ -40,6 +41,7 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }): ApiDeps {
     sends: createSendBatcher(db, hub),
     rateLimiter: new RateLimiter(false),
     roomChannels: new RoomChannels(hub, db, {
+      pageSize,
       readLog: (roomId, afterSeq, options) => {
         counted.reads += 1;
         return events.listEventsAfter(db, roomId, afterSeq, options);
@@ -151,6 +153,36 @@ describe("room.events stream", () => {
     expect(await take(lateIterator, 2)).toEqual([`${kept.seq}:kept`, `${deleted.seq}:message.deleted`]);
     await firstIterator.return?.();
     await lateIterator.return?.();
+  });
+
+  it("reads a replay's next page only once the subscriber's socket has drained", async () => {
+    const hub = new MemoryHub();
+    const counted = { reads: 0 };
+    const deps = depsFor(hub, counted, 10);
+    const { room } = await rooms.createRoom(db, { name: "backpressure", creator: publicUser(me) });
+    for (let i = 0; i < 34; i++) await write(room.id, `old ${i}`);
+    const stream = (await callerFor(deps).room.events({ roomId: room.id, lastEventId: "1" })) as unknown as RoomEventStream;
+    const written: string[] = [];
+    let drain: (() => void) | null = null;
+    stream.run({
+      write: (frame) => written.push(frame.id),
+      bufferedAmount: 300 * 1024, // a socket with a lot queued, but not past the cut-off
+      drained: () => new Promise<void>((resolve) => (drain = resolve)),
+      end() {},
+      fail() {},
+      dropSocket() {},
+    });
+    const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+    await settle();
+    expect(counted.reads).toBe(0); // nothing read while the socket is full
+    for (let page = 1; page <= 3; page++) {
+      (drain as (() => void) | null)?.();
+      await settle();
+      expect(counted.reads).toBe(page);
+      expect(written).toHaveLength(page * 10);
+    }
+    stream.cancel();
+    expect(deps.roomChannels.size).toBe(0);
   });
 
   it("refuses a lastEventId beyond the room's log", async () => {
