@@ -6,7 +6,9 @@ import {
   createHttpContext,
   createWsContext,
   MemoryHub,
+  PasswordHasher,
   RateLimiter,
+  retryAfterHeaders,
   RedisHub,
   rulesFromEnv,
   SocketRegistry,
@@ -58,12 +60,19 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     db,
     hub,
     sockets,
-    rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
+    // In Redis when REDIS_URL is set, so every server counts against the same limits.
+    rateLimiter: await RateLimiter.connect({
+      enabled: config.rateLimits,
+      rules: rulesFromEnv(config.rateLimitEnv),
+      redis: config.redis,
+    }),
+    passwords: new PasswordHasher(config.passwordHashing),
     config: {
       isDev: config.isDev,
       sessionTtlMs: config.sessionTtlMs,
       secureCookies: false,
       maxSocketBacklogBytes: config.maxSocketBacklogBytes,
+      roomListLimit: config.roomListLimit,
     },
   };
   const origins = createOriginPolicy(config.allowedOrigins);
@@ -74,6 +83,8 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     maxBodySize: MAX_PAYLOAD_BYTES,
     allowBatching: true,
     createContext: ({ req, res }) => createHttpContext(deps, req, res, origins.isAllowed(req)),
+    // TOO_MANY_REQUESTS (status 429) tells when to try again.
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
   });
   const serveStatic = createStaticHandler(config.webDist);
 
@@ -163,6 +174,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         server.closeAllConnections();
+        await deps.rateLimiter.close();
         if (!options.hub) await hub.close();
         if (!options.db) await db.close();
       })();

@@ -26,6 +26,9 @@ const envSchema = z.object({
   NODE_ENV: z.string().default("production"),
   WEB_DIST: z.string().optional(),
   WS_MAX_BACKLOG_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024),
+  ROOM_LIST_LIMIT: z.coerce.number().int().min(0).max(100_000).default(200),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
 });
 
 export type ServerConfig = {
@@ -46,6 +49,10 @@ export type ServerConfig = {
   /** Unsent bytes past which a slow subscriber's socket is dropped. */
   maxSocketBacklogBytes: number;
   sessionTtlMs: number;
+  /** room.list: every room the caller is in, and at most this many others. */
+  roomListLimit: number;
+  /** argon2 computations at once, and how many may wait before logins are refused. */
+  passwordHashing: { concurrency: number; maxQueued: number };
 };
 
 /** Validates the environment; throws one readable error listing every bad variable. */
@@ -73,6 +80,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     migrationsDir: path.join(repoRoot, "prisma", "migrations"),
     maxSocketBacklogBytes: e.WS_MAX_BACKLOG_BYTES,
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
+    roomListLimit: e.ROOM_LIST_LIMIT,
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxQueued: e.PASSWORD_HASH_QUEUE },
   };
 }
 

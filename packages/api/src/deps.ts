@@ -1,5 +1,6 @@
 import type { Database } from "@parley/db";
 import type { Hub } from "./hub/hub";
+import type { PasswordHasher } from "./services/passwords";
 import type { RateLimiter } from "./services/rate-limit";
 import type { SocketRegistry } from "./services/socket-registry";
 
@@ -15,6 +16,8 @@ export type ApiConfig = {
    * socket is dropped (the client reconnects and resumes), so it cannot hold memory or anyone up.
    */
   maxSocketBacklogBytes: number;
+  /** room.list returns every room the caller is in, and at most this many others. */
+  roomListLimit: number;
 };
 
 /** Everything the procedures need from the outside world, created once per server. */
@@ -23,5 +26,7 @@ export type ApiDeps = {
   hub: Hub;
   config: ApiConfig;
   rateLimiter: RateLimiter;
+  /** argon2 work, bounded: a flood of logins is refused rather than queued without end. */
+  passwords: PasswordHasher;
   sockets: SocketRegistry;
 };

@@ -8,5 +8,7 @@ export type { Hub, Unsubscribe } from "./hub/hub";
 export { MemoryHub } from "./hub/memory-hub";
 export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
+export { PasswordHasher } from "./services/passwords";
+export { RetryLaterError, retryAfterHeaders } from "./lib/retry-later";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
 export type { User, Me, Room, Member, Message, RoomEvent, Activity, RoomListChange } from "@parley/db";

@@ -7,7 +7,7 @@ import { authedProcedure, rateLimit, router } from "../trpc";
 export const messageRouter = router({
   send: authedProcedure.input(messageSendInput).mutation(async ({ ctx, input }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
-    rateLimit(ctx, "message", ctx.user.id);
+    await rateLimit(ctx, "message", ctx.user.id);
     const { message, event } = await messages.createMessage(ctx.deps.db, {
       roomId: input.roomId,
       author: publicUser(ctx.user),
@@ -36,6 +36,7 @@ export const messageRouter = router({
   }),
 
   edit: authedProcedure.input(messageEditInput).mutation(async ({ ctx, input }) => {
+    await rateLimit(ctx, "edit", ctx.user.id);
     const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
     const { message, event } = await messages.editMessage(ctx.deps.db, {
       messageId: meta.id,

@@ -6,6 +6,7 @@ import type { ApiDeps } from "../deps";
 import { MemoryHub } from "../hub/memory-hub";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
+import { PasswordHasher } from "./passwords";
 import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
 
@@ -30,8 +31,9 @@ function callerFor(hub: MemoryHub) {
     db,
     hub,
     sockets: new SocketRegistry(),
-    rateLimiter: new RateLimiter(false),
-    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20 },
+    rateLimiter: RateLimiter.memory(false),
+    passwords: new PasswordHasher(),
+    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, roomListLimit: 200 },
   };
   const ctx: Context = {
     deps,
