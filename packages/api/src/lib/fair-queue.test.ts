@@ -29,11 +29,11 @@ describe("FairQueue", () => {
     const blocker = gate();
     const first = queue.run("flood", blocker.task);
     const runs = [
-      ...["f1", "f2", "f3"].map((name) => queue.run("flood", async () => void order.push(name))),
-      queue.run("real", async () => void order.push("real")),
+      ...["f1", "f2", "f3"].map((name) => queue.run("flood", () => Promise.resolve(void order.push(name)))),
+      queue.run("real", () => Promise.resolve(void order.push("real"))),
     ];
     // The flood's lane is full: a fourth is refused, while another lane still gets in.
-    await expect(queue.run("flood", async () => {})).rejects.toBeInstanceOf(RetryLaterError);
+    await expect(queue.run("flood", () => Promise.resolve())).rejects.toBeInstanceOf(RetryLaterError);
     blocker.finish();
     await Promise.all([first, ...runs]);
     expect(order).toEqual(["f1", "real", "f2", "f3"]);
@@ -42,7 +42,7 @@ describe("FairQueue", () => {
   it("keeps running after a task fails", async () => {
     const queue = new FairQueue({ concurrency: 1, maxQueued: 5, maxQueuedPerLane: 5 });
     const failing = queue.run("a", () => Promise.reject(new Error("boom")));
-    const next = queue.run("a", async () => "ok");
+    const next = queue.run("a", () => Promise.resolve("ok"));
     await expect(failing).rejects.toThrow("boom");
     await expect(next).resolves.toBe("ok");
   });

@@ -35,7 +35,11 @@ export class FairQueue {
       return Promise.reject(new RetryLaterError("The server is busy; try again in a moment", this.options.retryAfterMs ?? 1_000));
     }
     return new Promise<T>((resolve, reject) => {
-      const job: Job = { start: () => this.start(task).then(resolve, reject) };
+      const job: Job = {
+        start: () => {
+          this.start(task).then(resolve, reject);
+        },
+      };
       if (waiting) waiting.push(job);
       else this.lanes.set(lane, [job]);
       this.queued += 1;
