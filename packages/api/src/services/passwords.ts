@@ -42,8 +42,6 @@ export type PasswordHashingOptions = {
   maxQueued: number;
 };
 
-/** Waiting places one client address may hold: one address alone can never fill the queue. */
-const MAX_QUEUED_PER_ADDRESS = 4;
 
 /**
  * Password hashing with bounded work: a few argon2 computations run at once, a short queue
@@ -59,7 +57,9 @@ export class PasswordHasher {
     this.queue = new FairQueue({
       concurrency: options.concurrency,
       maxQueued: options.maxQueued,
-      maxQueuedPerLane: Math.min(MAX_QUEUED_PER_ADDRESS, options.maxQueued),
+      // Half the queue per client address: one address alone never fills it, while many people
+      // behind one address (a proxy, an office) still get a fair share.
+      maxQueuedPerLane: Math.max(1, Math.floor(options.maxQueued / 2)),
     });
   }
 
