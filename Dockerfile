@@ -11,6 +11,10 @@ FROM node:20-bookworm-slim
 WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
 COPY --from=build /app /app
+# Run as the image's unprivileged `node` user (uid 1000), not root. The app's files stay owned by
+# root, so the process cannot change them; only the database directory is its own.
+RUN mkdir -p /data && chown node:node /data
+USER node
 VOLUME ["/data"]
 EXPOSE 3000
 HEALTHCHECK --interval=10s --timeout=3s --start-period=20s \

@@ -3,6 +3,7 @@ import type { AddressInfo } from "node:net";
 import type { Duplex } from "node:stream";
 import {
   appRouter,
+  clientAddressOf,
   createHttpContext,
   createWsContext,
   MemoryHub,
@@ -10,19 +11,25 @@ import {
   RateLimiter,
   retryAfterHeaders,
   RedisHub,
+  RoomChannels,
   rulesFromEnv,
   SocketRegistry,
+  SubscriptionSlots,
   type ApiDeps,
-  type CallSocket,
   type Hub,
 } from "@parley/api";
 import { applyMigrations, openDatabase, sessions, type Database } from "@parley/db";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import { applyWSSHandler } from "@trpc/server/adapters/ws";
 import { WebSocketServer } from "ws";
+import { createCookieSecurity } from "./cookie-security";
 import type { ServerConfig } from "./env";
+import { createHostCheck, refuseHost } from "./host-check";
 import { createOriginPolicy } from "./origins";
+import { applySecurityHeaders } from "./security-headers";
 import { createStaticHandler } from "./static-files";
+import { ConnectionLimits, effectiveTotal, openFileLimit, type ConnectionSlot } from "./ws/connection-limits";
+import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
+import { createTrpcHttpGuard } from "./trpc-http-guard";
 
 /** Largest HTTP body and WebSocket frame the server accepts. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -33,6 +40,8 @@ export type ParleyServer = {
   port: number;
   db: Database;
   hub: Hub;
+  /** What this server holds right now (for tests, benchmarks and metrics). */
+  stats(): { webSockets: number; roomChannels: number };
   /** Stops accepting, asks clients to reconnect elsewhere, closes sockets and the database. */
   close(): Promise<void>;
 };
@@ -54,12 +63,18 @@ export async function startServer(config: ServerConfig, options: { db?: Database
   const db = options.db ?? (await openDatabase(config.database));
   if (!options.db) await applyMigrations(db, config.migrationsDir);
   const hub = options.hub ?? (config.redis ? await RedisHub.connect(config.redis) : new MemoryHub());
+  // Hardening (issue 11.7): Host check, security headers, cookie flags, /trpc method guard.
+  const hosts = createHostCheck(config);
+  const cookies = createCookieSecurity(config);
+  const guardTrpc = createTrpcHttpGuard(appRouter);
   const sockets = new SocketRegistry();
   const unsubscribeRevocations = hub.subscribeSessionRevoked((sessionId) => sockets.closeSession(sessionId));
   const deps: ApiDeps = {
     db,
     hub,
     sockets,
+    subscriptionSlots: new SubscriptionSlots(config.maxSubscriptionsPerUser),
+    roomChannels: new RoomChannels(hub, db),
     // In Redis when REDIS_URL is set, so every server counts against the same limits.
     rateLimiter: await RateLimiter.connect({
       enabled: config.rateLimits,
@@ -70,8 +85,10 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     config: {
       isDev: config.isDev,
       sessionTtlMs: config.sessionTtlMs,
-      secureCookies: false,
+      secureCookies: cookies.always,
       maxSocketBacklogBytes: config.maxSocketBacklogBytes,
+      maxSubscriptionsPerUser: config.maxSubscriptionsPerUser,
+      trustProxy: config.trustProxy,
       roomListLimit: config.roomListLimit,
     },
   };
@@ -82,7 +99,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     basePath: "/trpc/",
     maxBodySize: MAX_PAYLOAD_BYTES,
     allowBatching: true,
-    createContext: ({ req, res }) => createHttpContext(deps, req, res, origins.isAllowed(req)),
+    createContext: ({ req, res }) => createHttpContext(deps, req, res, origins.isAllowed(req), cookies.isSecure(req)),
     // TOO_MANY_REQUESTS (status 429) tells when to try again.
     responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
   });
@@ -95,7 +112,10 @@ export async function startServer(config: ServerConfig, options: { db?: Database
       void db.ping().then((ok) => sendJson(res, ok ? 200 : 503, { status: ok ? "ready" : "unavailable" }));
       return;
     }
+    if (!hosts.isAllowed(req)) return refuseHost(res);
+    applySecurityHeaders(req, res, config.trustProxy);
     if (pathname === "/trpc" || pathname.startsWith("/trpc/")) {
+      if (guardTrpc(req, res, pathname)) return;
       const corsOrigin = origins.corsOrigin(req);
       if (corsOrigin) {
         res.setHeader("access-control-allow-origin", corsOrigin);
@@ -120,22 +140,43 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     });
   });
 
-  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES });
-  const wssHandler = applyWSSHandler({
-    wss,
+  const fileLimit = openFileLimit();
+  const connectionLimits = new ConnectionLimits({
+    ...config.connectionLimits,
+    total: effectiveTotal(config.connectionLimits.total, fileLimit),
+  });
+  if (connectionLimits.settings.total < config.connectionLimits.total) {
+    console.warn(
+      `[ws] at most ${connectionLimits.settings.total} WebSockets (open-file limit ${fileLimit}); raise it with ulimit -n`,
+    );
+  }
+  /** Each accepted upgrade's connection slot, by its request. */
+  const slots = new WeakMap<http.IncomingMessage, ConnectionSlot>();
+
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
+  const wsAdapter = createTrpcWsAdapter({
     router: appRouter,
     // Built once per connection: the token comes from connectionParams, Bearer header or cookie.
-    // `res` is the connection's ws WebSocket (typed loosely by the adapter).
-    createContext: ({ req, res, info }) =>
-      createWsContext(deps, req, res as CallSocket, info.connectionParams, origins.isAllowed(req)),
-    keepAlive: { enabled: true, pingMs: 30_000, pongWaitMs: 10_000 },
+    createContext: async (req, socket, connectionParams) => {
+      const ctx = await createWsContext(deps, req, socket, connectionParams, origins.isAllowed(req));
+      if (ctx.session) slots.get(req)?.signedIn();
+      return ctx;
+    },
+    maxSubscriptions: config.maxSubscriptionsPerSocket,
+    keepAlive: { pingMs: 30_000, pongWaitMs: 10_000 },
   });
+  wss.on("connection", (socket, req) => wsAdapter.handleConnection(socket, req));
 
   server.on("upgrade", (req, socket, head) => {
     socket.on("error", () => socket.destroy());
     const pathname = (req.url ?? "/").split("?")[0];
     if (pathname !== "/trpc" && pathname !== "/trpc/") return rejectUpgrade(socket, 404, "Not Found");
+    if (!hosts.isAllowed(req)) return rejectUpgrade(socket, 421, "Misdirected Request");
     if (!origins.isAllowed(req)) return rejectUpgrade(socket, 403, "Forbidden");
+    const admission = connectionLimits.admit(clientAddressOf(req, config.trustProxy));
+    if (!admission.ok) return rejectUpgrade(socket, admission.status, admission.reason);
+    slots.set(req, admission.slot);
+    socket.once("close", () => admission.slot.release());
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 
@@ -161,18 +202,20 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     port,
     db,
     hub,
+    stats: () => ({ webSockets: wsAdapter.size, roomChannels: deps.roomChannels.size }),
     close() {
       closing ??= (async () => {
         clearInterval(sweep);
         unsubscribeRevocations();
         server.close(); // stop accepting; resolves once every connection is gone
-        wssHandler.broadcastReconnectNotification();
+        wsAdapter.broadcastReconnect();
         // Give clients a moment to read the notification, then close what is left.
         await new Promise((resolve) => setTimeout(resolve, 100));
         for (const client of wss.clients) client.close(1012, "server restarting");
         await new Promise((resolve) => setTimeout(resolve, 100));
         for (const client of wss.clients) client.terminate();
         await new Promise<void>((resolve) => wss.close(() => resolve()));
+        wsAdapter.close();
         server.closeAllConnections();
         await deps.rateLimiter.close();
         if (!options.hub) await hub.close();

@@ -26,9 +26,21 @@ const envSchema = z.object({
   NODE_ENV: z.string().default("production"),
   WEB_DIST: z.string().optional(),
   WS_MAX_BACKLOG_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024),
+  WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
   ROOM_LIST_LIMIT: z.coerce.number().int().min(0).max(100_000).default(200),
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
+  MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(300),
+  WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
+  WS_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
+  WS_MAX_ANONYMOUS_PER_ADDRESS: z.coerce.number().int().min(1).default(50),
+  // Hardening (issue 11.7): see cookie-security.ts and host-check.ts.
+  PUBLIC_URL: z
+    .url({ protocol: /^https?$/, error: "PUBLIC_URL must be an http:// or https:// URL" })
+    .optional()
+    .or(z.literal("").transform(() => undefined)),
+  COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
+  TRUST_PROXY: z.enum(["true", "false"]).default("false"),
 });
 
 export type ServerConfig = {
@@ -48,11 +60,23 @@ export type ServerConfig = {
   migrationsDir: string;
   /** Unsent bytes past which a slow subscriber's socket is dropped. */
   maxSocketBacklogBytes: number;
+  /** Subscriptions one WebSocket may hold at once. */
+  maxSubscriptionsPerSocket: number;
+  /** Subscriptions one user may hold on this server. */
+  maxSubscriptionsPerUser: number;
+  /** WebSocket connections: in all, per client address, and per address before signing in. */
+  connectionLimits: { total: number; perAddress: number; anonymousPerAddress: number };
   sessionTtlMs: number;
   /** room.list: every room the caller is in, and at most this many others. */
   roomListLimit: number;
   /** argon2 computations at once, and how many may wait before logins are refused. */
   passwordHashing: { concurrency: number; maxQueued: number };
+  /** Where users reach the server (e.g. https://chat.example.com); its origin is also allowed. */
+  publicUrl: URL | null;
+  /** `Secure` session cookie: always, never, or `auto` (PUBLIC_URL https / trusted proxy says https). */
+  cookieSecure: boolean | "auto";
+  /** Trust X-Forwarded-Proto/-Host/-For from a reverse proxy in front of the server. */
+  trustProxy: boolean;
 };
 
 /** Validates the environment; throws one readable error listing every bad variable. */
@@ -70,7 +94,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       ? { kind: "postgres", url: e.DATABASE_URL }
       : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
-    allowedOrigins: e.ALLOWED_ORIGINS.split(",")
+    allowedOrigins: [...e.ALLOWED_ORIGINS.split(","), e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : ""]
       .map((o) => o.trim().replace(/\/$/, ""))
       .filter(Boolean),
     rateLimits: e.RATE_LIMITS === "on",
@@ -79,9 +103,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     webDist: e.WEB_DIST ? path.resolve(e.WEB_DIST) : path.join(repoRoot, "apps", "web", "dist"),
     migrationsDir: path.join(repoRoot, "prisma", "migrations"),
     maxSocketBacklogBytes: e.WS_MAX_BACKLOG_BYTES,
+    maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
+    maxSubscriptionsPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
+    connectionLimits: {
+      total: e.WS_MAX_CONNECTIONS,
+      perAddress: e.WS_MAX_PER_ADDRESS,
+      anonymousPerAddress: e.WS_MAX_ANONYMOUS_PER_ADDRESS,
+    },
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
     roomListLimit: e.ROOM_LIST_LIMIT,
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxQueued: e.PASSWORD_HASH_QUEUE },
+    publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : null,
+    cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
+    trustProxy: e.TRUST_PROXY === "true",
   };
 }
 

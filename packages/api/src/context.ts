@@ -16,8 +16,11 @@ export type Context = {
   deps: ApiDeps;
   /** The caller's session; null when anonymous (no, unknown, expired or revoked token). */
   session: SessionRecord | null;
-  /** Set on HTTP calls: lets auth procedures set or clear the session cookie. */
-  http: { setCookie(cookie: string): void } | null;
+  /**
+   * Set on HTTP calls: lets auth procedures set or clear the session cookie; `secure`: whether
+   * it gets the Secure flag (the request came over HTTPS, or the server is configured so).
+   */
+  http: { setCookie(cookie: string): void; secure: boolean } | null;
   /** Set on WebSocket calls: the connection, shared by every call on it. */
   socket: CallSocket | null;
   /** Who to rate-limit anonymous calls by. */
@@ -76,7 +79,17 @@ export async function resolveSession(deps: ApiDeps, token: string | null): Promi
   return session;
 }
 
-export function clientAddressOf(req: IncomingMessage): string {
+/**
+ * Who is calling: the peer's address, or, behind a trusted reverse proxy (TRUST_PROXY), the
+ * address that proxy appended to X-Forwarded-For (the last entry: earlier ones are whatever the
+ * client claimed).
+ */
+export function clientAddressOf(req: IncomingMessage, trustProxy = false): string {
+  if (trustProxy) {
+    const header = req.headers["x-forwarded-for"];
+    const forwarded = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((a) => a.trim()).filter(Boolean).at(-1);
+    if (forwarded) return forwarded;
+  }
   return req.socket.remoteAddress ?? "unknown";
 }
 
@@ -86,6 +99,7 @@ export async function createHttpContext(
   req: IncomingMessage,
   res: ServerResponse,
   cookieAllowed: boolean,
+  secureCookie: boolean = deps.config.secureCookies,
 ): Promise<Context> {
   const token = pickToken({ connectionParams: null, req, cookieAllowed });
   return {
@@ -97,9 +111,10 @@ export async function createHttpContext(
         const list = Array.isArray(previous) ? previous : previous ? [String(previous)] : [];
         res.setHeader("set-cookie", [...list, cookie]);
       },
+      secure: secureCookie,
     },
     socket: null,
-    clientAddress: clientAddressOf(req),
+    clientAddress: clientAddressOf(req, deps.config.trustProxy),
   };
 }
 
@@ -114,5 +129,5 @@ export async function createWsContext(
   const token = pickToken({ connectionParams, req, cookieAllowed });
   const session = await resolveSession(deps, token);
   if (session) deps.sockets.add(session.id, socket);
-  return { deps, session, http: null, socket, clientAddress: clientAddressOf(req) };
+  return { deps, session, http: null, socket, clientAddress: clientAddressOf(req, deps.config.trustProxy) };
 }

@@ -3,6 +3,8 @@ import type { Hub } from "./hub/hub";
 import type { PasswordHasher } from "./services/passwords";
 import type { RateLimiter } from "./services/rate-limit";
 import type { SocketRegistry } from "./services/socket-registry";
+import type { SubscriptionSlots } from "./services/subscription-slots";
+import type { RoomChannels } from "./stream/room-channels";
 
 export type ApiConfig = {
   /** Development shapes errors with stack traces and details; production never does. */
@@ -18,6 +20,10 @@ export type ApiConfig = {
   maxSocketBacklogBytes: number;
   /** room.list returns every room the caller is in, and at most this many others. */
   roomListLimit: number;
+  /** Take the client's address from X-Forwarded-For (a reverse proxy in front says who it is). */
+  trustProxy: boolean;
+  /** Subscriptions one user may hold open on one server. */
+  maxSubscriptionsPerUser: number;
 };
 
 /** Everything the procedures need from the outside world, created once per server. */
@@ -29,4 +35,7 @@ export type ApiDeps = {
   /** argon2 work, bounded: a flood of logins is refused rather than queued without end. */
   passwords: PasswordHasher;
   sockets: SocketRegistry;
+  subscriptionSlots: SubscriptionSlots;
+  /** This server's ordered stream of each room that has room.events subscribers here. */
+  roomChannels: RoomChannels;
 };

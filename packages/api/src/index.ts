@@ -2,7 +2,7 @@
 export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from "./root";
 export { createCallerFactory } from "./trpc";
 export type { CallSocket, Context } from "./context";
-export { createHttpContext, createWsContext, SESSION_COOKIE } from "./context";
+export { clientAddressOf, createHttpContext, createWsContext, SESSION_COOKIE } from "./context";
 export type { ApiConfig, ApiDeps } from "./deps";
 export type { Hub, Unsubscribe } from "./hub/hub";
 export { MemoryHub } from "./hub/memory-hub";
@@ -10,5 +10,15 @@ export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
 export { PasswordHasher } from "./services/passwords";
 export { RetryLaterError, retryAfterHeaders } from "./lib/retry-later";
+export { RoomChannels } from "./stream/room-channels";
+export { SubscriptionSlots } from "./services/subscription-slots";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
 export type { User, Me, Room, Member, Message, RoomEvent, Activity, RoomListChange } from "@parley/db";
+export {
+  DirectStream,
+  eventFrame,
+  isDirectStream,
+  responsePrefix,
+  type EventFrame,
+  type FrameSink,
+} from "./stream/direct-stream";

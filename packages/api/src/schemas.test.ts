@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { codePoints, messageSendInput, roomCreateInput, signupInput } from "./schemas";
+import { codePoints, idSchema, loginInput, messageSendInput, roomCreateInput, signupInput } from "./schemas";
 
 describe("schemas", () => {
   it("count code points, not UTF-16 units", () => {
@@ -28,5 +28,28 @@ describe("schemas", () => {
     const bad = signupInput.safeParse({ username: "a-b", email: "x", password: "1234567" });
     expect(bad.success).toBe(false);
     expect(bad.error?.issues.map((i) => i.path[0]).sort()).toEqual(["email", "password", "username"]);
+  });
+
+  it("refuse lone UTF-16 surrogates in text, and treat ids that cannot exist as unknown", () => {
+    expect(messageSendInput.safeParse({ roomId: "r", text: "a\ud800" }).success).toBe(false);
+    expect(messageSendInput.safeParse({ roomId: "r", text: "\udc00a" }).success).toBe(false);
+    expect(messageSendInput.safeParse({ roomId: "r", text: "😀" }).success).toBe(true);
+    expect(loginInput.safeParse({ login: "a", password: "\ud800" }).success).toBe(false);
+    expect(signupInput.safeParse({ username: "abc", email: "a\ud800@b.io", password: "12345678" }).success).toBe(false);
+    expect(idSchema.parse("r\ud800")).toBe("");
+    expect(idSchema.parse("r1")).toBe("r1");
+  });
+
+  it("normalize room names to NFKC and refuse invisible characters", () => {
+    expect(roomCreateInput.parse({ name: "\u3000ｇｅｎｅｒａｌ " })).toEqual({ name: "general" });
+    expect(roomCreateInput.parse({ name: "\ufb01ne" })).toEqual({ name: "fine" });
+    for (const name of ["gen\u200beral", "a\u200cb", "a\u200db", "a\u2060b", "a\ufeffb", "a\u202eb", "a\u2066b", "a\u00adb", "a\u3164b", "a\u180eb", "a\nb", "a\u0007", "a\u2028b", "a\ufe0fb"]) {
+      expect(roomCreateInput.safeParse({ name }).success, JSON.stringify(name)).toBe(false);
+    }
+    for (const name of ["❤️ lounge", "👩‍💻 devs", "👨‍👩‍👧", "👍🏽 ok", "Café", "日本語"]) {
+      expect(roomCreateInput.safeParse({ name }).success, name).toBe(true);
+    }
+    expect(roomCreateInput.safeParse({ name: "a".repeat(64) }).success).toBe(true);
+    expect(roomCreateInput.safeParse({ name: "ａ".repeat(65) }).success).toBe(false);
   });
 });

@@ -9,12 +9,28 @@ export function codePoints(text: string): number {
   return count;
 }
 
+/**
+ * A string with a lone UTF-16 surrogate is not Unicode text: the database driver cannot encode
+ * it (a 500 and a stack trace, before this rule). Every text input is checked with this.
+ */
+const wellFormed = (label: string) =>
+  [(s: string) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` }] as const;
+
+/** A string that must be well-formed Unicode (BAD_REQUEST otherwise). */
+const text = (label: string) => z.string().refine(...wellFormed(label));
+
+/**
+ * A key that is looked up (an id, a username to find): one that is not even well-formed text
+ * is simply unknown, NOT_FOUND like any other miss, as the contract says for ids of the wrong
+ * shape. It becomes the empty string, which no row has.
+ */
+const lookupKey = z.string().transform((key) => (key.isWellFormed() ? key : ""));
+
 /** PostgreSQL text cannot hold NUL, so no field that is stored may contain it. */
 const noNul = (label: string) => [(s: string) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` }] as const;
 
 function trimmedText(label: string, max: number) {
-  return z
-    .string()
+  return text(label)
     .trim()
     .refine(...noNul(label))
     .refine((s) => codePoints(s) >= 1, { message: `${label} cannot be empty` })
@@ -25,15 +41,13 @@ export const usernameSchema = z
   .string()
   .regex(/^[A-Za-z0-9_]{3,32}$/, "Username must be 3–32 letters, digits or underscores");
 
-export const emailSchema = z
-  .string()
+export const emailSchema = text("Email")
   .trim()
   .max(254, "Email is too long")
   .pipe(z.email("Enter a valid email address"))
   .transform((email) => email.toLowerCase());
 
-export const passwordSchema = z
-  .string()
+export const passwordSchema = text("Password")
   .refine((s) => codePoints(s) >= 8, { message: "Password must be at least 8 characters" })
   .refine((s) => codePoints(s) <= 256, { message: "Password can be at most 256 characters" });
 
@@ -41,7 +55,7 @@ export const passwordSchema = z
  * Ids are opaque strings; one of the wrong shape (any length: the 64 KiB payload limit bounds
  * it) is simply unknown, NOT_FOUND, never a 400.
  */
-export const idSchema = z.string();
+export const idSchema = lookupKey;
 
 export const signupInput = z.object({
   username: usernameSchema,
@@ -50,13 +64,45 @@ export const signupInput = z.object({
 });
 
 export const loginInput = z.object({
-  login: z.string().trim().min(1, "Enter your username or email").max(254),
-  password: z.string().min(1, "Enter your password").max(1024),
+  login: text("Username or email").trim().min(1, "Enter your username or email").max(254),
+  password: text("Password").min(1, "Enter your password").max(1024),
 });
 
-export const userGetInput = z.object({ username: z.string() });
+export const userGetInput = z.object({ username: lookupKey });
 
-export const roomNameSchema = trimmedText("Room name", 64);
+/**
+ * Code points that show nothing or reorder what is shown: controls (Cc), format characters
+ * (Cf: zero-width spaces and joiners, bidi controls, BOM, word joiner…), line and paragraph
+ * separators, and the other default-ignorable ones (Hangul fillers, variation selectors…).
+ */
+const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
+const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Emoji_Presentation}/u;
+
+/**
+ * Whether a (NFKC-normalized) room name shows everything it contains. The one exception is
+ * emoji: a variation selector right after an emoji (❤️), and a zero-width joiner between two
+ * emoji (👩‍💻), are part of how the emoji is drawn.
+ */
+export function isVisibleName(name: string): boolean {
+  const chars = [...name];
+  return chars.every((c, i) => {
+    if (!INVISIBLE.test(c)) return true;
+    const before = chars[i - 1] ?? "";
+    if (c === "\ufe0f" || c === "\ufe0e") return /\p{Emoji}/u.test(before);
+    if (c === "\u200d") return (EMOJI.test(before) || before === "\ufe0f") && /\p{Extended_Pictographic}/u.test(chars[i + 1] ?? "");
+    return false;
+  });
+}
+
+/**
+ * Room names are normalized (NFKC: full-width letters, ligatures and compatibility forms become
+ * the plain ones), so "general" and "ｇｅｎｅｒａｌ" are one name, and may not hide characters,
+ * so "general" and "gen\u200beral" cannot both exist. Then 1–64 code points after trim.
+ */
+export const roomNameSchema = text("Room name")
+  .transform((name) => name.normalize("NFKC").trim())
+  .pipe(trimmedText("Room name", 64))
+  .refine(isVisibleName, { message: "Room name cannot contain invisible or control characters" });
 export const roomCreateInput = z.object({ name: roomNameSchema });
 export const roomIdInput = z.object({ roomId: idSchema });
 
@@ -65,7 +111,7 @@ export const roomFeedInput = z.object({}).optional();
 
 export const roomEventsInput = z.object({
   roomId: idSchema,
-  lastEventId: z.string().nullish(),
+  lastEventId: text("lastEventId").nullish(),
 });
 
 export const messageTextSchema = trimmedText("Message", 4000);
@@ -73,12 +119,12 @@ export const messageTextSchema = trimmedText("Message", 4000);
 export const messageSendInput = z.object({
   roomId: idSchema,
   text: messageTextSchema,
-  clientMsgId: z.string().min(1).max(64).refine(...noNul("clientMsgId")).optional(),
+  clientMsgId: text("clientMsgId").min(1).max(64).refine(...noNul("clientMsgId")).optional(),
 });
 
 export const messageListInput = z.object({
   roomId: idSchema,
-  before: z.string().nullish(),
+  before: text("Cursor").nullish(),
   limit: z.number().int().min(1).max(100).default(50),
 });
 

@@ -6,6 +6,9 @@ import { RetryLaterError } from "./lib/retry-later";
 import type { RateLimitAction } from "./services/rate-limit";
 
 const t = initTRPC.context<Context>().create({
+  // Subscriptions run over the WebSocket only. tRPC would also serve them over HTTP as
+  // server-sent events, streams that logout, removal and shutdown could not reach (issue 11.3).
+  sse: { enabled: false },
   // Stack traces only in development; see errorFormatter for the message itself.
   isDev: process.env.NODE_ENV === "development" || process.env.NODE_ENV === "test",
   errorFormatter({ shape, error, ctx }) {
@@ -78,3 +81,19 @@ export async function rateLimit(ctx: Context, action: RateLimitAction, key: stri
     });
   }
 }
+
+/**
+ * Subscriptions: each holds one of the caller's subscription slots on this server while it runs
+ * (ApiConfig.maxSubscriptionsPerUser); past that, TOO_MANY_REQUESTS.
+ */
+export const subscriptionProcedure = authedProcedure.use(async ({ ctx, next, signal }) => {
+  const release = ctx.deps.subscriptionSlots.take(ctx.user.id);
+  if (!release) {
+    const limit = ctx.deps.config.maxSubscriptionsPerUser;
+    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${limit} open subscriptions per user` });
+  }
+  const result = await next();
+  if (!result.ok || !signal || signal.aborted) release();
+  else signal.addEventListener("abort", release, { once: true });
+  return result;
+});

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { linkify } from "./linkify";
 
 describe("linkify", () => {
@@ -30,5 +30,35 @@ describe("linkify", () => {
   it("gives back the input when joined", () => {
     const input = "a https://b.c/d, e (https://f.g) h";
     expect(linkify(input).map((p) => p.text).join("")).toBe(input);
+  });
+
+  describe("work done", () => {
+    afterEach(() => vi.restoreAllMocks());
+
+    /** Characters that string methods scan while `fn` runs (each call counts its receiver's length). */
+    function charactersScanned(fn: () => void): number {
+      let scanned = 0;
+      for (const name of ["split", "slice", "substring", "indexOf", "lastIndexOf", "includes", "match", "replace", "search"] as const) {
+        const original = Reflect.get(String.prototype, name) as (this: string, ...args: unknown[]) => unknown;
+        vi.spyOn(String.prototype, name).mockImplementation(function (this: string, ...args: unknown[]) {
+          scanned += this.length;
+          return original.apply(this, args);
+        } as never);
+      }
+      fn();
+      return scanned;
+    }
+
+    it("stays linear on an address followed by thousands of closing parentheses", () => {
+      const input = `http://a${")".repeat(4_000)}`;
+      let parts: ReturnType<typeof linkify> = [];
+      const scanned = charactersScanned(() => {
+        parts = linkify(input);
+      });
+      expect(parts[0]).toEqual({ kind: "link", text: "http://a", href: "http://a" });
+      expect(parts.map((p) => p.text).join("")).toBe(input);
+      // Recounting the parentheses for every trailing ")" scanned about 16 million characters.
+      expect(scanned).toBeLessThan(4 * input.length);
+    });
   });
 });

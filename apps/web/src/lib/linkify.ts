@@ -7,15 +7,24 @@ const URL_PATTERN = /\bhttps?:\/\/[^\s<>"']+/gi;
 /** Punctuation that usually ends a sentence rather than the address. */
 const TRAILING = new Set([".", ",", ";", ":", "!", "?", ")", "]", "}", "'", '"']);
 
-/** Drops trailing punctuation, but keeps a ")" that closes one in the address (wiki links). */
+/**
+ * Drops trailing punctuation, but keeps a ")" that closes one in the address (wiki links).
+ * One pass to count the parentheses, one back over the tail: linear, whatever the input
+ * (recounting for each trailing ")" made `http://a))))…` quadratic).
+ */
 function trimTrailing(url: string): string {
+  let opens = 0;
+  let closes = 0;
+  for (let i = 0; i < url.length; i++) {
+    const c = url.charCodeAt(i);
+    if (c === 0x28) opens++;
+    else if (c === 0x29) closes++;
+  }
   let end = url.length;
   while (end > 0 && TRAILING.has(url[end - 1] ?? "")) {
     if (url[end - 1] === ")") {
-      const head = url.slice(0, end);
-      const opens = head.split("(").length - 1;
-      const closes = head.split(")").length - 1;
       if (opens >= closes) break;
+      closes--;
     }
     end--;
   }

@@ -9,7 +9,7 @@ const LOGIN_FAILED = "Wrong username, email or password";
 
 function sessionCookie(ctx: Context, token: string | null): string {
   const maxAge = token ? Math.floor(ctx.deps.config.sessionTtlMs / 1000) : 0;
-  const secure = ctx.deps.config.secureCookies ? "; Secure" : "";
+  const secure = (ctx.http?.secure ?? ctx.deps.config.secureCookies) ? "; Secure" : "";
   return `${SESSION_COOKIE}=${token ?? ""}; HttpOnly; SameSite=Lax; Path=/; Max-Age=${maxAge}${secure}`;
 }
 

@@ -5,7 +5,7 @@ import { isIdShape, requireMember, roomNotFound } from "../services/access";
 import { openActivityStream } from "../services/activity-stream";
 import { openRoomEventStream } from "../services/room-event-stream";
 import { openRoomListStream } from "../services/room-list-stream";
-import { authedProcedure, rateLimit, router } from "../trpc";
+import { authedProcedure, rateLimit, router, subscriptionProcedure } from "../trpc";
 
 export const roomRouter = router({
   create: authedProcedure.input(roomCreateInput).mutation(async ({ ctx, input }): Promise<Room> => {
@@ -82,12 +82,12 @@ export const roomRouter = router({
     return { ok: true as const };
   }),
 
-  events: authedProcedure.input(roomEventsInput).subscription(async ({ ctx, input, signal }) => {
+  events: subscriptionProcedure.input(roomEventsInput).subscription(async ({ ctx, input, signal }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
-    return openRoomEventStream(ctx, ctx.user, input, signal);
+    return openRoomEventStream(ctx, ctx.user.id, input, signal);
   }),
 
-  activity: authedProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {
+  activity: subscriptionProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
     // Each subscription may announce the user to the whole room: a loop must not flood it.
     await rateLimit(ctx, "activity", ctx.user.id);
@@ -95,5 +95,5 @@ export const roomRouter = router({
   }),
 
   /** Not in the v1 contract (an addition): room-list changes, so clients need not poll room.list. */
-  feed: authedProcedure.input(roomFeedInput).subscription(({ ctx, signal }) => openRoomListStream(ctx, signal)),
+  feed: subscriptionProcedure.input(roomFeedInput).subscription(({ ctx, signal }) => openRoomListStream(ctx, signal)),
 });

@@ -25,6 +25,9 @@ export const DEFAULT_RULES = {
   activity: { capacity: 60, refillPerSecond: 1 },
   // Per user: every room lengthens everyone's room.list.
   roomCreate: { capacity: 20, refillPerSecond: 0.05 },
+  // room.events with a lastEventId reads the room's log: a reconnecting client replays one or
+  // two rooms; a script opening hundreds of replays at once is stopped here.
+  replay: { capacity: 30, refillPerSecond: 1 },
 } satisfies Record<string, BucketRule>;
 
 export type RateLimitAction = keyof typeof DEFAULT_RULES;

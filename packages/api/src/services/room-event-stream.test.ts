@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { applyMigrations, messages, openDatabase, publicUser, rooms, users, type Database, type Me, type StoredRoomEvent } from "@parley/db";
+import { applyMigrations, events, messages, openDatabase, publicUser, rooms, users, type Database, type Me, type StoredRoomEvent } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../context";
 import type { ApiDeps } from "../deps";
@@ -9,6 +9,8 @@ import { createCallerFactory } from "../trpc";
 import { PasswordHasher } from "./passwords";
 import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
+import { SubscriptionSlots } from "./subscription-slots";
+import { RoomChannels } from "../stream/room-channels";
 
 // The stream logic against a real (in-memory PGlite) database, through a router caller: no
 // network, but a hub we control, so live events can arrive late, early or out of order.
@@ -26,15 +28,29 @@ afterAll(async () => {
   await db.close();
 });
 
-function callerFor(hub: MemoryHub) {
-  const deps: ApiDeps = {
+/** Log reads through the channels, counted. */
+type Counted = { reads: number };
+
+function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }): ApiDeps {
+  return {
     db,
     hub,
     sockets: new SocketRegistry(),
+    subscriptionSlots: new SubscriptionSlots(1000),
     rateLimiter: RateLimiter.memory(false),
     passwords: new PasswordHasher(),
-    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, roomListLimit: 200 },
+    roomChannels: new RoomChannels(hub, db, {
+      readLog: (roomId, afterSeq, options) => {
+        counted.reads += 1;
+        return events.listEventsAfter(db, roomId, afterSeq, options);
+      },
+    }),
+    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000, trustProxy: false, roomListLimit: 200 },
   };
+}
+
+function callerFor(hubOrDeps: MemoryHub | ApiDeps) {
+  const deps = hubOrDeps instanceof MemoryHub ? depsFor(hubOrDeps) : hubOrDeps;
   const ctx: Context = {
     deps,
     session: { id: "s", user: me, expiresAt: new Date(Date.now() + 60_000) },
@@ -92,18 +108,49 @@ describe("room.events stream", () => {
     await iterator.return?.();
   });
 
-  it("catches up from the database after its live buffer overflowed", async () => {
+  it("orders out-of-order events once per room: fifty subscribers, one read of the gap", async () => {
     const hub = new MemoryHub();
-    const { room } = await rooms.createRoom(db, { name: "overflow", creator: publicUser(me) });
-    const stream = await callerFor(hub).room.events({ roomId: room.id });
-    const iterator = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const counted = { reads: 0 };
+    const deps = depsFor(hub, counted);
+    const { room } = await rooms.createRoom(db, { name: "fan-out", creator: publicUser(me) });
+    const iterators = [];
+    for (let i = 0; i < 50; i++) {
+      const stream = await callerFor(deps).room.events({ roomId: room.id });
+      iterators.push((stream as AsyncIterable<unknown>)[Symbol.asyncIterator]());
+    }
     const written: StoredRoomEvent[] = [];
-    for (let i = 0; i < 30; i++) written.push(await write(room.id, `m${i}`));
-    // Publish far more copies than the buffer holds, forcing an overflow.
-    for (let i = 0; i < 2100; i++) hub.publishEvent(written[i % written.length]!);
-    const got = await take(iterator, 30);
-    expect(got).toEqual(written.map((e, i) => `${e.seq}:m${i}`));
-    await iterator.return?.();
+    for (let i = 0; i < 6; i++) written.push(await write(room.id, `m${i}`));
+    // The hub hands them over out of commit order, the second one never.
+    for (const i of [0, 3, 2, 5, 4]) hub.publishEvent(written[i]!);
+    const expected = written.map((e, i) => `${e.seq}:m${i}`);
+    for (const iterator of iterators) expect(await take(iterator, 6)).toEqual(expected);
+    // One read of the log for the whole room (the missing event), not one per subscriber.
+    expect(counted.reads).toBe(1);
+    for (const iterator of iterators) await iterator.return?.();
+    expect(hub.eventSubscriberCount(room.id)).toBe(0);
+    expect(deps.roomChannels.size).toBe(0);
+  });
+
+  it("never serves a message's text from memory once the message was deleted", async () => {
+    const hub = new MemoryHub();
+    const deps = depsFor(hub);
+    const { room } = await rooms.createRoom(db, { name: "forget", creator: publicUser(me) });
+    const first = await callerFor(deps).room.events({ roomId: room.id });
+    const firstIterator = (first as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    const firstGot = take(firstIterator, 3); // listening live before anything happens
+    const secret = await write(room.id, "secret");
+    hub.publishEvent(secret);
+    const kept = await write(room.id, "kept");
+    hub.publishEvent(kept);
+    const { event: deleted } = await messages.deleteMessage(db, { messageId: (secret.event as { message: { id: string } }).message.id, roomId: room.id });
+    hub.publishEvent(deleted);
+    expect(await firstGot).toEqual([`${secret.seq}:secret`, `${kept.seq}:kept`, `${deleted.seq}:message.deleted`]);
+    // A later subscriber resuming from before the secret catches up from the channel's memory.
+    const late = await callerFor(deps).room.events({ roomId: room.id, lastEventId: "1" });
+    const lateIterator = (late as AsyncIterable<unknown>)[Symbol.asyncIterator]();
+    expect(await take(lateIterator, 2)).toEqual([`${kept.seq}:kept`, `${deleted.seq}:message.deleted`]);
+    await firstIterator.return?.();
+    await lateIterator.return?.();
   });
 
   it("refuses a lastEventId beyond the room's log", async () => {

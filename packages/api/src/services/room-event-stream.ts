@@ -1,13 +1,13 @@
-import { tracked, TRPCError } from "@trpc/server";
-import { events, type StoredRoomEvent, type User } from "@parley/db";
+import { TRPCError } from "@trpc/server";
+import { events, type RoomEvent, type StoredRoomEvent } from "@parley/db";
 import type { Context } from "../context";
-import { SubscriptionQueue } from "../lib/queue";
-import { followAbort, isOwnDeparture, releaseOnce, socketIsBackedUp, stillMember } from "./stream-lifecycle";
+import { rateLimit } from "../trpc";
+import { DirectStream, eventFrame, type FrameSink } from "../stream/direct-stream";
+import type { RoomChannel, RoomFrame, RoomListener } from "../stream/room-channels";
+import { followAbort, isOwnDeparture, releaseOnce, stillMember } from "./stream-lifecycle";
 
-/** Live events a subscription may buffer before it falls back to reading the database. */
-const QUEUE_LIMIT = 2_000;
-/** Replay page size. */
-const REPLAY_PAGE = 500;
+/** A replay reads its next page only once its socket has less than this queued. */
+const REPLAY_LOW_WATER_BYTES = 256 * 1024;
 
 /** Parses a public event id; null when it is not one this server could have issued. */
 export function parseEventId(id: string): bigint | null {
@@ -15,91 +15,172 @@ export function parseEventId(id: string): bigint | null {
 }
 
 /**
- * Opens `room.events` for a member. Runs in the resolver, before tRPC sends `started`: it
- * subscribes to the hub first and reads the room's position after, so every event committed
- * once the client sees `started` is either replayed from the database or delivered live, and
- * the sequence numbers drop whatever both paths deliver.
+ * Opens `room.events` for a member. Runs in the resolver, before `started` is sent: it joins the
+ * room's channel (live on the hub) first and reads the room's head after, so every event
+ * committed once the client sees `started` is either replayed or delivered live, and sequence
+ * numbers drop whatever both paths deliver.
  */
 export async function openRoomEventStream(
   ctx: Context,
-  user: User,
+  userId: string,
   input: { roomId: string; lastEventId?: string | null | undefined },
   signal: AbortSignal | undefined,
-) {
-  const { db, hub } = ctx.deps;
+): Promise<RoomEventStream> {
   const abort = followAbort(signal);
-  const queue = new SubscriptionQueue<StoredRoomEvent>(abort.signal, QUEUE_LIMIT);
-  const unsubscribe = await hub.subscribeEvents(input.roomId, (event) => queue.push(event));
-  const cleanup = releaseOnce(abort.signal, () => {
-    unsubscribe();
-    queue.dispose();
-  });
-
-  const replay = input.lastEventId !== undefined && input.lastEventId !== null;
-  let startSeq: bigint;
+  const channel = await ctx.deps.roomChannels.acquire(input.roomId);
+  const release = releaseOnce(abort.signal, () => channel.release());
+  let from: bigint;
   try {
-    const head = await events.getLastEventSeq(db, input.roomId);
+    const head = await events.getLastEventSeq(ctx.deps.db, input.roomId);
     if (head === null) throw new TRPCError({ code: "NOT_FOUND", message: "The room no longer exists" });
-    if (replay) {
-      const from = parseEventId(input.lastEventId ?? "");
-      if (from === null || from > head) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${String(input.lastEventId).slice(0, 40)}'` });
+    if (input.lastEventId !== undefined && input.lastEventId !== null) {
+      const after = parseEventId(input.lastEventId);
+      if (after === null || after > head) {
+        throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${input.lastEventId.slice(0, 40)}'` });
       }
-      startSeq = from;
+      from = after;
+      // A replay that reaches past the channel's recent events reads the log: limited per
+      // user, so that one user cannot keep the database and the event loop busy with replays.
+      if (head - after > BigInt(ctx.deps.roomChannels.recentEvents)) await rateLimit(ctx, "replay", userId);
     } else {
-      startSeq = head;
+      from = head;
     }
   } catch (error) {
-    cleanup();
+    release();
     throw error;
   }
+  return new RoomEventStream(ctx, channel, userId, from, abort.signal, release);
+}
 
-  const { roomId } = input;
-  const userId = user.id;
-  let last = startSeq;
+/**
+ * One subscriber of a room: first catches up from `from` (from the channel's recent events when
+ * they reach back far enough, else from the log a page at a time, each page only once the socket
+ * has drained), then listens to the channel live. It never reads the log for live events: the
+ * channel orders them once for everyone.
+ */
+export class RoomEventStream extends DirectStream<RoomEvent> implements RoomListener {
+  private sink: FrameSink<RoomEvent> | null = null;
+  private stopListening: (() => void) | null = null;
+  /** Frames held back while we ask the database whether the user's departure stands. */
+  private held: RoomFrame[] | null = null;
+  private done = false;
 
-  /** The room's log after `last` (up to `until`), oldest first, a page at a time. */
-  async function* readLog(until?: bigint) {
-    let from = last;
+  constructor(
+    private readonly ctx: Context,
+    private readonly channel: RoomChannel,
+    private readonly userId: string,
+    /** The newest event id this subscriber has been given (or needs nothing before). */
+    private last: bigint,
+    signal: AbortSignal,
+    /** Lets go of the channel (once). */
+    private readonly release: () => void,
+  ) {
+    super();
+    releaseOnce(signal, () => this.stop());
+  }
+
+  run(sink: FrameSink<RoomEvent>): void {
+    if (this.done) return;
+    this.sink = sink;
+    this.catchUp().catch((error: unknown) => this.finish({ error }));
+  }
+
+  /** A live event from the channel. */
+  receive(frame: RoomFrame): void {
+    if (frame.seq > this.last && !this.done) this.send(frame);
+  }
+
+  private async catchUp(): Promise<void> {
+    const { roomChannels } = this.ctx.deps;
     for (;;) {
-      const page = await events.listEventsAfter(db, roomId, from, { untilSeq: until, limit: REPLAY_PAGE });
-      yield* page;
-      const tail = page.at(-1);
-      if (page.length < REPLAY_PAGE || !tail) return;
-      from = tail.seq;
+      if (this.done || !this.sink) return;
+      const position = this.channel.position;
+      if (position <= this.last) return this.goLive();
+      const recent = this.channel.framesAfter(this.last);
+      if (recent) {
+        for (const frame of recent) if (!this.send(frame)) return;
+        return this.goLive();
+      }
+      await this.sink.drained(REPLAY_LOW_WATER_BYTES);
+      if (this.done) return;
+      const page = await roomChannels.readReplayPage(this.channel.roomId, this.last);
+      if (this.done) return;
+      for (const stored of page) if (stored.seq > this.last && !this.send(replayFrame(stored))) return;
+      // A short page reached the end of the log as it was when read: everything up to the
+      // channel's position then was in it (a hole is a purged event).
+      if (page.length < roomChannels.pageSize && position > this.last) this.last = position;
+      await new Promise((resolve) => setImmediate(resolve)); // let live traffic through between pages
     }
   }
 
-  /** Everything to send, in order: the replay, then live events, with any gap read from the log. */
-  async function* ordered() {
-    if (replay) yield* readLog();
-    for (;;) {
-      const batch = await queue.take();
-      if (!batch) return;
-      // Past its buffer the queue dropped events: the log has them all.
-      if (batch.overflowed) yield* readLog();
-      for (const stored of batch.items) {
-        // A gap: an earlier event is committed (sequence numbers follow commit order) but its
-        // live copy has not arrived yet. Read it rather than wait.
-        if (stored.seq > last + 1n) yield* readLog(stored.seq - 1n);
-        yield stored;
+  private goLive(): void {
+    if (this.done) return;
+    // Nothing can arrive between the last check and this line: both run in one turn.
+    this.stopListening = this.channel.listen(this);
+  }
+
+  /** Sends one frame; false when the stream ended (its socket was too far behind). */
+  private send(frame: RoomFrame): boolean {
+    const sink = this.sink;
+    if (!sink || this.done) return false;
+    if (this.held) {
+      this.held.push(frame);
+      this.last = frame.seq;
+      return true;
+    }
+    if (sink.bufferedAmount > this.ctx.deps.config.maxSocketBacklogBytes) {
+      // Too slow to keep up: drop the socket; its client resumes from its last event id.
+      sink.dropSocket();
+      this.stop();
+      return false;
+    }
+    sink.write(frame);
+    this.last = frame.seq;
+    if (isOwnDeparture(frame.event, this.userId)) {
+      this.held = [];
+      void this.checkDeparture();
+    }
+    return true;
+  }
+
+  /** Someone who left stops receiving the room (in every tab); a departure from before a rejoin does not count. */
+  private async checkDeparture(): Promise<void> {
+    const member = await stillMember(this.ctx, this.channel.roomId, this.userId).catch(() => false);
+    if (this.done) return;
+    if (!member) return this.finish(null);
+    const held = this.held ?? [];
+    this.held = null;
+    for (const [i, frame] of held.entries()) {
+      if (!this.send(frame)) return;
+      if (this.held) {
+        (this.held as RoomFrame[]).push(...held.slice(i + 1));
+        return;
       }
     }
   }
 
-  return (async function* roomEvents() {
-    try {
-      for await (const stored of ordered()) {
-        if (stored.seq <= last) continue; // delivered already, by the replay or live
-        if (socketIsBackedUp(ctx)) return;
-        last = stored.seq;
-        yield tracked(String(stored.seq), stored.event);
-        // Someone who left stops receiving the room (in every tab). A replayed departure from
-        // before they joined again does not count: ask the database.
-        if (isOwnDeparture(stored.event, userId) && !(await stillMember(ctx, roomId, userId))) return;
-      }
-    } finally {
-      cleanup();
-    }
-  })();
+  private finish(outcome: { error: unknown } | null): void {
+    if (this.done) return;
+    const sink = this.sink;
+    this.stop();
+    if (outcome) sink?.fail(outcome.error);
+    else sink?.end();
+  }
+
+  cancel(): void {
+    this.stop();
+  }
+
+  private stop(): void {
+    if (this.done) return;
+    this.done = true;
+    this.held = null;
+    this.stopListening?.();
+    this.stopListening = null;
+    this.release();
+  }
+}
+
+function replayFrame(stored: StoredRoomEvent): RoomFrame {
+  return { ...eventFrame(String(stored.seq), stored.event), seq: stored.seq };
 }

@@ -1,0 +1,347 @@
+import type { IncomingMessage } from "node:http";
+import { isDirectStream, responsePrefix, type EventFrame, type FrameSink } from "@parley/api";
+import type { AnyRouter } from "@trpc/server";
+import {
+  callProcedure,
+  getErrorShape,
+  getTRPCErrorFromUnknown,
+  isAsyncIterable,
+  isTrackedEnvelope,
+  parseConnectionParamsFromUnknown,
+  parseTRPCMessage,
+  TRPCError,
+} from "@trpc/server/unstable-core-do-not-import";
+import WebSocket from "ws";
+import { KeepAlive } from "./keep-alive";
+
+// Parley's WebSocket adapter for tRPC. It speaks tRPC v11's WebSocket protocol (the one
+// @trpc/client's wsLink speaks: connectionParams, query/mutation/subscription requests, batches,
+// subscription.stop, started/data/stopped/error, reconnect, PING/PONG) and calls procedures
+// through tRPC's own callProcedure, so routing, input validation, middleware and error shapes
+// are tRPC's. What it does differently from @trpc/server/adapters/ws:
+// - a subscription that returns a DirectStream (room.events) is driven by the stream itself,
+//   which writes frames serialised once per event per server; no generator step, response
+//   object or JSON.stringify per subscriber and event;
+// - a stop (or the socket closing) while a subscription's resolver still runs aborts it at once;
+// - at most `maxSubscriptions` subscriptions per connection;
+// - one keep-alive timer for all connections instead of two per connection.
+
+type Id = string | number;
+type ConnectionParams = Record<string, string | undefined> | null;
+
+export type TrpcWsAdapterOptions<TContext> = {
+  router: AnyRouter;
+  /** Builds a connection's context once, from its upgrade request and connectionParams. */
+  createContext(req: IncomingMessage, socket: WebSocket, connectionParams: ConnectionParams): Promise<TContext>;
+  /** Subscriptions one connection may hold at once; more are refused with TOO_MANY_REQUESTS. */
+  maxSubscriptions: number;
+  keepAlive: { pingMs: number; pongWaitMs: number };
+};
+
+type ProcedureType = "query" | "mutation" | "subscription";
+type Outcome<T> = { ok: true; value: T } | { ok: false; error: TRPCError };
+
+export type TrpcWsAdapter = {
+  /** Serves one accepted WebSocket. */
+  handleConnection(socket: WebSocket, req: IncomingMessage): void;
+  /** Asks every client to reconnect (tRPC's `reconnect` notification), e.g. before a restart. */
+  broadcastReconnect(): void;
+  /** Open connections served. */
+  readonly size: number;
+  close(): void;
+};
+
+export function createTrpcWsAdapter<TContext>(options: TrpcWsAdapterOptions<TContext>): TrpcWsAdapter {
+  const connections = new Set<Connection<TContext>>();
+  const keepAlive = new KeepAlive(options.keepAlive.pingMs, options.keepAlive.pongWaitMs);
+  return {
+    handleConnection(socket, req) {
+      const connection = new Connection(socket, req, options);
+      connections.add(connection);
+      const stopKeepAlive = keepAlive.watch(socket);
+      socket.once("close", () => {
+        connections.delete(connection);
+        stopKeepAlive();
+        connection.closed();
+      });
+    },
+    broadcastReconnect() {
+      const notification = JSON.stringify({ id: null, method: "reconnect" });
+      for (const connection of connections) connection.sendRaw(notification);
+    },
+    get size() {
+      return connections.size;
+    },
+    close() {
+      keepAlive.stop();
+    },
+  };
+}
+
+class Connection<TContext> {
+  /** Subscriptions by request id, from the moment they are requested until they end. */
+  private readonly subscriptions = new Map<Id, AbortController>();
+  private context: Promise<Outcome<TContext>> | null = null;
+  private contextValue: TContext | undefined;
+
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly req: IncomingMessage,
+    private readonly options: TrpcWsAdapterOptions<TContext>,
+  ) {
+    // With `?connectionParams=1` the client's first message carries them; else start at once.
+    const expectsParams = /[?&]connectionParams=1(&|$)/.test(req.url ?? "");
+    if (!expectsParams) this.context = this.createContext(null);
+    socket.on("message", (data, isBinary) => this.receive(data, isBinary));
+    // A protocol error (an oversized frame, say) closes the socket; ws reports it here first.
+    socket.on("error", () => {});
+  }
+
+  /** The socket closed: every subscription, running or still starting, is aborted. */
+  closed(): void {
+    for (const abort of this.subscriptions.values()) abort.abort();
+    this.subscriptions.clear();
+  }
+
+  sendRaw(data: string): void {
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(data);
+  }
+
+  private respond(message: unknown): void {
+    this.sendRaw(JSON.stringify(message));
+  }
+
+  /** The error as the router's errorFormatter shapes it (AnyRouter types that shape loosely). */
+  private errorShape(cause: unknown, type: ProcedureType | "unknown", path: string | undefined, input: unknown): unknown {
+    return getErrorShape({
+      config: this.options.router._def._config,
+      error: getTRPCErrorFromUnknown(cause),
+      type,
+      path,
+      input,
+      ctx: this.contextValue,
+    });
+  }
+
+  private respondError(id: Id | null, jsonrpc: "2.0" | undefined, cause: unknown, type: ProcedureType | "unknown" = "unknown", path?: string, input?: unknown): void {
+    this.respond({ id, jsonrpc, error: this.errorShape(cause, type, path, input) });
+  }
+
+  private async createContext(params: (() => ConnectionParams) | null): Promise<Outcome<TContext>> {
+    try {
+      const value = await this.options.createContext(this.req, this.socket, params ? params() : null);
+      this.contextValue = value;
+      return { ok: true, value };
+    } catch (cause) {
+      const error = getTRPCErrorFromUnknown(cause);
+      this.respondError(null, undefined, error);
+      setImmediate(() => this.socket.close());
+      return { ok: false, error };
+    }
+  }
+
+  private receive(data: WebSocket.RawData, isBinary: boolean): void {
+    if (isBinary || !Buffer.isBuffer(data)) {
+      this.respondError(null, undefined, new TRPCError({ code: "PARSE_ERROR", message: "Messages are JSON text frames" }));
+      return;
+    }
+    const text = data.toString("utf8");
+    if (text === "PING") return this.sendRaw("PONG");
+    if (text === "PONG") return;
+    if (!this.context) {
+      this.context = this.createContext(() => {
+        let message: unknown;
+        try {
+          message = JSON.parse(text);
+        } catch (cause) {
+          throw new TRPCError({ code: "PARSE_ERROR", message: "Malformed connectionParams message", cause });
+        }
+        if (typeof message !== "object" || message === null) {
+          throw new TRPCError({ code: "PARSE_ERROR", message: "Malformed connectionParams message" });
+        }
+        return parseConnectionParamsFromUnknown((message as { data?: unknown }).data);
+      });
+      return;
+    }
+    let requests: ReturnType<typeof parseTRPCMessage>[];
+    try {
+      const json: unknown = JSON.parse(text);
+      const transformer = this.options.router._def._config.transformer;
+      requests = (Array.isArray(json) ? json : [json]).map((raw) => parseTRPCMessage(raw, transformer));
+    } catch (cause) {
+      this.respondError(null, undefined, new TRPCError({ code: "PARSE_ERROR", cause }));
+      return;
+    }
+    requests.forEach((request, batchIndex) => this.handle(request, batchIndex));
+  }
+
+  private handle(request: ReturnType<typeof parseTRPCMessage>, batchIndex: number): void {
+    const { id, jsonrpc } = request;
+    if (id === null || id === undefined) {
+      this.respondError(null, jsonrpc, new TRPCError({ code: "PARSE_ERROR", message: "`id` is required" }));
+      return;
+    }
+    if (request.method === "subscription.stop") {
+      this.stop(id, jsonrpc);
+      return;
+    }
+    const { path, lastEventId } = request.params;
+    let input: unknown = request.params.input;
+    // tRPC's client resumes a tracked subscription by sending the last event id beside the input.
+    if (lastEventId !== undefined) {
+      input = typeof input === "object" && input !== null ? { ...input, lastEventId } : (input ?? { lastEventId });
+    }
+    const type = request.method;
+    if (type === "subscription") void this.subscribe(id, jsonrpc, path, input, batchIndex);
+    else void this.call(id, jsonrpc, type, path, input, batchIndex);
+  }
+
+  private async ready(): Promise<TContext> {
+    const outcome = await this.context;
+    if (!outcome) throw new TRPCError({ code: "PARSE_ERROR", message: "connectionParams expected first" });
+    if (!outcome.ok) throw outcome.error;
+    return outcome.value;
+  }
+
+  private async call(id: Id, jsonrpc: "2.0" | undefined, type: "query" | "mutation", path: string, input: unknown, batchIndex: number) {
+    try {
+      const ctx = await this.ready();
+      const data: unknown = await callProcedure({
+        router: this.options.router,
+        path,
+        getRawInput: () => Promise.resolve(input),
+        ctx,
+        type,
+        signal: undefined,
+        batchIndex,
+      });
+      if (isAsyncIterable(data) || isDirectStream(data)) {
+        throw new TRPCError({ code: "UNSUPPORTED_MEDIA_TYPE", message: `A ${type} cannot return a stream` });
+      }
+      this.respond({ id, jsonrpc, result: { type: "data", data } });
+    } catch (cause) {
+      this.respondError(id, jsonrpc, cause, type, path, input);
+    }
+  }
+
+  private async subscribe(id: Id, jsonrpc: "2.0" | undefined, path: string, input: unknown, batchIndex: number) {
+    if (this.subscriptions.has(id)) {
+      this.respondError(id, jsonrpc, new TRPCError({ code: "BAD_REQUEST", message: `Duplicate id ${id}` }), "subscription", path, input);
+      return;
+    }
+    if (this.subscriptions.size >= this.options.maxSubscriptions) {
+      const message = `At most ${this.options.maxSubscriptions} subscriptions per connection`;
+      this.respondError(id, jsonrpc, new TRPCError({ code: "TOO_MANY_REQUESTS", message }), "subscription", path, input);
+      return;
+    }
+    const abort = new AbortController();
+    this.subscriptions.set(id, abort);
+    const active = () => this.subscriptions.get(id) === abort && !abort.signal.aborted;
+    let result: unknown;
+    try {
+      const ctx = await this.ready();
+      result = await callProcedure({
+        router: this.options.router,
+        path,
+        getRawInput: () => Promise.resolve(input),
+        ctx,
+        type: "subscription",
+        signal: abort.signal,
+        batchIndex,
+      });
+    } catch (cause) {
+      if (this.subscriptions.get(id) === abort) this.subscriptions.delete(id);
+      abort.abort();
+      this.respondError(id, jsonrpc, cause, "subscription", path, input);
+      return;
+    }
+    // Stopped, or the socket closed, while the resolver ran: never start it; let it clean up.
+    if (!active() || this.socket.readyState !== WebSocket.OPEN) {
+      abort.abort();
+      return;
+    }
+    const finish = (outcome: { error: unknown } | null) => {
+      if (!active()) return;
+      this.subscriptions.delete(id);
+      abort.abort();
+      if (outcome) this.respondError(id, jsonrpc, outcome.error, "subscription", path, input);
+      else this.respond({ id, jsonrpc, result: { type: "stopped" } });
+    };
+    if (isDirectStream(result)) {
+      this.respond({ id, jsonrpc, result: { type: "started" } });
+      result.run(this.frameSink(id, jsonrpc, abort.signal, finish));
+      return;
+    }
+    if (!isAsyncIterable(result)) {
+      finish({ error: new TRPCError({ code: "INTERNAL_SERVER_ERROR", message: `Subscription ${path} returned no stream` }) });
+      return;
+    }
+    this.respond({ id, jsonrpc, result: { type: "started" } });
+    void this.pump(id, jsonrpc, result, abort.signal, finish);
+  }
+
+  /** Iterates an ordinary (async-generator) subscription; its generator must end on abort. */
+  private async pump(id: Id, jsonrpc: "2.0" | undefined, iterable: AsyncIterable<unknown>, signal: AbortSignal, finish: (outcome: { error: unknown } | null) => void) {
+    const iterator = iterable[Symbol.asyncIterator]();
+    const onAbort = () => void iterator.return?.(undefined)?.catch(() => {});
+    signal.addEventListener("abort", onAbort, { once: true });
+    try {
+      for (;;) {
+        const next = await iterator.next();
+        if (next.done || signal.aborted) break;
+        const value: unknown = next.value;
+        if (isTrackedEnvelope(value)) {
+          const [eventId, data] = value;
+          this.respond({ id, jsonrpc, result: { type: "data", id: eventId, data: { id: eventId, data } } });
+        } else {
+          this.respond({ id, jsonrpc, result: { type: "data", data: value } });
+        }
+      }
+      finish(null);
+    } catch (error) {
+      finish({ error });
+    } finally {
+      signal.removeEventListener("abort", onAbort);
+    }
+  }
+
+  private frameSink(id: Id, jsonrpc: "2.0" | undefined, signal: AbortSignal, finish: (outcome: { error: unknown } | null) => void): FrameSink<unknown> {
+    const prefix = responsePrefix(id, jsonrpc);
+    const socket = this.socket;
+    return {
+      write(frame: EventFrame<unknown>) {
+        if (!signal.aborted && socket.readyState === WebSocket.OPEN) socket.send(prefix + frame.tail);
+      },
+      get bufferedAmount() {
+        return socket.bufferedAmount;
+      },
+      drained: (bytes) => waitForDrain(socket, bytes, signal),
+      end: () => finish(null),
+      fail: (error) => finish({ error }),
+      dropSocket: () => socket.terminate(),
+    };
+  }
+
+  private stop(id: Id, jsonrpc: "2.0" | undefined): void {
+    const abort = this.subscriptions.get(id);
+    if (!abort) return;
+    this.subscriptions.delete(id);
+    abort.abort();
+    this.respond({ id, jsonrpc, result: { type: "stopped" } });
+  }
+}
+
+/** Resolves once fewer than `bytes` are queued on the socket, or the subscription ended. */
+function waitForDrain(socket: WebSocket, bytes: number, signal: AbortSignal): Promise<void> {
+  if (socket.bufferedAmount <= bytes || signal.aborted || socket.readyState !== WebSocket.OPEN) return Promise.resolve();
+  return new Promise((resolve) => {
+    const check = () => {
+      if (socket.bufferedAmount <= bytes || signal.aborted || socket.readyState !== WebSocket.OPEN) {
+        clearInterval(timer);
+        resolve();
+      }
+    };
+    // ws exposes no drain event of its own; the queue is checked every few milliseconds.
+    const timer = setInterval(check, 5);
+  });
+}

@@ -1,0 +1,274 @@
+import { events, type Database, type RoomEvent, type StoredRoomEvent } from "@parley/db";
+import type { Hub, Unsubscribe } from "../hub/hub";
+import { Semaphore } from "../lib/semaphore";
+import { eventFrame, type EventFrame } from "./direct-stream";
+
+/** Reads a room's log after `afterSeq` (up to `untilSeq`), oldest first. */
+export type LogReader = (
+  roomId: string,
+  afterSeq: bigint,
+  options: { untilSeq?: bigint; limit: number },
+) => Promise<StoredRoomEvent[]>;
+
+/** The sequence number of the room's newest event (0 when there is none). */
+export type HeadReader = (roomId: string) => Promise<bigint>;
+
+export type RoomFrame = EventFrame<RoomEvent> & { readonly seq: bigint };
+
+/** Something that takes a room's events in order once it is live (a room.events subscription). */
+export interface RoomListener {
+  receive(frame: RoomFrame): void;
+}
+
+export type RoomChannelOptions = {
+  /** How long an out-of-order event waits for the ones before it before they are read from the log. */
+  gapWaitMs: number;
+  /** Recent events kept per room, so a subscriber that catches up can join without a query. */
+  recentEvents: number;
+  /** Page size of log reads. */
+  pageSize: number;
+  /** Replay pages read at once on this server. */
+  replayReads: number;
+};
+
+const DEFAULTS: RoomChannelOptions = { gapWaitMs: 25, recentEvents: 256, pageSize: 500, replayReads: 4 };
+
+/**
+ * One ordered stream per room that has subscribers on this server. It listens to the hub once,
+ * puts events in sequence order, reads a gap from the log once for the whole room (after waiting
+ * `gapWaitMs` for the event in flight), serialises each event once, and hands the same frame to
+ * every live subscriber. Subscribers read the log only for their own replay.
+ */
+export class RoomChannels {
+  private readonly channels = new Map<string, RoomChannel>();
+  private readonly options: RoomChannelOptions;
+  private readonly replayGate: Semaphore;
+  readonly readLog: LogReader;
+  readonly readHead: HeadReader;
+
+  constructor(
+    private readonly hub: Hub,
+    db: Database,
+    options: Partial<RoomChannelOptions> & { readLog?: LogReader; readHead?: HeadReader } = {},
+  ) {
+    this.options = { ...DEFAULTS, ...options };
+    this.replayGate = new Semaphore(this.options.replayReads);
+    this.readLog = options.readLog ?? ((roomId, afterSeq, o) => events.listEventsAfter(db, roomId, afterSeq, o));
+    this.readHead = options.readHead ?? (async (roomId) => (await events.getLastEventSeq(db, roomId)) ?? 0n);
+  }
+
+  /** How many recent events each room keeps in memory. */
+  get recentEvents(): number {
+    return this.options.recentEvents;
+  }
+
+  get pageSize(): number {
+    return this.options.pageSize;
+  }
+
+  /**
+   * A page of the log for one subscriber's replay. At most `replayReads` of these run at once
+   * on this server, so replays queue behind each other instead of taking every database
+   * connection from live traffic.
+   */
+  readReplayPage(roomId: string, afterSeq: bigint): Promise<StoredRoomEvent[]> {
+    return this.replayGate.run(() => this.readLog(roomId, afterSeq, { limit: this.options.pageSize }));
+  }
+
+  /**
+   * The room's channel, live (its hub subscription confirmed and its position read) when this
+   * resolves. Every acquire needs one `release`.
+   */
+  async acquire(roomId: string): Promise<RoomChannel> {
+    let channel = this.channels.get(roomId);
+    if (!channel) {
+      channel = new RoomChannel(roomId, this.hub, this.readLog, this.readHead, this.options, () => this.channels.delete(roomId));
+      this.channels.set(roomId, channel);
+    }
+    channel.refs += 1;
+    try {
+      await channel.ready;
+    } catch (error) {
+      channel.release();
+      throw error;
+    }
+    return channel;
+  }
+
+  /** Rooms with a channel on this server (for tests and metrics). */
+  get size(): number {
+    return this.channels.size;
+  }
+}
+
+export class RoomChannel {
+  refs = 0;
+  readonly ready: Promise<void>;
+  /** Live subscribers: each gets every event after `position` in order. */
+  private readonly listeners = new Set<RoomListener>();
+  /** The newest event delivered in order; null until the channel is live. */
+  private head: bigint | null = null;
+  /** Events that arrived ahead of a gap, by sequence number. */
+  private readonly pending = new Map<bigint, StoredRoomEvent>();
+  /** The last `recentEvents` delivered frames, oldest first: together with `recentFrom` a window of the log. */
+  private recent: RoomFrame[] = [];
+  /** Every delivered event after this one is in `recent` (or was purged from the log). */
+  private recentFrom = 0n;
+  private gapTimer: NodeJS.Timeout | null = null;
+  private filling = false;
+  private unsubscribe: Unsubscribe | null = null;
+  private closed = false;
+
+  constructor(
+    readonly roomId: string,
+    hub: Hub,
+    private readonly readLog: LogReader,
+    readHead: HeadReader,
+    private readonly options: RoomChannelOptions,
+    private readonly onClose: () => void,
+  ) {
+    // Subscribe first, read the head after: every event committed after the head then reaches
+    // the hub listener, and anything that arrived before the head was read is dropped.
+    this.ready = (async () => {
+      this.unsubscribe = await hub.subscribeEvents(roomId, (event) => this.arrive(event));
+      if (this.closed) return this.unsubscribe();
+      const head = await readHead(roomId);
+      this.head = head;
+      this.recentFrom = head;
+      this.drain();
+    })();
+    this.ready.catch(() => {}); // acquire() reports it
+  }
+
+  /** The newest event this channel has delivered in order. */
+  get position(): bigint {
+    return this.head ?? 0n;
+  }
+
+  /**
+   * The frames after `seq` up to the position, if the recent window still covers them (else
+   * null: read the log). Purged events (of deleted or edited messages) are not among them.
+   */
+  framesAfter(seq: bigint): RoomFrame[] | null {
+    if (seq < this.recentFrom) return null;
+    const frames = this.recent;
+    let i = frames.length;
+    while (i > 0 && (frames[i - 1] as RoomFrame).seq > seq) i--;
+    return frames.slice(i);
+  }
+
+  /** Adds a live listener. The caller must have delivered everything up to `position` itself. */
+  listen(listener: RoomListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  release(): void {
+    this.refs -= 1;
+    if (this.refs > 0 || this.closed) return;
+    this.closed = true;
+    if (this.gapTimer) clearTimeout(this.gapTimer);
+    this.unsubscribe?.();
+    this.onClose();
+  }
+
+  private arrive(stored: StoredRoomEvent): void {
+    if (this.head === null) {
+      this.pending.set(stored.seq, stored);
+      return;
+    }
+    if (stored.seq <= this.head) return;
+    if (stored.seq === this.head + 1n) {
+      this.deliver(stored);
+      this.drain();
+      return;
+    }
+    this.pending.set(stored.seq, stored);
+    this.scheduleGapFill();
+  }
+
+  /** Delivers whatever pending events now follow the head. */
+  private drain(): void {
+    if (this.head === null) return;
+    for (const seq of this.pending.keys()) if (seq <= this.head) this.pending.delete(seq);
+    let next = this.pending.get(this.head + 1n);
+    while (next) {
+      this.pending.delete(next.seq);
+      this.deliver(next);
+      next = this.pending.get(this.head + 1n);
+    }
+    if (this.pending.size === 0 && this.gapTimer) {
+      clearTimeout(this.gapTimer);
+      this.gapTimer = null;
+    }
+  }
+
+  private deliver(stored: StoredRoomEvent): void {
+    const frame: RoomFrame = { ...eventFrame(String(stored.seq), stored.event), seq: stored.seq };
+    this.head = stored.seq;
+    this.remember(frame);
+    for (const listener of this.listeners) {
+      try {
+        listener.receive(frame);
+      } catch (error) {
+        console.error("[room-channel] listener failed:", error);
+      }
+    }
+  }
+
+  private remember(frame: RoomFrame): void {
+    const event = frame.event;
+    // An edit or delete purges the message's earlier events from the log; purge them here too,
+    // so a subscriber catching up from memory never sees text the log no longer has.
+    if (event.type === "message.updated" || event.type === "message.deleted") {
+      const messageId = event.type === "message.updated" ? event.message.id : event.messageId;
+      this.recent = this.recent.filter((f) => !mentionsMessage(f.event, messageId));
+    }
+    this.recent.push(frame);
+    if (this.recent.length > this.options.recentEvents) {
+      const dropped = this.recent.shift() as RoomFrame;
+      this.recentFrom = dropped.seq;
+    }
+  }
+
+  private scheduleGapFill(): void {
+    if (this.gapTimer || this.filling || this.closed) return;
+    this.gapTimer = setTimeout(() => {
+      this.gapTimer = null;
+      void this.fillGap();
+    }, this.options.gapWaitMs);
+  }
+
+  /**
+   * Reads the missing events from the log, once for the whole room. Sequence numbers follow
+   * commit order, so when event n has arrived, everything before n is committed: the log is
+   * complete up to there (a hole in it is an event purged since).
+   */
+  private async fillGap(): Promise<void> {
+    if (this.head === null || this.pending.size === 0 || this.closed) return;
+    this.filling = true;
+    try {
+      let until = this.head;
+      for (const seq of this.pending.keys()) if (seq > until) until = seq;
+      let from = this.head;
+      for (;;) {
+        const page = await this.readLog(this.roomId, from, { untilSeq: until, limit: this.options.pageSize });
+        for (const stored of page) if (stored.seq > this.head) this.deliver(stored);
+        const tail = page.at(-1);
+        if (page.length < this.options.pageSize || !tail) break;
+        from = tail.seq;
+      }
+      if (until > this.head) this.head = until;
+      this.drain();
+    } catch (error) {
+      console.error(`[room-channel] reading a gap in room ${this.roomId} failed:`, error);
+    } finally {
+      this.filling = false;
+      if (this.pending.size > 0) this.scheduleGapFill();
+    }
+  }
+}
+
+function mentionsMessage(event: RoomEvent, messageId: string): boolean {
+  return (event.type === "message.created" || event.type === "message.updated") && event.message.id === messageId;
+}
