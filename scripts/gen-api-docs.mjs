@@ -30,11 +30,11 @@ const DOMAIN_TYPES = ["User", "Me", "Room", "Member", "Message", "RoomEvent", "A
 const PROSE = {
   "auth.signup": {
     summary: "Creates an account and signs it in. Username: 3–32 of `[A-Za-z0-9_]`, unique ignoring case; email stored lower-case, unique; password 8–256 characters.",
-    errors: { CONFLICT: "the username or the email is taken (the message says which)", TOO_MANY_REQUESTS: "too many sign-ups from this address" },
+    errors: { CONFLICT: "the username or the email is taken (the message says which)", TOO_MANY_REQUESTS: "too many sign-ups from this address, or password hashing is busy (`data.retryAfterMs`)" },
   },
   "auth.login": {
     summary: "Signs in with a username or an email and a password; returns a new session token.",
-    errors: { UNAUTHORIZED: "wrong login or password (the same message whether the user exists or not)", TOO_MANY_REQUESTS: "too many attempts" },
+    errors: { UNAUTHORIZED: "wrong login or password (the same message whether the user exists or not)", TOO_MANY_REQUESTS: "too many attempts from this address, too many failed logins for this account, or password hashing is busy (`data.retryAfterMs`)" },
   },
   "auth.logout": {
     summary: "Revokes the caller's session: later calls with its token are `UNAUTHORIZED`, and every WebSocket opened with it is closed after this reply. Without a session it changes nothing.",
@@ -46,7 +46,10 @@ const PROSE = {
     summary: "Creates a room (name 1–64 characters after trimming, unique ignoring case); the creator becomes a member.",
     errors: { CONFLICT: "a room with that name exists", TOO_MANY_REQUESTS: "too many rooms created" },
   },
-  "room.list": { summary: "Every room, ordered by name ignoring case; `joined` tells whether the caller is a member.", errors: {} },
+  "room.list": {
+    summary: "Every room the caller is a member of, and at most `ROOM_LIST_LIMIT` (default 200) other rooms, the most populated first; ordered by name ignoring case; `joined` tells whether the caller is a member. Capped, not paged.",
+    errors: {},
+  },
   "room.get": { summary: "One room.", errors: { NOT_FOUND: "no such room" } },
   "room.join": {
     summary: "Joins a room (idempotent); emits `member.joined` only on a real join.",
@@ -70,7 +73,7 @@ const PROSE = {
   },
   "room.activity": {
     summary: "Presence and typing in the room, not persisted. The first event is always `presence.snapshot`.",
-    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member" },
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", TOO_MANY_REQUESTS: "activity subscriptions opened too often" },
   },
   "room.feed": {
     summary: "Changes to the room list as they happen (`room.created`, `room.membership`), not persisted: re-read `room.list` on each instead of polling. An addition to the v1 contract.",
@@ -85,8 +88,8 @@ const PROSE = {
     errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", BAD_REQUEST: "unknown cursor" },
   },
   "message.edit": {
-    summary: "Changes a message's text and sets `editedAt`; emits `message.updated`.",
-    errors: { NOT_FOUND: "no such message", FORBIDDEN: "the caller did not write it" },
+    summary: "Changes a message's text and sets `editedAt`; emits `message.updated`. The message's earlier events (with the old text) leave the event log, as on delete: replay shows only the current text.",
+    errors: { NOT_FOUND: "no such message", FORBIDDEN: "the caller did not write it", TOO_MANY_REQUESTS: "too many edits" },
   },
   "message.delete": {
     summary: "Deletes a message from history; emits `message.deleted`.",

@@ -36,9 +36,10 @@ async function summarise(file: string): Promise<{ total: number; byName: Summary
   const byName: Summary = new Map();
   let total = 0;
   for (let i = 0; i < snapshot.nodes.length; i += width) {
-    const type = types[snapshot.nodes[i + typeAt]!]!;
-    const name = type === "object" || type === "closure" ? snapshot.strings[snapshot.nodes[i + nameAt]!]! : `(${type})`;
-    const size = snapshot.nodes[i + sizeAt]!;
+    const at = (offset: number) => snapshot.nodes[i + offset] ?? 0;
+    const type = types[at(typeAt)] ?? "?";
+    const name = type === "object" || type === "closure" ? (snapshot.strings[at(nameAt)] ?? "?") : `(${type})`;
+    const size = at(sizeAt);
     total += size;
     const entry = byName.get(name) ?? { count: 0, size: 0 };
     entry.count += 1;
@@ -55,7 +56,7 @@ async function snapshot(pid: number, label: string): Promise<string> {
     await sleep(100);
     const fresh = (await readdir(snapshotDir)).filter((f) => !before.has(f) && f.endsWith(".heapsnapshot"));
     if (fresh.length > 0) {
-      const file = path.join(snapshotDir, fresh[0]!);
+      const file = path.join(snapshotDir, fresh[0] ?? "");
       // Wait until the writer is done: the file stops growing.
       let size = -1;
       for (;;) {
@@ -73,7 +74,7 @@ async function snapshot(pid: number, label: string): Promise<string> {
 
 const target = await startTarget(kind, { subscribers: connections + 1, senders: 1, postgresUrl: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test", redisUrl: null });
 try {
-  const pid = target.pids[0]!;
+  const pid = target.pids[0] ?? 0;
   const subs = new Subscribers(target);
   await subs.grow(1); // warm-up: the first subscription builds what every later one shares
   await sleep(2000);

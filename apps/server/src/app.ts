@@ -8,7 +8,9 @@ import {
   createSendBatcher,
   createWsContext,
   MemoryHub,
+  PasswordHasher,
   RateLimiter,
+  retryAfterHeaders,
   RedisHub,
   RoomChannels,
   rulesFromEnv,
@@ -75,7 +77,13 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     subscriptionSlots: new SubscriptionSlots(config.maxSubscriptionsPerUser),
     roomChannels: new RoomChannels(hub, db),
     sends: createSendBatcher(db, hub),
-    rateLimiter: new RateLimiter(config.rateLimits, rulesFromEnv(config.rateLimitEnv)),
+    // In Redis when REDIS_URL is set, so every server counts against the same limits.
+    rateLimiter: await RateLimiter.connect({
+      enabled: config.rateLimits,
+      rules: rulesFromEnv(config.rateLimitEnv),
+      redis: config.redis,
+    }),
+    passwords: new PasswordHasher(config.passwordHashing),
     config: {
       isDev: config.isDev,
       sessionTtlMs: config.sessionTtlMs,
@@ -83,6 +91,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
       maxSocketBacklogBytes: config.maxSocketBacklogBytes,
       maxSubscriptionsPerUser: config.maxSubscriptionsPerUser,
       trustProxy: config.trustProxy,
+      roomListLimit: config.roomListLimit,
     },
   };
   const origins = createOriginPolicy(config.allowedOrigins);
@@ -93,6 +102,8 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     maxBodySize: MAX_PAYLOAD_BYTES,
     allowBatching: true,
     createContext: ({ req, res }) => createHttpContext(deps, req, res, origins.isAllowed(req), cookies.isSecure(req)),
+    // TOO_MANY_REQUESTS (status 429) tells when to try again.
+    responseMeta: ({ errors }) => ({ headers: retryAfterHeaders(errors) }),
   });
   const serveStatic = createStaticHandler(config.webDist);
 
@@ -208,6 +219,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
         await new Promise<void>((resolve) => wss.close(() => resolve()));
         wsAdapter.close();
         server.closeAllConnections();
+        await deps.rateLimiter.close();
         if (!options.hub) await hub.close();
         if (!options.db) await db.close();
       })();

@@ -27,6 +27,9 @@ const envSchema = z.object({
   WEB_DIST: z.string().optional(),
   WS_MAX_BACKLOG_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
+  ROOM_LIST_LIMIT: z.coerce.number().int().min(0).max(100_000).default(200),
+  PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
+  PASSWORD_HASH_QUEUE: z.coerce.number().int().min(0).max(10_000).default(32),
   MAX_SUBSCRIPTIONS_PER_USER: z.coerce.number().int().min(1).default(300),
   WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).default(10_000),
   WS_MAX_PER_ADDRESS: z.coerce.number().int().min(1).default(500),
@@ -64,6 +67,10 @@ export type ServerConfig = {
   /** WebSocket connections: in all, per client address, and per address before signing in. */
   connectionLimits: { total: number; perAddress: number; anonymousPerAddress: number };
   sessionTtlMs: number;
+  /** room.list: every room the caller is in, and at most this many others. */
+  roomListLimit: number;
+  /** argon2 computations at once, and how many may wait before logins are refused. */
+  passwordHashing: { concurrency: number; maxQueued: number };
   /** Where users reach the server (e.g. https://chat.example.com); its origin is also allowed. */
   publicUrl: URL | null;
   /** `Secure` session cookie: always, never, or `auto` (PUBLIC_URL https / trusted proxy says https). */
@@ -104,6 +111,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
       anonymousPerAddress: e.WS_MAX_ANONYMOUS_PER_ADDRESS,
     },
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
+    roomListLimit: e.ROOM_LIST_LIMIT,
+    passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxQueued: e.PASSWORD_HASH_QUEUE },
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : null,
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
     trustProxy: e.TRUST_PROXY === "true",

@@ -123,7 +123,7 @@ export async function errorCode(promise: Promise<unknown>): Promise<string> {
 /** What the tests read from a failed call: the message and the error's data. */
 export type CallError = {
   message: string;
-  data: { code: string; httpStatus?: number; zodError?: { fieldErrors: Record<string, string[]> } | null; stack?: string } | undefined;
+  data: { code: string; httpStatus?: number; retryAfterMs?: number; zodError?: { fieldErrors: Record<string, string[]> } | null; stack?: string } | undefined;
 };
 
 /** The TRPCClientError a promise rejects with. */

@@ -74,6 +74,27 @@ describe("several servers through Redis", () => {
     expect(seen.items[3]).toMatchObject({ type: "presence.offline", user: { id: bob.id } });
   });
 
+  it("shares the failed-login limit between servers (one bucket in Redis, not one per server)", async () => {
+    // A fresh pair with a small failed-login limit, and their own key prefix.
+    const env = { REDIS_URL, REDIS_PREFIX: `parley-test-${randomBytes(4).toString("hex")}:`, RATE_LIMIT_LOGIN_ACCOUNT: "10/0.1" };
+    const a = await startTestServer(db, env);
+    const b = await startTestServer(db, env);
+    try {
+      const u = await signUp(a);
+      const codes: string[] = [];
+      // Alternating servers: with a bucket per process each would allow 10, so 16 would all pass.
+      for (let i = 0; i < 16; i++) {
+        const client = connect(i % 2 === 0 ? a : b);
+        codes.push(await errorCode(client.trpc.auth.login.mutate({ login: u.username, password: "wrong password" })));
+      }
+      expect(codes.slice(0, 10).every((c) => c === "UNAUTHORIZED")).toBe(true);
+      expect(codes.slice(10).every((c) => c === "TOO_MANY_REQUESTS")).toBe(true);
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
   it("closes a session's sockets on every server at logout", async () => {
     const alice = await signUp(one);
     const onTwo = connect(two, alice.token);

@@ -1,5 +1,6 @@
 import type { Database } from "@parley/db";
 import type { Hub } from "./hub/hub";
+import type { PasswordHasher } from "./services/passwords";
 import type { RateLimiter } from "./services/rate-limit";
 import type { SendBatcher } from "./services/send-batcher";
 import type { SocketRegistry } from "./services/socket-registry";
@@ -18,6 +19,8 @@ export type ApiConfig = {
    * socket is dropped (the client reconnects and resumes), so it cannot hold memory or anyone up.
    */
   maxSocketBacklogBytes: number;
+  /** room.list returns every room the caller is in, and at most this many others. */
+  roomListLimit: number;
   /** Take the client's address from X-Forwarded-For (a reverse proxy in front says who it is). */
   trustProxy: boolean;
   /** Subscriptions one user may hold open on one server. */
@@ -30,6 +33,8 @@ export type ApiDeps = {
   hub: Hub;
   config: ApiConfig;
   rateLimiter: RateLimiter;
+  /** argon2 work, bounded: a flood of logins is refused rather than queued without end. */
+  passwords: PasswordHasher;
   sockets: SocketRegistry;
   subscriptionSlots: SubscriptionSlots;
   /** This server's ordered stream of each room that has room.events subscribers here. */

@@ -8,6 +8,8 @@ export type { Hub, Unsubscribe } from "./hub/hub";
 export { MemoryHub } from "./hub/memory-hub";
 export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
+export { PasswordHasher } from "./services/passwords";
+export { RetryLaterError, retryAfterHeaders } from "./lib/retry-later";
 export { RoomChannels } from "./stream/room-channels";
 export { SubscriptionSlots } from "./services/subscription-slots";
 export { createSendBatcher, SendBatcher, type BatchWriter, type SendResult } from "./services/send-batcher";

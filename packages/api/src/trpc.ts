@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { MessageGoneError, UniqueViolationError, UnknownCursorError } from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
+import { RetryLaterError } from "./lib/retry-later";
 import type { RateLimitAction } from "./services/rate-limit";
 
 const t = initTRPC.context<Context>().create({
@@ -16,10 +17,12 @@ const t = initTRPC.context<Context>().create({
     const isDev = ctx?.deps.config.isDev ?? false;
     const hideDetail = error.code === "INTERNAL_SERVER_ERROR" && !isDev;
     const { stack, ...data } = shape.data;
+    // TOO_MANY_REQUESTS says when to try again (HTTP also gets Retry-After, see retryAfterHeaders).
+    const retryAfterMs = error.cause instanceof RetryLaterError ? error.cause.retryAfterMs : undefined;
     return {
       ...shape,
       message: hideDetail ? "Internal server error" : shape.message,
-      data: { ...data, ...(isDev && stack ? { stack } : {}), zodError },
+      data: { ...data, ...(isDev && stack ? { stack } : {}), zodError, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
     };
   },
 });
@@ -42,6 +45,9 @@ const errorMapping = t.middleware(async ({ next, path }) => {
     if (cause instanceof MessageGoneError) {
       throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
     }
+    if (cause instanceof RetryLaterError) {
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
+    }
     if (cause instanceof UniqueViolationError) {
       throw new TRPCError({ code: "CONFLICT", message: "That already exists", cause });
     }
@@ -61,10 +67,18 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
   return next({ ctx: { ...ctx, session, user: session.user } });
 });
 
-/** Takes a rate-limit token for `action` or fails with TOO_MANY_REQUESTS. */
-export function rateLimit(ctx: Context, action: RateLimitAction, key: string): void {
-  if (!ctx.deps.rateLimiter.take(action, key)) {
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: "Too many requests; slow down and try again" });
+/**
+ * Counts one `action` by `key` against its rate limit, or fails with TOO_MANY_REQUESTS carrying
+ * `retryAfterMs`. Async: with REDIS_URL the count lives in Redis, shared by every server.
+ */
+export async function rateLimit(ctx: Context, action: RateLimitAction, key: string): Promise<void> {
+  const result = await ctx.deps.rateLimiter.take(action, key);
+  if (!result.ok) {
+    throw new TRPCError({
+      code: "TOO_MANY_REQUESTS",
+      message: "Too many requests; slow down and try again",
+      cause: new RetryLaterError("Too many requests", result.retryAfterMs),
+    });
   }
 }
 

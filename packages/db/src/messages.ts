@@ -251,7 +251,11 @@ export async function getMessageMeta(
   });
 }
 
-/** Replaces a message's text, sets editedAt and records `message.updated`. */
+/**
+ * Replaces a message's text, sets editedAt and records `message.updated`. As with a delete, the
+ * message's earlier events (which carry the old text) are purged from the log first, so exactly
+ * one event holds its text: history, replay and search only ever show the current one.
+ */
 export async function editMessage(
   db: Database,
   input: { messageId: string; roomId: string; text: string },
@@ -264,6 +268,7 @@ export async function editMessage(
       data: { text: input.text, editedAt: new Date() },
       select: messageSelect,
     });
+    await tx.roomEvent.deleteMany({ where: { messageId: input.messageId } });
     const message = toMessage(row);
     const event = await insertEvent(tx, input.roomId, seq, { type: "message.updated", message }, message.id);
     return { message, event };

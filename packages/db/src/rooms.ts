@@ -53,9 +53,25 @@ export async function createRoom(
   );
 }
 
-/** Every room as `viewerId` sees it, ordered by name ignoring case. */
-export async function listRooms(db: Database, viewerId: string): Promise<Room[]> {
-  const rows = await db.prisma.room.findMany({ select: { ...roomSelect(viewerId), nameKey: true } });
+/**
+ * The rooms `viewerId` sees, ordered by name ignoring case: every room they are a member of, and
+ * at most `othersLimit` of the others, the most populated first (a flood of empty rooms cannot
+ * push the busy ones out), so the list stays bounded however many rooms exist.
+ */
+export async function listRooms(db: Database, viewerId: string, options: { othersLimit: number }): Promise<Room[]> {
+  const select = { ...roomSelect(viewerId), nameKey: true };
+  const [joined, others] = await Promise.all([
+    db.prisma.room.findMany({ where: { memberships: { some: { userId: viewerId } } }, select }),
+    options.othersLimit > 0
+      ? db.prisma.room.findMany({
+          where: { memberships: { none: { userId: viewerId } } },
+          orderBy: [{ memberships: { _count: "desc" } }, { nameKey: "asc" }, { id: "asc" }],
+          take: options.othersLimit,
+          select,
+        })
+      : [],
+  ]);
+  const rows = [...joined, ...others];
   // Sorted here, by code point of the lower-cased name: database collations differ (PGlite's
   // and a PostgreSQL server's order punctuation differently), the contract's order must not.
   rows.sort((a, b) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : 1));

@@ -2,7 +2,6 @@ import { TRPCError } from "@trpc/server";
 import { sessions, UniqueViolationError, users, type Me } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
 import { loginInput, signupInput } from "../schemas";
-import { hashPassword, verifyAgainstDummy, verifyPassword } from "../services/passwords";
 import { hashSessionToken, newSessionToken } from "../services/tokens";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
 
@@ -28,8 +27,8 @@ async function startSession(ctx: Context, user: Me): Promise<{ user: Me; token: 
 
 export const authRouter = router({
   signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
-    rateLimit(ctx, "signup", ctx.clientAddress);
-    const passwordHash = await hashPassword(input.password);
+    await rateLimit(ctx, "signup", ctx.clientAddress);
+    const passwordHash = await ctx.deps.passwords.hash(input.password, ctx.clientAddress);
     try {
       const user = await users.createUser(ctx.deps.db, { ...input, passwordHash });
       return await startSession(ctx, user);
@@ -47,19 +46,20 @@ export const authRouter = router({
   }),
 
   login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    rateLimit(ctx, "login", ctx.clientAddress);
-    // Only failures count against an account, so its owner logging in often is never refused:
-    // every attempt reserves a token (so concurrent guesses count) and a success gives it back.
-    // Per account and address, so guesses from one place cannot lock the owner out elsewhere.
-    const account = `${input.login.toLowerCase()}|${ctx.clientAddress}`;
-    rateLimit(ctx, "loginAccount", account);
+    await rateLimit(ctx, "login", ctx.clientAddress);
     const found = await users.findUserForLogin(ctx.deps.db, input.login);
+    // Failed logins count per account once it is resolved (its username and email are one
+    // bucket), and per address, so guesses from one place cannot lock the owner out elsewhere.
+    // Only failures count, so an owner logging in often is never refused: every attempt reserves
+    // a count (so concurrent guesses count) and a success gives it back.
+    const account = `${found ? `user:${found.user.id}` : `unknown:${input.login.toLowerCase()}`}|${ctx.clientAddress}`;
+    await rateLimit(ctx, "loginAccount", account);
     // Unknown users cost the same argon2 work, and both failures read the same.
     const ok = found
-      ? await verifyPassword(found.passwordHash, input.password)
-      : await verifyAgainstDummy(input.password);
+      ? await ctx.deps.passwords.verify(found.passwordHash, input.password, ctx.clientAddress)
+      : await ctx.deps.passwords.verifyAgainstDummy(input.password, ctx.clientAddress);
     if (!found || !ok) throw new TRPCError({ code: "UNAUTHORIZED", message: LOGIN_FAILED });
-    ctx.deps.rateLimiter.refund("loginAccount", account);
+    await ctx.deps.rateLimiter.refund("loginAccount", account);
     return startSession(ctx, found.user);
   }),
 

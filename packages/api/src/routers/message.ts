@@ -7,7 +7,7 @@ import { authedProcedure, rateLimit, router } from "../trpc";
 export const messageRouter = router({
   send: authedProcedure.input(messageSendInput).mutation(async ({ ctx, input }) => {
     if (!isIdShape(input.roomId)) throw roomNotFound(input.roomId);
-    rateLimit(ctx, "message", ctx.user.id);
+    await rateLimit(ctx, "message", ctx.user.id);
     // Joins the room's next batch (services/send-batcher.ts), which checks membership in the same
     // statement that writes, and publishes the event (none for a retry) before answering.
     const result = await ctx.deps.sends.send(input.roomId, {
@@ -43,6 +43,7 @@ export const messageRouter = router({
   }),
 
   edit: authedProcedure.input(messageEditInput).mutation(async ({ ctx, input }) => {
+    await rateLimit(ctx, "edit", ctx.user.id);
     const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
     const { message, event } = await messages.editMessage(ctx.deps.db, {
       messageId: meta.id,

@@ -9,7 +9,7 @@ import { authedProcedure, rateLimit, router, subscriptionProcedure } from "../tr
 
 export const roomRouter = router({
   create: authedProcedure.input(roomCreateInput).mutation(async ({ ctx, input }): Promise<Room> => {
-    rateLimit(ctx, "roomCreate", ctx.user.id);
+    await rateLimit(ctx, "roomCreate", ctx.user.id);
     try {
       const { room, event } = await rooms.createRoom(ctx.deps.db, { name: input.name, creator: publicUser(ctx.user) });
       ctx.deps.hub.publishEvent(event);
@@ -23,7 +23,10 @@ export const roomRouter = router({
     }
   }),
 
-  list: authedProcedure.query(({ ctx }) => rooms.listRooms(ctx.deps.db, ctx.user.id)),
+  // Capped (not paged): every room the caller is in, and ROOM_LIST_LIMIT others (README).
+  list: authedProcedure.query(({ ctx }) =>
+    rooms.listRooms(ctx.deps.db, ctx.user.id, { othersLimit: ctx.deps.config.roomListLimit }),
+  ),
 
   get: authedProcedure.input(roomIdInput).query(async ({ ctx, input }) => {
     const room = isIdShape(input.roomId) ? await rooms.getRoom(ctx.deps.db, input.roomId, ctx.user.id) : null;
@@ -32,7 +35,7 @@ export const roomRouter = router({
   }),
 
   join: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
-    rateLimit(ctx, "membership", ctx.user.id);
+    await rateLimit(ctx, "membership", ctx.user.id);
     if (!isIdShape(input.roomId) || (await rooms.getMembership(ctx.deps.db, input.roomId, ctx.user.id)) === "no-room") {
       throw roomNotFound(input.roomId);
     }
@@ -47,7 +50,7 @@ export const roomRouter = router({
   }),
 
   leave: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
-    rateLimit(ctx, "membership", ctx.user.id);
+    await rateLimit(ctx, "membership", ctx.user.id);
     const membership = isIdShape(input.roomId)
       ? await rooms.getMembership(ctx.deps.db, input.roomId, ctx.user.id)
       : "no-room";
@@ -74,7 +77,7 @@ export const roomRouter = router({
 
   typing: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
-    rateLimit(ctx, "typing", ctx.user.id);
+    await rateLimit(ctx, "typing", ctx.user.id);
     ctx.deps.hub.publishActivity({ type: "typing", roomId: input.roomId, user: publicUser(ctx.user) });
     return { ok: true as const };
   }),
@@ -86,6 +89,8 @@ export const roomRouter = router({
 
   activity: subscriptionProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    // Each subscription may announce the user to the whole room: a loop must not flood it.
+    await rateLimit(ctx, "activity", ctx.user.id);
     return openActivityStream(ctx, ctx.user, input.roomId, signal);
   }),
 

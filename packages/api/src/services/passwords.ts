@@ -1,6 +1,7 @@
 // argon2@0.44.0 on purpose: its bundled prebuild works on Node 20 here, while 0.45.x's prebuild
 // crashes with a segmentation fault and would need a source build (see TOOLCHAIN.md).
 import argon2 from "argon2";
+import { FairQueue } from "../lib/fair-queue";
 
 /** argon2id with OWASP's minimum: 19 MiB, two passes, one lane (about 20 ms a hash here). */
 export const ARGON2_OPTIONS = {
@@ -32,4 +33,48 @@ export async function verifyAgainstDummy(password: string): Promise<false> {
   dummyHash ??= hashPassword("parley-dummy-password-never-matches");
   await verifyPassword(await dummyHash, password);
   return false;
+}
+
+export type PasswordHashingOptions = {
+  /** argon2 computations at once (each takes a CPU core for about 20 ms). */
+  concurrency: number;
+  /** Computations waiting at once; past it a login or signup fails fast (TOO_MANY_REQUESTS). */
+  maxQueued: number;
+};
+
+
+/**
+ * Password hashing with bounded work: a few argon2 computations run at once, a short queue
+ * waits, and anything past it is refused at once (RetryLaterError → TOO_MANY_REQUESTS) instead of
+ * making every login, a real one included, wait behind a flood. The queue serves client
+ * addresses in turn, so a flood from one address costs a real login elsewhere one turn.
+ * Known and unknown users go through the same queue, so a refusal tells nothing either.
+ */
+export class PasswordHasher {
+  private readonly queue: FairQueue;
+
+  constructor(options: PasswordHashingOptions = { concurrency: 2, maxQueued: 32 }) {
+    this.queue = new FairQueue({
+      concurrency: options.concurrency,
+      maxQueued: options.maxQueued,
+      // Half the queue per client address: one address alone never fills it, while many people
+      // behind one address (a proxy, an office) still get a fair share.
+      maxQueuedPerLane: Math.max(1, Math.floor(options.maxQueued / 2)),
+    });
+  }
+
+  /** Hashes a new password; `address` is the caller's (its lane in the queue). */
+  hash(password: string, address: string): Promise<string> {
+    return this.queue.run(address, () => hashPassword(password));
+  }
+
+  /** Checks a password against a stored hash. */
+  verify(hash: string, password: string, address: string): Promise<boolean> {
+    return this.queue.run(address, () => verifyPassword(hash, password));
+  }
+
+  /** The same work as verify() for a login that names nobody; always false. */
+  verifyAgainstDummy(password: string, address: string): Promise<false> {
+    return this.queue.run(address, () => verifyAgainstDummy(password));
+  }
 }

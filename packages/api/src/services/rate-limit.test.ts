@@ -1,39 +1,68 @@
-import { describe, expect, it } from "vitest";
-import { RateLimiter } from "./rate-limit";
+import { randomBytes } from "node:crypto";
+import { Redis } from "ioredis";
+import { afterAll, describe, expect, it } from "vitest";
+import { DEFAULT_RULES, RateLimiter, windowOf } from "./rate-limit";
 
-describe("RateLimiter", () => {
-  const rules = {
-    signup: { capacity: 2, refillPerSecond: 1 },
-    login: { capacity: 2, refillPerSecond: 1 },
-    loginAccount: { capacity: 2, refillPerSecond: 1 },
-    membership: { capacity: 2, refillPerSecond: 1 },
-    message: { capacity: 3, refillPerSecond: 2 },
-    typing: { capacity: 1, refillPerSecond: 1 },
-    roomCreate: { capacity: 1, refillPerSecond: 1 },
-    replay: { capacity: 1, refillPerSecond: 1 },
-  };
+const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
 
-  it("allows a burst up to capacity, then refills over time, per key", () => {
-    let now = 0;
-    const limiter = new RateLimiter(true, rules, () => now);
-    expect([1, 2, 3, 4].map(() => limiter.take("message", "u1"))).toEqual([true, true, true, false]);
-    expect(limiter.take("message", "u2")).toBe(true);
-    now += 500; // one token back at 2/s
-    expect(limiter.take("message", "u1")).toBe(true);
-    expect(limiter.take("message", "u1")).toBe(false);
+const rules = {
+  ...DEFAULT_RULES,
+  message: { capacity: 3, refillPerSecond: 2 },
+  typing: { capacity: 1, refillPerSecond: 1 },
+};
+
+describe("RateLimiter (memory)", () => {
+  it("allows a burst up to capacity per key, then refuses with the time until the window ends", async () => {
+    const limiter = RateLimiter.memory(true, rules);
+    const results = [];
+    for (let i = 0; i < 4; i++) results.push(await limiter.take("message", "u1"));
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, false]);
+    const refused = results[3];
+    expect(refused?.ok === false && refused.retryAfterMs).toBeGreaterThan(0);
+    expect(refused?.ok === false && refused.retryAfterMs).toBeLessThanOrEqual(2_000);
+    expect((await limiter.take("message", "u2")).ok).toBe(true);
   });
 
-  it("takes back a refunded token", () => {
-    const limiter = new RateLimiter(true, rules, () => 0);
-    expect(limiter.take("typing", "u1")).toBe(true);
-    limiter.refund("typing", "u1");
-    expect(limiter.take("typing", "u1")).toBe(true);
-    expect(limiter.take("typing", "u1")).toBe(false);
+  it("takes back a refunded count", async () => {
+    const limiter = RateLimiter.memory(true, rules);
+    expect((await limiter.take("typing", "u1")).ok).toBe(true);
+    await limiter.refund("typing", "u1");
+    expect((await limiter.take("typing", "u1")).ok).toBe(true);
+    expect((await limiter.take("typing", "u1")).ok).toBe(false);
   });
 
-  it("never limits when disabled", () => {
-    const limiter = new RateLimiter(false, rules, () => 0);
-    expect(Array.from({ length: 100 }, () => limiter.take("typing", "u1")).every(Boolean)).toBe(true);
+  it("never limits when disabled", async () => {
+    const limiter = RateLimiter.memory(false, rules);
+    const results = await Promise.all(Array.from({ length: 100 }, () => limiter.take("typing", "u1")));
+    expect(results.every((r) => r.ok)).toBe(true);
+  });
+
+  it("turns burst/per-second rules into windows of whole seconds with the same average rate", () => {
+    expect(windowOf({ capacity: 30, refillPerSecond: 0.5 })).toEqual({ points: 30, duration: 60 });
+    expect(windowOf({ capacity: 3, refillPerSecond: 2 })).toEqual({ points: 3, duration: 2 });
+    expect(windowOf({ capacity: 1, refillPerSecond: 0 })).toEqual({ points: 1, duration: 0 });
+  });
+});
+
+describe("RateLimiter (Redis)", () => {
+  const clients: Redis[] = [];
+  afterAll(() => {
+    for (const client of clients) client.disconnect();
+  });
+
+  it("counts in one place for every process that shares the prefix", async () => {
+    const prefix = `parley-test-${randomBytes(4).toString("hex")}:`;
+    const [a, b] = [new Redis(REDIS_URL), new Redis(REDIS_URL)];
+    clients.push(a, b);
+    const one = RateLimiter.redis(a, prefix, rules);
+    const two = RateLimiter.redis(b, prefix, rules);
+    const results = [];
+    for (let i = 0; i < 3; i++) results.push(await (i % 2 === 0 ? one : two).take("message", "u1"));
+    await one.refund("message", "u1");
+    for (let i = 0; i < 2; i++) results.push(await (i % 2 === 0 ? two : one).take("message", "u1"));
+    // Three, one given back, one more: the fifth is one too many for both processes.
+    expect(results.map((r) => r.ok)).toEqual([true, true, true, true, false]);
+    expect(await a.exists(`${prefix}rl:message:u1`)).toBe(1);
   });
 });
 

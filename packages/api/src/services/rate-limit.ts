@@ -1,20 +1,30 @@
-/** Token buckets keyed by caller and action. Generous: they only stop floods, never chatting. */
+import { Redis } from "ioredis";
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+
+/** A limit: `capacity` actions in a burst, and on average `refillPerSecond` after it. */
 export type BucketRule = { capacity: number; refillPerSecond: number };
 
+/** Generous: they only stop floods and scripts, never a person chatting. */
 export const DEFAULT_RULES = {
   // Per client address: generous, since many people (or a test suite) may share one address.
   signup: { capacity: 500, refillPerSecond: 10 },
   login: { capacity: 300, refillPerSecond: 5 },
-  // Failed logins per account and address: slows guessing one password from one place to one
-  // try every two seconds, without letting that place lock the owner (elsewhere) out.
+  // Failed logins per account (once resolved: username and email are one account) and address:
+  // slows guessing one password from one place to one try every two seconds, without letting
+  // that place lock the owner (elsewhere) out.
   loginAccount: { capacity: 30, refillPerSecond: 0.5 },
   // Joins and leaves per user: each one tells every room.feed subscriber to re-read the list.
   membership: { capacity: 60, refillPerSecond: 2 },
   // Per user: a burst of 500 messages (a script seeding history), then 20 a second, is far
   // beyond anyone typing.
   message: { capacity: 500, refillPerSecond: 20 },
+  // Per user: each edit is broadcast to the room and rewrites the log.
+  edit: { capacity: 30, refillPerSecond: 1 },
   typing: { capacity: 60, refillPerSecond: 5 },
-  roomCreate: { capacity: 200, refillPerSecond: 2 },
+  // room.activity subscriptions opened per user: each may broadcast presence to the room.
+  activity: { capacity: 60, refillPerSecond: 1 },
+  // Per user: every room lengthens everyone's room.list.
+  roomCreate: { capacity: 20, refillPerSecond: 0.05 },
   // room.events with a lastEventId reads the room's log: a reconnecting client replays one or
   // two rooms; a script opening hundreds of replays at once is stopped here.
   replay: { capacity: 30, refillPerSecond: 1 },
@@ -22,18 +32,18 @@ export const DEFAULT_RULES = {
 
 export type RateLimitAction = keyof typeof DEFAULT_RULES;
 
+/** The environment variable that overrides `action`: RATE_LIMIT_LOGIN_ACCOUNT for loginAccount. */
+export function ruleVariable(action: RateLimitAction): string {
+  return `RATE_LIMIT_${action.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`;
+}
+
 /**
  * The rules with overrides from the environment: RATE_LIMIT_<ACTION>=<burst>/<per second>, e.g.
  * RATE_LIMIT_MESSAGE=20/1 or RATE_LIMIT_LOGIN_ACCOUNT=10/0.1. Unknown or malformed values throw.
  */
 export function rulesFromEnv(env: Record<string, string | undefined>): Record<RateLimitAction, BucketRule> {
   const rules: Record<RateLimitAction, BucketRule> = { ...DEFAULT_RULES };
-  const byVariable = new Map(
-    (Object.keys(DEFAULT_RULES) as RateLimitAction[]).map((action) => [
-      `RATE_LIMIT_${action.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`,
-      action,
-    ]),
-  );
+  const byVariable = new Map((Object.keys(DEFAULT_RULES) as RateLimitAction[]).map((action) => [ruleVariable(action), action]));
   for (const [name, value] of Object.entries(env)) {
     if (!name.startsWith("RATE_LIMIT_") || value === undefined || value === "") continue;
     const action = byVariable.get(name);
@@ -45,47 +55,97 @@ export function rulesFromEnv(env: Record<string, string | undefined>): Record<Ra
   return rules;
 }
 
-export class RateLimiter {
-  private readonly buckets = new Map<string, { tokens: number; updated: number }>();
+/**
+ * rate-limiter-flexible counts in fixed windows: a rule becomes `capacity` points per window of
+ * capacity / refillPerSecond seconds (whole seconds, since Redis expiries are), the same average
+ * rate with the same burst. A rate of 0 never refills.
+ */
+export function windowOf(rule: BucketRule): { points: number; duration: number } {
+  const duration = rule.refillPerSecond > 0 ? Math.max(1, Math.ceil(rule.capacity / rule.refillPerSecond)) : 0;
+  return { points: rule.capacity, duration };
+}
 
-  constructor(
-    private readonly enabled: boolean,
-    private readonly rules: Record<RateLimitAction, BucketRule> = DEFAULT_RULES,
-    private readonly now: () => number = Date.now,
+export type RateLimitResult = { ok: true } | { ok: false; retryAfterMs: number };
+
+/**
+ * Rate limits per action and key. In process memory for one server; in Redis when several
+ * servers share one (REDIS_URL), so a limit holds across all of them instead of being N times
+ * looser. If Redis fails, each process falls back to counting in memory rather than refusing.
+ */
+export class RateLimiter {
+  private constructor(
+    private readonly limiters: Record<RateLimitAction, RateLimiterAbstract> | null,
+    private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
-  /** Takes one token for `action` by `key`; false when the bucket is empty. */
-  take(action: RateLimitAction, key: string): boolean {
-    if (!this.enabled) return true;
-    const bucket = this.refill(action, key);
-    if (bucket.tokens < 1) return false;
-    bucket.tokens -= 1;
-    return true;
+  /** Counting in this process only; `enabled: false` never limits anything. */
+  static memory(enabled: boolean, rules: Record<RateLimitAction, BucketRule> = DEFAULT_RULES): RateLimiter {
+    if (!enabled) return new RateLimiter(null);
+    return new RateLimiter(mapRules(rules, (action, rule) => new RateLimiterMemory({ keyPrefix: action, ...windowOf(rule) })));
   }
 
-  /** Gives back a token taken for something that turned out not to count (a good login). */
-  refund(action: RateLimitAction, key: string): void {
-    if (!this.enabled) return;
-    const bucket = this.refill(action, key);
-    bucket.tokens = Math.min(this.rules[action].capacity, bucket.tokens + 1);
+  /** Counting in Redis (keys `<prefix>rl:<action>:<key>`), with an in-memory fallback. */
+  static redis(client: Redis, prefix: string, rules: Record<RateLimitAction, BucketRule> = DEFAULT_RULES): RateLimiter {
+    return new RateLimiter(
+      mapRules(
+        rules,
+        (action, rule) =>
+          new RateLimiterRedis({
+            storeClient: client,
+            keyPrefix: `${prefix}rl:${action}`,
+            ...windowOf(rule),
+            insuranceLimiter: new RateLimiterMemory({ keyPrefix: action, ...windowOf(rule) }),
+          }),
+      ),
+    );
   }
 
-  private refill(action: RateLimitAction, key: string): { tokens: number; updated: number } {
-    const rule = this.rules[action];
-    const id = `${action}:${key}`;
-    const now = this.now();
-    const bucket = this.buckets.get(id) ?? { tokens: rule.capacity, updated: now };
-    bucket.tokens = Math.min(rule.capacity, bucket.tokens + ((now - bucket.updated) / 1000) * rule.refillPerSecond);
-    bucket.updated = now;
-    if (this.buckets.size > 100_000) this.prune(now);
-    this.buckets.set(id, bucket);
-    return bucket;
+  /** Opens what the configuration asks for: Redis when `redis` is set and limits are on. */
+  static async connect(options: {
+    enabled: boolean;
+    rules: Record<RateLimitAction, BucketRule>;
+    redis: { url: string; prefix: string } | null;
+  }): Promise<RateLimiter> {
+    if (!options.enabled || !options.redis) return RateLimiter.memory(options.enabled, options.rules);
+    const client = new Redis(options.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
+    client.on("error", (error: Error) => console.error("[rate-limit] redis:", error.message));
+    await client.connect();
+    const limiter = RateLimiter.redis(client, options.redis.prefix, options.rules);
+    return new RateLimiter(limiter.limiters, async () => {
+      await client.quit().catch(() => client.disconnect());
+    });
   }
 
-  private prune(now: number): void {
-    // Drop buckets idle long enough to be full again; they carry no information.
-    for (const [id, bucket] of this.buckets) {
-      if (now - bucket.updated > 10 * 60_000) this.buckets.delete(id);
+  /** Counts one `action` by `key`; when over the limit, says how long until it would pass. */
+  async take(action: RateLimitAction, key: string): Promise<RateLimitResult> {
+    const limiter = this.limiters?.[action];
+    if (!limiter) return { ok: true };
+    try {
+      await limiter.consume(key);
+      return { ok: true };
+    } catch (rejection) {
+      if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
+      throw rejection;
     }
   }
+
+  /** Gives back one count taken for something that turned out not to count (a good login). */
+  async refund(action: RateLimitAction, key: string): Promise<void> {
+    await this.limiters?.[action].reward(key, 1);
+  }
+
+  /** Closes the Redis connection, if any. */
+  close(): Promise<void> {
+    return this.onClose();
+  }
+}
+
+function mapRules<T>(
+  rules: Record<RateLimitAction, BucketRule>,
+  make: (action: RateLimitAction, rule: BucketRule) => T,
+): Record<RateLimitAction, T> {
+  return Object.fromEntries((Object.keys(rules) as RateLimitAction[]).map((action) => [action, make(action, rules[action])])) as Record<
+    RateLimitAction,
+    T
+  >;
 }

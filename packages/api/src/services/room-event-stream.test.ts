@@ -6,6 +6,7 @@ import type { ApiDeps } from "../deps";
 import { MemoryHub } from "../hub/memory-hub";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
+import { PasswordHasher } from "./passwords";
 import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
 import { SubscriptionSlots } from "./subscription-slots";
@@ -39,7 +40,8 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }, pageSize = 500
     sockets: new SocketRegistry(),
     subscriptionSlots: new SubscriptionSlots(1000),
     sends: createSendBatcher(db, hub),
-    rateLimiter: new RateLimiter(false),
+    rateLimiter: RateLimiter.memory(false),
+    passwords: new PasswordHasher(),
     roomChannels: new RoomChannels(hub, db, {
       pageSize,
       readLog: (roomId, afterSeq, options) => {
@@ -47,7 +49,7 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }, pageSize = 500
         return events.listEventsAfter(db, roomId, afterSeq, options);
       },
     }),
-    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000, trustProxy: false },
+    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000, trustProxy: false, roomListLimit: 200 },
   };
 }
 

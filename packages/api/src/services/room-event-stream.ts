@@ -41,7 +41,7 @@ export async function openRoomEventStream(
       from = after;
       // A replay that reaches past the channel's recent events reads the log: limited per
       // user, so that one user cannot keep the database and the event loop busy with replays.
-      if (head - after > BigInt(ctx.deps.roomChannels.recentEvents)) rateLimit(ctx, "replay", userId);
+      if (head - after > BigInt(ctx.deps.roomChannels.recentEvents)) await rateLimit(ctx, "replay", userId);
     } else {
       from = head;
     }
