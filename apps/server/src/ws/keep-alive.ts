@@ -1,15 +1,25 @@
 import WebSocket from "ws";
 
-type Watched = { lastHeard: number; pingedAt: number | null };
+/** One watched socket: when it was last heard from, and whether a PING is unanswered. */
+export class Liveness {
+  lastHeard = Date.now();
+  pingedAt: number | null = null;
+
+  /** Anything the client sent (its "PONG" included) is a sign of life. */
+  heard(): void {
+    this.lastHeard = Date.now();
+    this.pingedAt = null;
+  }
+}
 
 /**
  * Finds dead connections with one timer for all of them: a socket silent for `pingMs` is sent
- * tRPC's "PING"; one that stays silent `pongWaitMs` after that is terminated. Anything the client
- * sends (its "PONG" included) counts as a sign of life. tRPC's adapter keeps two timers per
- * connection and re-arms them on every message; here a message only stores a timestamp.
+ * tRPC's "PING"; one that stays silent `pongWaitMs` after that is terminated. tRPC's adapter
+ * keeps two timers per connection and re-arms them on every message; here a message only stores
+ * a timestamp (the connection calls `heard()` from its own message listener).
  */
 export class KeepAlive {
-  private readonly sockets = new Map<WebSocket, Watched>();
+  private readonly sockets = new Map<WebSocket, Liveness>();
   private readonly timer: NodeJS.Timeout;
 
   constructor(
@@ -21,29 +31,23 @@ export class KeepAlive {
     this.timer.unref();
   }
 
-  watch(socket: WebSocket): () => void {
-    const watched: Watched = { lastHeard: Date.now(), pingedAt: null };
-    this.sockets.set(socket, watched);
-    const heard = () => {
-      watched.lastHeard = Date.now();
-      watched.pingedAt = null;
-    };
-    socket.on("message", heard);
-    socket.on("pong", heard);
-    return () => {
-      socket.off("message", heard);
-      socket.off("pong", heard);
-      this.sockets.delete(socket);
-    };
+  watch(socket: WebSocket): Liveness {
+    const liveness = new Liveness();
+    this.sockets.set(socket, liveness);
+    return liveness;
+  }
+
+  forget(socket: WebSocket): void {
+    this.sockets.delete(socket);
   }
 
   private sweep(): void {
     const now = Date.now();
-    for (const [socket, watched] of this.sockets) {
-      if (watched.pingedAt !== null) {
-        if (now - watched.pingedAt >= this.pongWaitMs) socket.terminate();
-      } else if (now - watched.lastHeard >= this.pingMs && socket.readyState === WebSocket.OPEN) {
-        watched.pingedAt = now;
+    for (const [socket, liveness] of this.sockets) {
+      if (liveness.pingedAt !== null) {
+        if (now - liveness.pingedAt >= this.pongWaitMs) socket.terminate();
+      } else if (now - liveness.lastHeard >= this.pingMs && socket.readyState === WebSocket.OPEN) {
+        liveness.pingedAt = now;
         socket.send("PING");
       }
     }

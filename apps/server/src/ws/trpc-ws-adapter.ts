@@ -12,7 +12,7 @@ import {
   TRPCError,
 } from "@trpc/server/unstable-core-do-not-import";
 import WebSocket from "ws";
-import { KeepAlive } from "./keep-alive";
+import { KeepAlive, type Liveness } from "./keep-alive";
 
 // Parley's WebSocket adapter for tRPC. It speaks tRPC v11's WebSocket protocol (the one
 // @trpc/client's wsLink speaks: connectionParams, query/mutation/subscription requests, batches,
@@ -56,12 +56,11 @@ export function createTrpcWsAdapter<TContext>(options: TrpcWsAdapterOptions<TCon
   const keepAlive = new KeepAlive(options.keepAlive.pingMs, options.keepAlive.pongWaitMs);
   return {
     handleConnection(socket, req) {
-      const connection = new Connection(socket, req, options);
+      const connection = new Connection(socket, req, options, keepAlive.watch(socket));
       connections.add(connection);
-      const stopKeepAlive = keepAlive.watch(socket);
       socket.once("close", () => {
         connections.delete(connection);
-        stopKeepAlive();
+        keepAlive.forget(socket);
         connection.closed();
       });
     },
@@ -84,11 +83,16 @@ class Connection<TContext> {
   private context: Promise<Outcome<TContext>> | null = null;
   private contextValue: TContext | undefined;
 
+  /** The upgrade request, until the context is built from it. */
+  private req: IncomingMessage | null;
+
   constructor(
     private readonly socket: WebSocket,
-    private readonly req: IncomingMessage,
+    req: IncomingMessage,
     private readonly options: TrpcWsAdapterOptions<TContext>,
+    private readonly liveness: Liveness,
   ) {
+    this.req = req;
     // With `?connectionParams=1` the client's first message carries them; else start at once.
     const expectsParams = /[?&]connectionParams=1(&|$)/.test(req.url ?? "");
     if (!expectsParams) this.context = this.createContext(null);
@@ -128,8 +132,11 @@ class Connection<TContext> {
   }
 
   private async createContext(params: (() => ConnectionParams) | null): Promise<Outcome<TContext>> {
+    const req = this.req;
+    this.req = null; // nothing else needs it: let it go with its headers
+    if (!req) throw new Error("the context is built once");
     try {
-      const value = await this.options.createContext(this.req, this.socket, params ? params() : null);
+      const value = await this.options.createContext(req, this.socket, params ? params() : null);
       this.contextValue = value;
       return { ok: true, value };
     } catch (cause) {
@@ -141,6 +148,7 @@ class Connection<TContext> {
   }
 
   private receive(data: WebSocket.RawData, isBinary: boolean): void {
+    this.liveness.heard();
     if (isBinary || !Buffer.isBuffer(data)) {
       this.respondError(null, undefined, new TRPCError({ code: "PARSE_ERROR", message: "Messages are JSON text frames" }));
       return;
@@ -269,7 +277,7 @@ class Connection<TContext> {
     };
     if (isDirectStream(result)) {
       this.respond({ id, jsonrpc, result: { type: "started" } });
-      result.run(this.frameSink(id, jsonrpc, abort.signal, finish));
+      result.run(new SocketFrameSink(this.socket, responsePrefix(id, jsonrpc), abort.signal, finish));
       return;
     }
     if (!isAsyncIterable(result)) {
@@ -305,23 +313,6 @@ class Connection<TContext> {
     }
   }
 
-  private frameSink(id: Id, jsonrpc: "2.0" | undefined, signal: AbortSignal, finish: (outcome: { error: unknown } | null) => void): FrameSink<unknown> {
-    const prefix = responsePrefix(id, jsonrpc);
-    const socket = this.socket;
-    return {
-      write(frame: EventFrame<unknown>) {
-        if (!signal.aborted && socket.readyState === WebSocket.OPEN) socket.send(prefix + frame.tail);
-      },
-      get bufferedAmount() {
-        return socket.bufferedAmount;
-      },
-      drained: (bytes) => waitForDrain(socket, bytes, signal),
-      end: () => finish(null),
-      fail: (error) => finish({ error }),
-      dropSocket: () => socket.terminate(),
-    };
-  }
-
   private stop(id: Id, jsonrpc: "2.0" | undefined): void {
     const abort = this.subscriptions.get(id);
     if (!abort) return;
@@ -331,17 +322,48 @@ class Connection<TContext> {
   }
 }
 
-/** Resolves once fewer than `bytes` are queued on the socket, or the subscription ended. */
-function waitForDrain(socket: WebSocket, bytes: number, signal: AbortSignal): Promise<void> {
-  if (socket.bufferedAmount <= bytes || signal.aborted || socket.readyState !== WebSocket.OPEN) return Promise.resolve();
-  return new Promise((resolve) => {
-    const check = () => {
-      if (socket.bufferedAmount <= bytes || signal.aborted || socket.readyState !== WebSocket.OPEN) {
-        clearInterval(timer);
-        resolve();
-      }
-    };
-    // ws exposes no drain event of its own; the queue is checked every few milliseconds.
-    const timer = setInterval(check, 5);
-  });
+/**
+ * Where a DirectStream writes: its frames go to the socket behind the subscription's response
+ * prefix. (A class, not an object of closures: there is one per subscription.)
+ */
+class SocketFrameSink implements FrameSink<unknown> {
+  constructor(
+    private readonly socket: WebSocket,
+    private readonly prefix: string,
+    private readonly signal: AbortSignal,
+    private readonly finish: (outcome: { error: unknown } | null) => void,
+  ) {}
+
+  write(frame: EventFrame<unknown>): void {
+    if (!this.signal.aborted && this.socket.readyState === WebSocket.OPEN) this.socket.send(this.prefix + frame.tail);
+  }
+
+  get bufferedAmount(): number {
+    return this.socket.bufferedAmount;
+  }
+
+  drained(bytes: number): Promise<void> {
+    return waitForDrain(this.socket, bytes, this.signal);
+  }
+
+  end(): void {
+    this.finish(null);
+  }
+
+  fail(error: unknown): void {
+    this.finish({ error });
+  }
+
+  dropSocket(): void {
+    this.socket.terminate();
+  }
+}
+
+/** Resolves once at most `bytes` are queued on the socket, or the subscription ended. */
+async function waitForDrain(socket: WebSocket, bytes: number, signal: AbortSignal): Promise<void> {
+  // ws exposes no drain event of its own: look again after 5 ms, backing off to 200 ms.
+  for (let wait = 5; ; wait = Math.min(200, wait * 2)) {
+    if (socket.bufferedAmount <= bytes || signal.aborted || socket.readyState !== WebSocket.OPEN) return;
+    await new Promise((resolve) => setTimeout(resolve, wait));
+  }
 }

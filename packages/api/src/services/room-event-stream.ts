@@ -4,7 +4,7 @@ import type { Context } from "../context";
 import { rateLimit } from "../trpc";
 import { DirectStream, eventFrame, type FrameSink } from "../stream/direct-stream";
 import type { RoomChannel, RoomFrame, RoomListener } from "../stream/room-channels";
-import { followAbort, isOwnDeparture, releaseOnce, stillMember } from "./stream-lifecycle";
+import { isOwnDeparture, releaseOnce, stillMember } from "./stream-lifecycle";
 
 /** A replay reads its next page only once its socket has less than this queued. */
 const REPLAY_LOW_WATER_BYTES = 256 * 1024;
@@ -26,9 +26,10 @@ export async function openRoomEventStream(
   input: { roomId: string; lastEventId?: string | null | undefined },
   signal: AbortSignal | undefined,
 ): Promise<RoomEventStream> {
-  const abort = followAbort(signal);
+  // Without a signal (a caller in tests) the stream ends only through cancel().
+  const stopSignal = signal ?? new AbortController().signal;
   const channel = await ctx.deps.roomChannels.acquire(input.roomId);
-  const release = releaseOnce(abort.signal, () => channel.release());
+  const release = releaseOnce(stopSignal, () => channel.release());
   let from: bigint;
   try {
     const head = await events.getLastEventSeq(ctx.deps.db, input.roomId);
@@ -49,7 +50,7 @@ export async function openRoomEventStream(
     release();
     throw error;
   }
-  return new RoomEventStream(ctx, channel, userId, from, abort.signal, release);
+  return new RoomEventStream(ctx, channel, userId, from, stopSignal, release);
 }
 
 /**
