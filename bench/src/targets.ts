@@ -40,6 +40,8 @@ export interface TargetOptions {
   /** A PostgreSQL URL on which the bench may CREATE and DROP its own databases. */
   postgresUrl: string;
   redisUrl: string | null;
+  /** Extra environment for Parley's servers, over the bench's defaults. */
+  env?: Record<string, string>;
 }
 
 async function freePort(): Promise<number> {
@@ -168,6 +170,7 @@ export async function startTarget(kind: TargetKind, options: TargetOptions): Pro
       WS_MAX_PER_ADDRESS: "100000",
       WS_MAX_ANONYMOUS_PER_ADDRESS: "100000",
       MAX_SUBSCRIPTIONS_PER_USER: "100000",
+      ...options.env,
     };
     let roomId: string;
     if (kind === "parley-pglite") {
