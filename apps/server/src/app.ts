@@ -52,6 +52,16 @@ function sendJson(res: http.ServerResponse, status: number, body: unknown): void
   res.end(JSON.stringify(body));
 }
 
+// Listeners that live as long as a socket are made here, not inside the upgrade handler: a
+// closure there would share its scope with (and so keep alive) the upgrade request.
+function destroyOnError(socket: Duplex): void {
+  socket.on("error", () => socket.destroy());
+}
+
+function releaseOnClose(socket: Duplex, slot: ConnectionSlot): void {
+  socket.once("close", () => slot.release());
+}
+
 function rejectUpgrade(socket: Duplex, status: number, text: string): void {
   socket.end(`HTTP/1.1 ${status} ${text}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
 }
@@ -170,7 +180,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
   wss.on("connection", (socket, req) => wsAdapter.handleConnection(socket, req));
 
   server.on("upgrade", (req, socket, head) => {
-    socket.on("error", () => socket.destroy());
+    destroyOnError(socket);
     const pathname = (req.url ?? "/").split("?")[0];
     if (pathname !== "/trpc" && pathname !== "/trpc/") return rejectUpgrade(socket, 404, "Not Found");
     if (!hosts.isAllowed(req)) return rejectUpgrade(socket, 421, "Misdirected Request");
@@ -178,7 +188,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     const admission = connectionLimits.admit(clientAddressOf(req, config.trustProxy));
     if (!admission.ok) return rejectUpgrade(socket, admission.status, admission.reason);
     slots.set(req, admission.slot);
-    socket.once("close", () => admission.slot.release());
+    releaseOnClose(socket, admission.slot);
     wss.handleUpgrade(req, socket, head, (ws) => wss.emit("connection", ws, req));
   });
 

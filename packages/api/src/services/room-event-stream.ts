@@ -16,9 +16,9 @@ export function parseEventId(id: string): bigint | null {
 
 /**
  * Opens `room.events` for a member. Runs in the resolver, before `started` is sent: it joins the
- * room's channel (live on the hub) first and reads the room's head after, so every event
- * committed once the client sees `started` is either replayed or delivered live, and sequence
- * numbers drop whatever both paths deliver.
+ * room's channel (live on the hub, its position read after that) first, so every event committed
+ * once the client sees `started` is either replayed or delivered live, and sequence numbers drop
+ * whatever both paths deliver.
  */
 export async function openRoomEventStream(
   ctx: Context,
@@ -32,10 +32,16 @@ export async function openRoomEventStream(
   const release = releaseOnce(stopSignal, () => channel.release());
   let from: bigint;
   try {
-    const head = await events.getLastEventSeq(ctx.deps.db, input.roomId);
-    if (head === null) throw new TRPCError({ code: "NOT_FOUND", message: "The room no longer exists" });
-    if (input.lastEventId !== undefined && input.lastEventId !== null) {
+    if (input.lastEventId === undefined || input.lastEventId === null) {
+      // Start at the newest event the room's channel has delivered: every event committed later
+      // has a higher id, so nothing committed after `started` can be missed (an event still in
+      // flight may arrive too, as if the subscription had started a moment earlier). No query.
+      from = channel.position;
+    } else {
       const after = parseEventId(input.lastEventId);
+      // Ids up to the channel's position were issued; beyond it, ask the database.
+      const head = after !== null && after <= channel.position ? channel.position : await events.getLastEventSeq(ctx.deps.db, input.roomId);
+      if (head === null) throw new TRPCError({ code: "NOT_FOUND", message: "The room no longer exists" });
       if (after === null || after > head) {
         throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${input.lastEventId.slice(0, 40)}'` });
       }
@@ -43,8 +49,6 @@ export async function openRoomEventStream(
       // A replay that reaches past the channel's recent events reads the log: limited per
       // user, so that one user cannot keep the database and the event loop busy with replays.
       if (head - after > BigInt(ctx.deps.roomChannels.recentEvents)) await rateLimit(ctx, "replay", userId);
-    } else {
-      from = head;
     }
   } catch (error) {
     release();
