@@ -134,7 +134,8 @@ async function seedParley(db: Database, migrationsDir: string, count: number): P
   return room.id;
 }
 
-const PARLEY_MAIN = path.join(repoRoot, "apps", "server", "dist", "main.js");
+/** The built server; BENCH_PARLEY_MAIN points at another build (e.g. an older commit's) to compare. */
+const PARLEY_MAIN = process.env.BENCH_PARLEY_MAIN ?? path.join(repoRoot, "apps", "server", "dist", "main.js");
 const MIGRATIONS = path.join(repoRoot, "prisma", "migrations");
 
 /** Starts the target `kind`: its database (fresh, seeded), then its server process(es). */
