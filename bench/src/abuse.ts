@@ -18,18 +18,23 @@ const VICTIMS = num("BENCH_ABUSE_SUBSCRIBERS", 200);
 const RATE = num("BENCH_ABUSE_RATE", 50);
 const SECONDS = num("BENCH_ABUSE_SECONDS", 8);
 const HISTORY = 1_200;
+const ATTACKER_ADDRESS = "127.0.0.2";
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A signed-in raw protocol socket (connection params sent). */
-function openSocket(target: Target, token: string | null): Promise<WebSocket> {
+/**
+ * A raw protocol socket, signed in when given a token. The attacker connects from its own
+ * loopback address (127.0.0.2), as a real one would from its own machine, so the per-address
+ * caps see it apart from the victims and the sender (127.0.0.1).
+ */
+function openSocket(target: Target, token: string | null, localAddress = "127.0.0.1"): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${target.hostPorts[0]}/trpc${token ? "?connectionParams=1" : ""}`, { perMessageDeflate: false });
+    const ws = new WebSocket(`ws://${target.hostPorts[0]}/trpc${token ? "?connectionParams=1" : ""}`, { perMessageDeflate: false, localAddress });
     ws.once("open", () => {
       if (token) ws.send(JSON.stringify({ method: "connectionParams", data: { token } }));
       resolve(ws);
     });
-    ws.once("unexpected-response", (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
-    ws.once("error", reject);
+    // A refused upgrade arrives as an error "Unexpected server response: <status>".
+    ws.on("error", reject);
     ws.on("message", (data: Buffer) => {
       if (data.length === 4 && data.toString() === "PING") ws.send("PONG");
     });
@@ -89,7 +94,7 @@ function replayAttack(target: Target, token: string): Attack {
   return {
     start() {
       loop = (async () => {
-        const sockets = await Promise.all([0, 1, 2].map(() => openSocket(target, token)));
+        const sockets = await Promise.all([0, 1, 2].map(() => openSocket(target, token, ATTACKER_ADDRESS)));
         for (const ws of sockets) {
           ws.on("message", (data: Buffer) => {
             const text = data.toString();
@@ -131,9 +136,9 @@ function connectionFlood(target: Target): Attack {
         for (let tries = 0; running && tries < 3_000; tries += 20) {
           await Promise.all(Array.from({ length: 20 }, async () => {
             try {
-              held.push(await openSocket(target, null));
+              held.push(await openSocket(target, null, ATTACKER_ADDRESS));
             } catch (error) {
-              const reason = error instanceof Error ? error.message : String(error);
+              const reason = (error instanceof Error ? error.message : String(error)).replace("Unexpected server response: ", "HTTP ");
               refused.set(reason, (refused.get(reason) ?? 0) + 1);
             }
           }));
@@ -154,6 +159,7 @@ function connectionFlood(target: Target): Attack {
 type Phase = { name: string; fanout: FanoutResult; health: number[]; attack: string };
 
 async function phase(name: string, target: Target, subs: Subscribers, attack: Attack | null): Promise<Phase> {
+  console.error(`[abuse] ${name}: ${RATE} msg/s for ${SECONDS} s to ${subs.open()} victims`);
   const probe = probeHealth(target.hostPorts[0] ?? "");
   attack?.start();
   await sleep(500); // the attack is under way before the clock starts
@@ -179,15 +185,19 @@ const target = await startTarget("parley-pg", {
   env: {
     RATE_LIMITS: "on",
     RATE_LIMIT_MESSAGE: "1000000/1000000", // the steady sender and the seeding are not the attack
+    ...(process.env.BENCH_ABUSE_REPLAY ? { RATE_LIMIT_REPLAY: process.env.BENCH_ABUSE_REPLAY } : {}),
     WS_MAX_PER_ADDRESS: "500",
     WS_MAX_ANONYMOUS_PER_ADDRESS: "50",
     MAX_SUBSCRIPTIONS_PER_USER: "300",
   },
 });
 try {
+  console.error(`[abuse] writing ${HISTORY} messages of history`);
   await seedHistory(target, HISTORY);
+  console.error(`[abuse] subscribing ${VICTIMS} victims`);
   const subs = new Subscribers(target);
-  await subs.grow(VICTIMS);
+  await subs.grow(VICTIMS, 20); // below the anonymous cap: a socket is anonymous until its connection params land
+  await phase("warm-up (not shown)", target, subs, null); // JIT and pools warm before the baseline
   const phases = [
     await phase("quiet", target, subs, null),
     await phase("replay attack", target, subs, replayAttack(target, target.subscriberToken(attacker))),

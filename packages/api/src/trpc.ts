@@ -87,6 +87,7 @@ export async function rateLimit(ctx: Context, action: RateLimitAction, key: stri
  * (ApiConfig.maxSubscriptionsPerUser); past that, TOO_MANY_REQUESTS.
  */
 export const subscriptionProcedure = authedProcedure.use(async ({ ctx, next, signal }) => {
+  await rateLimit(ctx, "subscribe", ctx.user.id);
   const release = ctx.deps.subscriptionSlots.take(ctx.user.id);
   if (!release) {
     const limit = ctx.deps.config.maxSubscriptionsPerUser;

@@ -27,6 +27,9 @@ import { KeepAlive, type Liveness } from "./keep-alive";
 // - one keep-alive timer for all connections instead of two per connection.
 
 type Id = string | number;
+
+/** Requests of one frame started in one turn of the event loop. */
+const REQUESTS_PER_TURN = 10;
 type ConnectionParams = Record<string, string | undefined> | null;
 
 export type TrpcWsAdapterOptions<TContext> = {
@@ -180,7 +183,17 @@ class Connection<TContext> {
       this.respondError(null, undefined, new TRPCError({ code: "PARSE_ERROR", cause }));
       return;
     }
-    requests.forEach((request, batchIndex) => this.handle(request, batchIndex));
+    this.handleBatch(requests, 0);
+  }
+
+  /**
+   * Starts a frame's requests in order, a slice per turn of the event loop: a frame of a hundred
+   * requests then cannot hold up everyone else's deliveries while its requests start.
+   */
+  private handleBatch(requests: ReturnType<typeof parseTRPCMessage>[], from: number): void {
+    const end = Math.min(requests.length, from + REQUESTS_PER_TURN);
+    for (let i = from; i < end; i++) this.handle(requests[i] as ReturnType<typeof parseTRPCMessage>, i);
+    if (end < requests.length) setImmediate(() => this.handleBatch(requests, end));
   }
 
   private handle(request: ReturnType<typeof parseTRPCMessage>, batchIndex: number): void {

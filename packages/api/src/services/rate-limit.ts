@@ -27,7 +27,11 @@ export const DEFAULT_RULES = {
   roomCreate: { capacity: 20, refillPerSecond: 0.05 },
   // room.events with a lastEventId reads the room's log: a reconnecting client replays one or
   // two rooms; a script opening hundreds of replays at once is stopped here.
-  replay: { capacity: 30, refillPerSecond: 1 },
+  replay: { capacity: 10, refillPerSecond: 0.2 },
+  // Subscriptions opened per user (room.events, room.activity, room.feed): each costs a
+  // membership query before anything else; a script opening and stopping them in a loop is
+  // stopped here, before the database. Switching rooms opens two or three.
+  subscribe: { capacity: 60, refillPerSecond: 5 },
 } satisfies Record<string, BucketRule>;
 
 export type RateLimitAction = keyof typeof DEFAULT_RULES;

@@ -9,6 +9,9 @@ import { isOwnDeparture, releaseOnce, stillMember } from "./stream-lifecycle";
 /** A replay reads its next page only once its socket has less than this queued. */
 const REPLAY_LOW_WATER_BYTES = 256 * 1024;
 
+/** Replayed events sent in one go before the stream lets other work run. */
+const REPLAY_SLICE = 50;
+
 /** Parses a public event id; null when it is not one this server could have issued. */
 export function parseEventId(id: string): bigint | null {
   return /^[1-9][0-9]{0,18}$/.test(id) ? BigInt(id) : null;
@@ -108,13 +111,24 @@ export class RoomEventStream extends DirectStream<RoomEvent> implements RoomList
       }
       await this.sink.drained(REPLAY_LOW_WATER_BYTES);
       if (this.done) return;
-      const page = await roomChannels.readReplayPage(this.channel.roomId, this.last);
-      if (this.done) return;
-      for (const stored of page) if (stored.seq > this.last && !this.send(replayFrame(stored))) return;
+      let stopped = false;
+      const read = await roomChannels.replayPage(this.channel.roomId, this.last, async (page) => {
+        // Sent a slice at a time, yielding between slices, so that a replay never holds the
+        // event loop for long: live deliveries to everyone else go out in between.
+        for (let i = 0; i < page.length && !stopped; i += REPLAY_SLICE) {
+          if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+          for (const stored of page.slice(i, i + REPLAY_SLICE)) {
+            if (this.done || (stored.seq > this.last && !this.send(replayFrame(stored)))) {
+              stopped = true;
+              break;
+            }
+          }
+        }
+      });
+      if (stopped || this.done) return;
       // A short page reached the end of the log as it was when read: everything up to the
       // channel's position then was in it (a hole is a purged event).
-      if (page.length < roomChannels.pageSize && position > this.last) this.last = position;
-      await new Promise((resolve) => setImmediate(resolve)); // let live traffic through between pages
+      if (read < roomChannels.pageSize && position > this.last) this.last = position;
     }
   }
 

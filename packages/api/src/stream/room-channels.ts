@@ -27,11 +27,11 @@ export type RoomChannelOptions = {
   recentEvents: number;
   /** Page size of log reads. */
   pageSize: number;
-  /** Replay pages read at once on this server. */
+  /** Replay pages read and sent at once on this server. */
   replayReads: number;
 };
 
-const DEFAULTS: RoomChannelOptions = { gapWaitMs: 25, recentEvents: 256, pageSize: 500, replayReads: 4 };
+const DEFAULTS: RoomChannelOptions = { gapWaitMs: 25, recentEvents: 256, pageSize: 500, replayReads: 2 };
 
 /**
  * One ordered stream per room that has subscribers on this server. It listens to the hub once,
@@ -67,12 +67,17 @@ export class RoomChannels {
   }
 
   /**
-   * A page of the log for one subscriber's replay. At most `replayReads` of these run at once
-   * on this server, so replays queue behind each other instead of taking every database
-   * connection from live traffic.
+   * One step of a subscriber's replay: reads a page of the log after `afterSeq` and hands it to
+   * `send`. At most `replayReads` steps run at once on this server (reading and sending), so
+   * replays queue behind each other instead of taking every database connection, or the event
+   * loop, from live traffic.
    */
-  readReplayPage(roomId: string, afterSeq: bigint): Promise<StoredRoomEvent[]> {
-    return this.replayGate.run(() => this.readLog(roomId, afterSeq, { limit: this.options.pageSize }));
+  replayPage(roomId: string, afterSeq: bigint, send: (page: StoredRoomEvent[]) => Promise<void>): Promise<number> {
+    return this.replayGate.run(async () => {
+      const page = await this.readLog(roomId, afterSeq, { limit: this.options.pageSize });
+      await send(page);
+      return page.length;
+    });
   }
 
   /**
