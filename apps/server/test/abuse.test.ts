@@ -66,9 +66,10 @@ async function seed(roomId: string, author: TestUser, count: number): Promise<vo
 
 describe("replay amplification (11.1)", () => {
   it("caps subscriptions per socket: past 100 in one frame, TOO_MANY_REQUESTS", async () => {
-    const alice = await signUp(app.server);
+    const server = await serverWith({ RATE_LIMIT_SUBSCRIBE: "1000/100" }); // the socket's cap, not the user's rate
+    const alice = await signUp(server);
     const room = await roomWith(alice);
-    const { ws } = await rawSocket(app.server, { token: alice.token });
+    const { ws } = await rawSocket(server, { token: alice.token });
     const got = frames(ws!);
     ws!.send(JSON.stringify(Array.from({ length: 130 }, (_, i) => ({
       id: i + 1,
@@ -81,6 +82,23 @@ describe("replay amplification (11.1)", () => {
     expect(startedCount).toBe(100);
     expect(refused).toHaveLength(30);
     expect(refused[0].error.message).toMatch(/100 subscriptions per connection/);
+  });
+
+  it("limits the subscriptions a user opens, before any query: 60 at once by default", async () => {
+    const alice = await signUp(app.server);
+    const room = await roomWith(alice);
+    const { ws } = await rawSocket(app.server, { token: alice.token });
+    const got = frames(ws!);
+    ws!.send(JSON.stringify(Array.from({ length: 70 }, (_, i) => ({
+      id: i + 1,
+      method: "subscription",
+      params: { path: "room.events", input: { roomId: room.id } },
+    }))));
+    await until(() => got.length >= 70, "every subscription is answered");
+    expect(got.filter((f) => f.result?.type === "started")).toHaveLength(60);
+    const refused = got.filter((f) => f.error?.data?.code === "TOO_MANY_REQUESTS");
+    expect(refused).toHaveLength(10);
+    expect(refused[0].error.data.retryAfterMs).toBeGreaterThan(0);
   });
 
   it("rate-limits replays that read the log, and keeps the server answering everyone else meanwhile", async () => {
