@@ -348,7 +348,9 @@ class SocketFrameSink implements FrameSink<unknown> {
   ) {}
 
   write(frame: EventFrame<unknown>): void {
-    if (!this.signal.aborted && this.socket.readyState === WebSocket.OPEN) this.socket.send(this.prefix + frame.tail);
+    // The hot path: no AbortSignal check here (its getter is slow); a stream stops writing
+    // itself once its signal aborts.
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(this.prefix + frame.tail);
   }
 
   get bufferedAmount(): number {
