@@ -193,6 +193,9 @@ export async function measureMemory(target: Target, subs: Subscribers, count: nu
   };
 }
 
+/** The latency percentiles the plot draws. */
+export const PLOT_PERCENTILES = [0.5, 0.75, 0.9, 0.95, 0.99, 0.999];
+
 export type FanoutResult = {
   subscribers: number;
   messages: number;
@@ -206,6 +209,8 @@ export type FanoutResult = {
   cpuMicrosPerDelivery: number;
   p50: number;
   p99: number;
+  /** Latency at each of PLOT_PERCENTILES (for the plot). */
+  percentiles: { q: number; ms: number }[];
   /** Fraction of the load generator's own CPU used (1 = one core), to spot a saturated generator. */
   generatorCpu: number;
   /** Cores' worth of CPU that other processes on the machine (not server, not generator) used. */
@@ -301,6 +306,7 @@ export async function fanout(
     drainSeconds: (performance.now() - drainStart) / 1000,
     p50: percentile(sorted, 0.5, expected - received),
     p99: percentile(sorted, 0.99, expected - received),
+    percentiles: PLOT_PERCENTILES.map((q) => ({ q, ms: percentile(sorted, q, expected - received) })),
     generatorCpu: genUs / windowUs,
     serverCpu: (cpu1 - cpu0) / windowUs,
     otherCpu: Math.max(0, machine1.busy - machine0.busy - (cpu1 - cpu0) - genUs) / windowUs,

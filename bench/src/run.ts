@@ -2,9 +2,12 @@
 // Socket.IO and Parley (PostgreSQL, PGlite, and two servers over Redis), one table at the end.
 // Every knob is an environment variable; see bench/README.md.
 import net from "node:net";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
 import { ackThroughput, fanout, measureMemory, Subscribers, waitUntilQuiet, type AckResult, type FanoutResult, type MemoryResult } from "./load";
 import { describeMachine, openFileLimit } from "./proc";
+import { writePlot } from "./plot";
 import { startTarget, type TargetKind } from "./targets";
 
 const env = process.env;
@@ -165,3 +168,13 @@ printTable(rows);
 console.log("");
 printNotes(rows);
 console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(0)} s`);
+if (env.BENCH_PLOT !== "off") {
+  const dir = env.BENCH_PLOT_DIR ?? path.join(path.dirname(fileURLToPath(import.meta.url)), "..", "out");
+  const title = `${config.subscribers} subscribers × ${config.rate} msg/s for ${config.seconds} s — ${describeMachine()}`;
+  try {
+    const files = await writePlot(rows, dir, title);
+    console.log(`plot: ${files.join(", ")}`);
+  } catch (error) {
+    console.log(`plot: not drawn (${String(error).split("\n")[0]})`);
+  }
+}
