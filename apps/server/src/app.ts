@@ -175,6 +175,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
       return ctx;
     },
     maxSubscriptions: config.maxSubscriptionsPerSocket,
+    maxBacklogBytes: config.maxSocketBacklogBytes,
     keepAlive: { pingMs: 30_000, pongWaitMs: 10_000 },
   });
   wss.on("connection", (socket, req) => wsAdapter.handleConnection(socket, req));

@@ -134,6 +134,27 @@ describe("replay amplification (11.1)", () => {
   });
 });
 
+describe("a client that never reads", () => {
+  it("is dropped once its unread replies pass WS_MAX_BACKLOG_BYTES", async () => {
+    const server = await serverWith({ WS_MAX_BACKLOG_BYTES: String(64 * 1024), RATE_LIMITS: "off" });
+    const alice = await signUp(server);
+    const room = await roomWith(alice);
+    await seed(room.id, alice, 100);
+    const { ws } = await rawSocket(server, { token: alice.token });
+    const closed = new Promise<number>((resolve) => ws!.once("close", (code: number) => resolve(code)));
+    // Stop reading (as a stuck client would), then ask for page after page of history.
+    (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+    let id = 1;
+    for (let frame = 0; frame < 40 && ws!.readyState === WebSocket.OPEN; frame++) {
+      ws!.send(JSON.stringify(Array.from({ length: 25 }, () => ({ id: id++, method: "query", params: { path: "message.list", input: { roomId: room.id, limit: 100 } } }))));
+      await new Promise((resolve) => setTimeout(resolve, 25));
+    }
+    (ws as unknown as { _socket: { resume(): void } })._socket.resume();
+    expect(await closed).toBe(1006); // terminated by the server, not closed politely
+    expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
+  });
+});
+
 describe("connection exhaustion (11.2)", () => {
   it("refuses anonymous sockets past the per-address cap with 429, and keeps /healthz answering", async () => {
     const server = await serverWith({ WS_MAX_ANONYMOUS_PER_ADDRESS: "5", WS_MAX_PER_ADDRESS: "8" });

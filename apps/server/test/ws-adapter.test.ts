@@ -166,4 +166,23 @@ describe("the raw protocol", () => {
     await sleep(300);
     expect(app.server.stats().roomChannels).toBe(0);
   });
+
+  it("never lets a stop overtake its subscribe, even past the first ten requests of a frame", async () => {
+    const alice = await signUp(app.server);
+    const room = await roomWith(alice);
+    const { ws, messages } = await open(alice.token);
+    ws.send(JSON.stringify(Array.from({ length: 15 }, (_, i) => ({
+      id: 100 + i,
+      method: "subscription",
+      params: { path: "room.events", input: { roomId: room.id } },
+    }))));
+    ws.send(JSON.stringify({ id: 112, method: "subscription.stop" })); // the 13th, in the next frame
+    await until(() => messages.filter((m) => m.result?.type === "started" || m.result?.type === "stopped").length >= 15, "all answered");
+    await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "after the stop" });
+    await until(() => messages.filter((m) => m.result?.type === "data").length >= 14, "the others receive it");
+    await sleep(200);
+    const data = messages.filter((m) => m.result?.type === "data");
+    expect(data).toHaveLength(14);
+    expect(data.some((m) => m.id === 112)).toBe(false);
+  });
 });

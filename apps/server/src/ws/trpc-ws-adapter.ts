@@ -3,6 +3,7 @@ import { isDirectStream, responsePrefix, type EventFrame, type FrameSink } from 
 import type { AnyRouter } from "@trpc/server";
 import {
   callProcedure,
+  defaultTransformer,
   getErrorShape,
   getTRPCErrorFromUnknown,
   isAsyncIterable,
@@ -38,6 +39,8 @@ export type TrpcWsAdapterOptions<TContext> = {
   createContext(req: IncomingMessage, socket: WebSocket, connectionParams: ConnectionParams): Promise<TContext>;
   /** Subscriptions one connection may hold at once; more are refused with TOO_MANY_REQUESTS. */
   maxSubscriptions: number;
+  /** Unsent bytes past which the socket is dropped (its client reconnects and resumes). */
+  maxBacklogBytes: number;
   keepAlive: { pingMs: number; pongWaitMs: number };
 };
 
@@ -55,6 +58,11 @@ export type TrpcWsAdapter = {
 };
 
 export function createTrpcWsAdapter<TContext>(options: TrpcWsAdapterOptions<TContext>): TrpcWsAdapter {
+  // Responses and DirectStream frames are plain JSON: a router with a data transformer (superjson,
+  // say) would need every one of them transformed first.
+  if (options.router._def._config.transformer !== defaultTransformer) {
+    throw new Error("Parley's WebSocket adapter serves routers without a data transformer only");
+  }
   const connections = new Set<Connection<TContext>>();
   const keepAlive = new KeepAlive(options.keepAlive.pingMs, options.keepAlive.pongWaitMs);
   return {
@@ -80,7 +88,12 @@ export function createTrpcWsAdapter<TContext>(options: TrpcWsAdapterOptions<TCon
   };
 }
 
+type Queued = { request: ReturnType<typeof parseTRPCMessage>; batchIndex: number };
+
 class Connection<TContext> {
+  /** Requests received and not started yet, in arrival order. */
+  private queue: Queued[] = [];
+  private draining = false;
   /** Subscriptions by request id, from the moment they are requested until they end. */
   private readonly subscriptions = new Map<Id, AbortController>();
   private context: Promise<Outcome<TContext>> | null = null;
@@ -106,12 +119,17 @@ class Connection<TContext> {
 
   /** The socket closed: every subscription, running or still starting, is aborted. */
   closed(): void {
+    this.queue = [];
     for (const abort of this.subscriptions.values()) abort.abort();
     this.subscriptions.clear();
   }
 
   sendRaw(data: string): void {
-    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(data);
+    if (this.socket.readyState !== WebSocket.OPEN) return;
+    // A client that sends requests but never reads the answers is dropped like a slow
+    // subscriber, before its replies fill the server's memory.
+    if (this.socket.bufferedAmount > this.options.maxBacklogBytes) return this.socket.terminate();
+    this.socket.send(data);
   }
 
   private respond(message: unknown): void {
@@ -183,17 +201,26 @@ class Connection<TContext> {
       this.respondError(null, undefined, new TRPCError({ code: "PARSE_ERROR", cause }));
       return;
     }
-    this.handleBatch(requests, 0);
+    requests.forEach((request, batchIndex) => this.queue.push({ request, batchIndex }));
+    if (!this.draining) this.drainQueue();
   }
 
   /**
-   * Starts a frame's requests in order, a slice per turn of the event loop: a frame of a hundred
-   * requests then cannot hold up everyone else's deliveries while its requests start.
+   * Starts queued requests in arrival order (stops included, so a stop never overtakes its
+   * subscribe), ten per turn of the event loop: a frame of a hundred requests then cannot hold
+   * up everyone else's deliveries while its requests start.
    */
-  private handleBatch(requests: ReturnType<typeof parseTRPCMessage>[], from: number): void {
-    const end = Math.min(requests.length, from + REQUESTS_PER_TURN);
-    for (let i = from; i < end; i++) this.handle(requests[i] as ReturnType<typeof parseTRPCMessage>, i);
-    if (end < requests.length) setImmediate(() => this.handleBatch(requests, end));
+  private drainQueue(): void {
+    this.draining = false;
+    for (let n = 0; n < REQUESTS_PER_TURN; n++) {
+      const next = this.queue.shift();
+      if (!next) return;
+      this.handle(next.request, next.batchIndex);
+    }
+    if (this.queue.length > 0) {
+      this.draining = true;
+      setImmediate(() => this.drainQueue());
+    }
   }
 
   private handle(request: ReturnType<typeof parseTRPCMessage>, batchIndex: number): void {
@@ -271,9 +298,11 @@ class Connection<TContext> {
         batchIndex,
       });
     } catch (cause) {
-      if (this.subscriptions.get(id) === abort) this.subscriptions.delete(id);
+      const stillOurs = this.subscriptions.get(id) === abort;
+      if (stillOurs) this.subscriptions.delete(id);
       abort.abort();
-      this.respondError(id, jsonrpc, cause, "subscription", path, input);
+      // A subscription stopped meanwhile was already answered `stopped`: no second answer.
+      if (stillOurs) this.respondError(id, jsonrpc, cause, "subscription", path, input);
       return;
     }
     // Stopped, or the socket closed, while the resolver ran: never start it; let it clean up.

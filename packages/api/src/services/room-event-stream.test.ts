@@ -187,6 +187,27 @@ describe("room.events stream", () => {
     expect(deps.roomChannels.size).toBe(0);
   });
 
+  it("reads a gap that opened before its channel knew the room's head", async () => {
+    const hub = new MemoryHub();
+    const { room } = await rooms.createRoom(db, { name: "early", creator: publicUser(me) });
+    const first = await write(room.id, "first");
+    const second = await write(room.id, "second");
+    // The channel's head read answers as if neither had committed yet, and the second one's
+    // live copy arrives meanwhile; the first one's never does.
+    const channels = new RoomChannels(hub, db, {
+      readHead: () => {
+        hub.publishEvent(second);
+        return Promise.resolve(first.seq - 1n);
+      },
+    });
+    const channel = await channels.acquire(room.id);
+    const deadline = Date.now() + 5_000;
+    while (channel.position < second.seq && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(channel.position).toBe(second.seq);
+    expect(channel.framesAfter(first.seq - 1n)?.map((f) => f.id)).toEqual([String(first.seq), String(second.seq)]);
+    channel.release();
+  });
+
   it("refuses a lastEventId beyond the room's log", async () => {
     const hub = new MemoryHub();
     const { room } = await rooms.createRoom(db, { name: "future", creator: publicUser(me) });

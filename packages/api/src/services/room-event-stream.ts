@@ -109,14 +109,19 @@ export class RoomEventStream extends DirectStream<RoomEvent> implements RoomList
         for (const frame of recent) if (!this.send(frame)) return;
         return this.goLive();
       }
-      await this.sink.drained(REPLAY_LOW_WATER_BYTES);
+      const sink = this.sink;
+      await sink.drained(REPLAY_LOW_WATER_BYTES);
       if (this.done) return;
       let stopped = false;
       const read = await roomChannels.replayPage(this.channel.roomId, this.last, async (page) => {
         // Sent a slice at a time, yielding between slices, so that a replay never holds the
         // event loop for long: live deliveries to everyone else go out in between.
         for (let i = 0; i < page.length && !stopped; i += REPLAY_SLICE) {
-          if (i > 0) await new Promise((resolve) => setImmediate(resolve));
+          if (i > 0) {
+            await new Promise((resolve) => setImmediate(resolve));
+            // Within a page too, never queue much more than the low-water mark on the socket.
+            await sink.drained(REPLAY_LOW_WATER_BYTES);
+          }
           for (const stored of page.slice(i, i + REPLAY_SLICE)) {
             if (this.done || (stored.seq > this.last && !this.send(replayFrame(stored)))) {
               stopped = true;
@@ -164,7 +169,14 @@ export class RoomEventStream extends DirectStream<RoomEvent> implements RoomList
 
   /** Someone who left stops receiving the room (in every tab); a departure from before a rejoin does not count. */
   private async checkDeparture(): Promise<void> {
-    const member = await stillMember(this.ctx, this.channel.roomId, this.userId).catch(() => false);
+    let member: boolean;
+    try {
+      member = await stillMember(this.ctx, this.channel.roomId, this.userId);
+    } catch (error) {
+      // Unknown, not "left": end with an error, which the client may retry (a `stopped` would
+      // tell it the stream is over for good).
+      return this.finish({ error });
+    }
     if (this.done) return;
     if (!member) return this.finish(null);
     const held = this.held ?? [];

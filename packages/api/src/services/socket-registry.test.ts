@@ -11,6 +11,13 @@ class FakeSocket extends EventEmitter {
 }
 
 describe("SocketRegistry", () => {
+  it("does not keep a socket that closed while its session was being looked up", () => {
+    const registry = new SocketRegistry();
+    const gone = Object.assign(new FakeSocket(), { readyState: 3 });
+    registry.add("s1", gone);
+    expect(registry.count()).toBe(0);
+  });
+
   it("closes every socket of a revoked session after a short delay, and only those", () => {
     vi.useFakeTimers();
     try {

@@ -1,5 +1,7 @@
 /** The part of a WebSocket the registry needs (ws's WebSocket fits). */
 export interface ClosableSocket {
+  /** ws's readyState: 2 closing, 3 closed. */
+  readonly readyState?: number;
   close(code?: number, reason?: string): void;
   once(event: "close", listener: () => void): unknown;
 }
@@ -20,6 +22,9 @@ export class SocketRegistry {
   private readonly recentlyRevoked = new Map<string, number>();
 
   add(sessionId: string, socket: ClosableSocket): void {
+    // Closed while its session was being looked up: its close event has fired already, so an
+    // entry made now would never be removed.
+    if (socket.readyState !== undefined && socket.readyState >= 2) return;
     if (this.recentlyRevoked.has(sessionId)) {
       socket.close(SESSION_REVOKED_CLOSE_CODE, "session revoked");
       return;

@@ -206,6 +206,9 @@ export class RoomChannel {
       clearTimeout(this.gapTimer);
       this.gapTimer = null;
     }
+    // Events still waiting behind a gap (some may have arrived before the head was read): the
+    // gap is read from the log unless the missing event turns up first.
+    if (this.pending.size > 0) this.scheduleGapFill();
   }
 
   private deliver(stored: StoredRoomEvent): void {
