@@ -159,6 +159,10 @@ describe("connection exhaustion (11.2)", () => {
   it("refuses anonymous sockets past the per-address cap with 429, and keeps /healthz answering", async () => {
     const server = await serverWith({ WS_MAX_ANONYMOUS_PER_ADDRESS: "5", WS_MAX_PER_ADDRESS: "8" });
     const alice = await signUp(server);
+    // Only Alice's signed-in socket is open (the one she signed up on has gone): then the
+    // address holds no anonymous socket yet.
+    await alice.client.trpc.auth.me.query();
+    await until(() => server.stats().webSockets === 1, "only Alice's signed-in socket is open");
     const held = [];
     for (let i = 0; i < 5; i++) held.push(await rawSocket(server));
     expect(held.every((h) => h.ws)).toBe(true);
