@@ -173,6 +173,10 @@ describe("connection exhaustion (11.2)", () => {
     await until(() => server.stats().webSockets <= 5, "the closed socket is gone");
     const again = await rawSocket(server, { token: alice.token });
     expect(again.ws).toBeDefined();
+    // Its first answer comes once its session is known: from then on it counts as signed in.
+    const answered = new Promise((resolve) => again.ws!.once("message", resolve));
+    again.ws!.send(JSON.stringify({ id: 1, method: "query", params: { path: "auth.me" } }));
+    await answered;
     // A signed-in socket counts towards the address's total of 8, not towards the anonymous 5.
     expect((await rawSocket(server)).ws).toBeDefined(); // the fifth anonymous one again
     expect((await rawSocket(server)).status).toBe(429);
