@@ -2,7 +2,7 @@ import { messages, publicUser } from "@parley/db";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ParleyServer } from "../src/app";
-import { Collector, roomWith, signUp, started, startTestServer, useTestServer, type TestUser } from "./harness";
+import { Collector, roomWith, signUp, started, startTestServer, until, useTestServer, type TestUser } from "./harness";
 
 // Issue 11, findings 1 and 2: one user must not be able to freeze Parley with replays or sockets.
 
@@ -44,12 +44,9 @@ function frames(ws: WebSocket): any[] {
   return out;
 }
 
-async function until(check: () => boolean, what: string, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
+/** One frame of `count` room.events subscriptions (ids 1…count) with the same input. */
+function roomEventsFrame(count: number, input: { roomId: string; lastEventId?: string }): string {
+  return JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: i + 1, method: "subscription", params: { path: "room.events", input } })));
 }
 
 /** Writes `count` messages straight into the room's log (as `author`), in batches. */
@@ -71,12 +68,8 @@ describe("replay amplification (11.1)", () => {
     const room = await roomWith(alice);
     const { ws } = await rawSocket(server, { token: alice.token });
     const got = frames(ws!);
-    ws!.send(JSON.stringify(Array.from({ length: 130 }, (_, i) => ({
-      id: i + 1,
-      method: "subscription",
-      params: { path: "room.events", input: { roomId: room.id } },
-    }))));
-    await until(() => got.length >= 130, "every subscription is answered");
+    ws!.send(roomEventsFrame(130, { roomId: room.id }));
+    await until(() => got.length >= 130, "every subscription is answered", 10_000);
     const startedCount = got.filter((f) => f.result?.type === "started").length;
     const refused = got.filter((f) => f.error?.data?.code === "TOO_MANY_REQUESTS");
     expect(startedCount).toBe(100);
@@ -89,12 +82,8 @@ describe("replay amplification (11.1)", () => {
     const room = await roomWith(alice);
     const { ws } = await rawSocket(app.server, { token: alice.token });
     const got = frames(ws!);
-    ws!.send(JSON.stringify(Array.from({ length: 70 }, (_, i) => ({
-      id: i + 1,
-      method: "subscription",
-      params: { path: "room.events", input: { roomId: room.id } },
-    }))));
-    await until(() => got.length >= 70, "every subscription is answered");
+    ws!.send(roomEventsFrame(70, { roomId: room.id }));
+    await until(() => got.length >= 70, "every subscription is answered", 10_000);
     expect(got.filter((f) => f.result?.type === "started")).toHaveLength(60);
     const refused = got.filter((f) => f.error?.data?.code === "TOO_MANY_REQUESTS");
     expect(refused).toHaveLength(10);
@@ -117,16 +106,12 @@ describe("replay amplification (11.1)", () => {
     // Mallory asks for forty full replays of a 1,200-message room in one frame.
     const { ws } = await rawSocket(server, { token: mallory.token });
     const got = frames(ws!);
-    ws!.send(JSON.stringify(Array.from({ length: 40 }, (_, i) => ({
-      id: i + 1,
-      method: "subscription",
-      params: { path: "room.events", input: { roomId: room.id, lastEventId: "1" } },
-    }))));
+    ws!.send(roomEventsFrame(40, { roomId: room.id, lastEventId: "1" }));
     for (let i = 0; i < 10; i++) await carol.client.trpc.message.send.mutate({ roomId: other.id, text: `meanwhile ${i}` });
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     await daveGot.waitFor(10, 10_000);
 
-    await until(() => got.filter((f) => f.result?.type === "started" || f.error).length >= 40, "every replay is answered");
+    await until(() => got.filter((f) => f.result?.type === "started" || f.error).length >= 40, "every replay is answered", 10_000);
     const refused = got.filter((f) => f.error?.data?.code === "TOO_MANY_REQUESTS");
     expect(refused).toHaveLength(35);
     // The five that were allowed replay the whole log: 1,200 messages each.
@@ -162,7 +147,7 @@ describe("connection exhaustion (11.2)", () => {
     // Only Alice's signed-in socket is open (the one she signed up on has gone): then the
     // address holds no anonymous socket yet.
     await alice.client.trpc.auth.me.query();
-    await until(() => server.stats().webSockets === 1, "only Alice's signed-in socket is open");
+    await until(() => server.stats().webSockets === 1, "only Alice's signed-in socket is open", 10_000);
     const held = [];
     for (let i = 0; i < 5; i++) held.push(await rawSocket(server));
     expect(held.every((h) => h.ws)).toBe(true);
@@ -170,7 +155,7 @@ describe("connection exhaustion (11.2)", () => {
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
     // A socket that closes gives its place back.
     held[0]!.ws!.close();
-    await until(() => server.stats().webSockets <= 5, "the closed socket is gone");
+    await until(() => server.stats().webSockets <= 5, "the closed socket is gone", 10_000);
     const again = await rawSocket(server, { token: alice.token });
     expect(again.ws).toBeDefined();
     // Its first answer comes once its session is known: from then on it counts as signed in.

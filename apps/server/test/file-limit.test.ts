@@ -1,15 +1,10 @@
-import { spawn } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { describe, expect, inject, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { databaseKind, tempDir } from "./harness";
+import { startBuiltServer, tempDir } from "./harness";
 
 // Issue 11, finding 2, as found: with the process's open-file limit low, one client holding
 // WebSockets used to take every descriptor, and /healthz stopped answering. The built server,
 // started under `ulimit -n 400`, must keep sockets below that limit and go on answering.
-const main = fileURLToPath(new URL("../dist/main.js", import.meta.url));
-
 function open(url: string): Promise<{ ws?: WebSocket; status?: number }> {
   return new Promise((resolve) => {
     const ws = new WebSocket(`${url.replace("http", "ws")}/trpc`);
@@ -20,36 +15,19 @@ function open(url: string): Promise<{ ws?: WebSocket; status?: number }> {
 
 describe("a server near its open-file limit", () => {
   it("refuses WebSockets with 503 before the descriptors run out, and /healthz still answers", async () => {
-    if (!existsSync(main)) throw new Error("apps/server/dist/main.js is missing: run `pnpm run build` first");
     const data = await tempDir();
-    const env: Record<string, string> = {
-      ...process.env,
-      PORT: "0",
-      DATA_DIR: data.dir,
-      NODE_ENV: "production",
-      // Only the limit derived from the descriptors applies: one address may take them all.
-      WS_MAX_PER_ADDRESS: "100000",
-      WS_MAX_ANONYMOUS_PER_ADDRESS: "100000",
-    };
-    if (databaseKind === "postgres") env.DATABASE_URL = inject("databaseUrl") ?? "";
-    else delete env.DATABASE_URL;
-    const child = spawn("sh", ["-c", `ulimit -n 400 && exec "${process.execPath}" "${main}"`], { env, stdio: ["ignore", "pipe", "pipe"] });
-    let output = "";
-    child.stderr.on("data", (chunk) => (output += String(chunk)));
+    const { url, child, output } = await startBuiltServer(
+      {
+        DATA_DIR: data.dir,
+        // Only the limit derived from the descriptors applies: one address may take them all.
+        WS_MAX_PER_ADDRESS: "100000",
+        WS_MAX_ANONYMOUS_PER_ADDRESS: "100000",
+      },
+      { shellPrefix: "ulimit -n 400" },
+    );
     const sockets: WebSocket[] = [];
     try {
-      const url = await new Promise<string>((resolve, reject) => {
-        const timer = setTimeout(() => reject(new Error(`no start within 20 s: ${output}`)), 20_000);
-        child.stdout.on("data", (chunk) => {
-          output += String(chunk);
-          const match = /listening on (http:\/\/\S+)/.exec(output);
-          if (match?.[1]) {
-            clearTimeout(timer);
-            resolve(match[1]);
-          }
-        });
-      });
-      expect(output).toMatch(/at most 200 WebSockets \(open-file limit 400\)/);
+      expect(output()).toMatch(/at most 200 WebSockets \(open-file limit 400\)/);
       let refused: number | undefined;
       for (let i = 0; i < 400 && refused === undefined; i++) {
         const { ws, status } = await open(url);

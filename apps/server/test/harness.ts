@@ -1,7 +1,10 @@
+import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { existsSync } from "node:fs";
 import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import { createParleyClient, type ParleyClient } from "@parley/client";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
 import { TRPCClientError } from "@trpc/client";
@@ -182,3 +185,46 @@ export function started(): { onStarted: () => void; ready: Promise<void> } {
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Polls `check` every 20 ms until it holds; fails naming `what` after `timeoutMs`. */
+export async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
+    await sleep(20);
+  }
+}
+
+const builtMain = fileURLToPath(new URL("../dist/main.js", import.meta.url));
+
+/**
+ * Starts the built server (dist/main.js) as its own process on this run's database, with `env`
+ * on top, and resolves once it says where it listens. `shellPrefix` runs first in the same
+ * shell (e.g. `ulimit -n 400`). `output()` is what it printed so far.
+ */
+export async function startBuiltServer(
+  env: Record<string, string>,
+  options: { shellPrefix?: string } = {},
+): Promise<{ url: string; child: ChildProcessWithoutNullStreams; output: () => string }> {
+  if (!existsSync(builtMain)) throw new Error("apps/server/dist/main.js is missing: run `pnpm run build` first");
+  const fullEnv: Record<string, string> = { ...(process.env as Record<string, string>), PORT: "0", NODE_ENV: "production", ...env };
+  if (databaseKind === "postgres") fullEnv.DATABASE_URL = inject("databaseUrl") ?? "";
+  else delete fullEnv.DATABASE_URL;
+  const child = options.shellPrefix
+    ? spawn("sh", ["-c", `${options.shellPrefix} && exec "${process.execPath}" "${builtMain}"`], { env: fullEnv })
+    : spawn(process.execPath, [builtMain], { env: fullEnv });
+  let output = "";
+  child.stderr.on("data", (chunk) => (output += String(chunk)));
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`no start within 20 s: ${output}`)), 20_000);
+    child.stdout.on("data", (chunk) => {
+      output += String(chunk);
+      const match = /listening on (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    });
+  });
+  return { url, child, output: () => output };
+}

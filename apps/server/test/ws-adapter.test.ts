@@ -2,7 +2,7 @@ import type { AppRouter } from "@parley/api";
 import { createTRPCClient, createWSClient, TRPCClientError, wsLink } from "@trpc/client";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { Collector, roomWith, signUp, sleep, started, useTestServer } from "./harness";
+import { Collector, roomWith, signUp, sleep, started, until, useTestServer } from "./harness";
 import { startProxy } from "./tcp-proxy";
 
 // Parley serves tRPC's WebSocket protocol with its own adapter (apps/server/src/ws). These tests
@@ -25,14 +25,6 @@ function trpcClient(url: string, token: string) {
   const client = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
   cleanups.push(() => wsClient.close());
   return client;
-}
-
-async function until(check: () => boolean, what: string, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}`);
-    await sleep(20);
-  }
 }
 
 type Tracked = { id: string; data: { type: string; message?: { text: string } } };
