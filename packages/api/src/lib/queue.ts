@@ -1,7 +1,8 @@
 /**
  * A buffer between a hub listener (push, synchronous) and a subscription's async generator
- * (take). It never blocks the publisher: past `limit` buffered items it drops them and raises
- * `overflowed`, and the reader catches up from the database instead. A taker waiting for items
+ * (take), for the ephemeral streams (room.activity, room.feed; room.events has its own ordered
+ * channel). It never blocks the publisher: past `limit` buffered items it drops them and raises
+ * `overflowed` (those streams let a slow reader miss them). A taker waiting for items
  * wakes up when `signal` aborts, so tRPC can end the generator without waiting for an event.
  */
 export class SubscriptionQueue<T> {

@@ -43,8 +43,8 @@ export class RoomChannels {
   private readonly channels = new Map<string, RoomChannel>();
   private readonly options: RoomChannelOptions;
   private readonly replayGate: Semaphore;
-  readonly readLog: LogReader;
-  readonly readHead: HeadReader;
+  private readonly readLog: LogReader;
+  private readonly readHead: HeadReader;
 
   constructor(
     private readonly hub: Hub,
