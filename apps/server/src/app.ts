@@ -16,6 +16,7 @@ import {
   rulesFromEnv,
   SocketRegistry,
   SubscriptionSlots,
+  topics,
   type ApiDeps,
   type Hub,
 } from "@parley/api";
@@ -79,7 +80,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
   const cookies = createCookieSecurity(config);
   const guardTrpc = createTrpcHttpGuard(appRouter);
   const sockets = new SocketRegistry();
-  const unsubscribeRevocations = hub.subscribeSessionRevoked((sessionId) => sockets.closeSession(sessionId));
+  const unsubscribeRevocations = await hub.subscribe(topics.sessions(), (sessionId) => sockets.closeSession(sessionId));
   const deps: ApiDeps = {
     db,
     hub,

@@ -5,6 +5,7 @@ export type { CallSocket, Context } from "./context";
 export { clientAddressOf, createHttpContext, createWsContext, SESSION_COOKIE } from "./context";
 export type { ApiConfig, ApiDeps } from "./deps";
 export type { Hub, Unsubscribe } from "./hub/hub";
+export { topics, type Channel, type Codec } from "./hub/topics";
 export { MemoryHub } from "./hub/memory-hub";
 export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
 export { RateLimiter, rulesFromEnv } from "./services/rate-limit";

@@ -1,31 +1,26 @@
-import type { Activity, RoomListChange, StoredRoomEvent, User } from "@parley/db";
+import type { User } from "@parley/db";
+import type { Channel } from "./topics";
 
 export type Unsubscribe = () => void;
 
 /**
- * The hub carries what happens in rooms to every subscription, on this server and (in a
- * multi-server implementation) on the others. Routers only ever talk to this interface, so the
- * in-process hub can be swapped for a Redis one without touching them.
+ * The hub carries what happens to every subscription, on this server and (in a multi-server
+ * implementation) on the others. What it carries is named by the topic table (topics.ts), so the
+ * in-process hub can be swapped for a Redis one, and a new kind of message added, without
+ * touching the hubs.
  *
- * Listeners of one room share the one event object they are handed: it is built (and, for a
- * networked hub, serialised) once per event, not once per subscriber. They must not mutate it.
+ * Listeners of one channel share the one message object they are handed: it is built (and, for
+ * a networked hub, decoded) once per message, not once per subscriber. They must not mutate it.
  */
 export interface Hub {
-  /** Fans a committed room event out to the room's `room.events` subscribers. */
-  publishEvent(event: StoredRoomEvent): void;
+  /** Hands `message` to every listener of `channel`, on every server. Never blocks. */
+  publish<T>(channel: Channel<T>, message: T): void;
   /**
-   * Resolves once the subscription is live: every event published after that reaches `listener`.
-   * (A networked hub must wait for its broker to confirm, or a subscriber could miss events.)
+   * Resolves once the subscription is live: every message published after that reaches
+   * `listener`. (A networked hub must wait for its broker to confirm, or a listener could miss
+   * messages.)
    */
-  subscribeEvents(roomId: string, listener: (event: StoredRoomEvent) => void): Promise<Unsubscribe>;
-
-  /** Fans ephemeral activity (presence, typing) out to the room's `room.activity` subscribers. */
-  publishActivity(activity: Activity): void;
-  subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe>;
-
-  /** Tells every `room.feed` subscriber (on every server) that the room list changed. */
-  publishRoomListChange(change: RoomListChange): void;
-  subscribeRoomListChanges(listener: (change: RoomListChange) => void): Promise<Unsubscribe>;
+  subscribe<T>(channel: Channel<T>, listener: (message: T) => void): Promise<Unsubscribe>;
 
   /** Records one open activity subscription; `first` when it is the user's first in the room. */
   presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }>;
@@ -33,10 +28,6 @@ export interface Hub {
   presenceLeave(roomId: string, userId: string, subscriptionId: string): Promise<{ last: boolean }>;
   /** Users holding at least one activity subscription to the room, on any server. */
   onlineUsers(roomId: string): Promise<User[]>;
-
-  /** Tells every server that a session was revoked, so they close its sockets. */
-  publishSessionRevoked(sessionId: string): void;
-  subscribeSessionRevoked(listener: (sessionId: string) => void): Unsubscribe;
 
   close(): Promise<void>;
 }

@@ -1,6 +1,7 @@
 import type { StoredRoomEvent, User } from "@parley/db";
 import { describe, expect, it } from "vitest";
 import { MemoryHub } from "./memory-hub";
+import { topics } from "./topics";
 
 const alice: User = { id: "a", username: "alice", createdAt: "2026-01-01T00:00:00.000Z" };
 const event = (roomId: string, seq: bigint): StoredRoomEvent => ({
@@ -14,10 +15,10 @@ describe("MemoryHub", () => {
     const hub = new MemoryHub();
     const got: StoredRoomEvent[] = [];
     const other: StoredRoomEvent[] = [];
-    await hub.subscribeEvents("r1", (e) => got.push(e));
-    await hub.subscribeEvents("r1", (e) => got.push(e));
-    await hub.subscribeEvents("r2", (e) => other.push(e));
-    hub.publishEvent(event("r1", 1n));
+    await hub.subscribe(topics.roomEvents("r1"), (e) => got.push(e));
+    await hub.subscribe(topics.roomEvents("r1"), (e) => got.push(e));
+    await hub.subscribe(topics.roomEvents("r2"), (e) => other.push(e));
+    hub.publish(topics.roomEvents("r1"), event("r1", 1n));
     expect(got).toHaveLength(2);
     expect(got[0]).toBe(got[1]);
     expect(Object.isFrozen(got[0])).toBe(true);
@@ -27,11 +28,11 @@ describe("MemoryHub", () => {
   it("stops delivering after unsubscribe and forgets empty rooms", async () => {
     const hub = new MemoryHub();
     const got: StoredRoomEvent[] = [];
-    const off = await hub.subscribeEvents("r1", (e) => got.push(e));
+    const off = await hub.subscribe(topics.roomEvents("r1"), (e) => got.push(e));
     off();
-    hub.publishEvent(event("r1", 1n));
+    hub.publish(topics.roomEvents("r1"), event("r1", 1n));
     expect(got).toHaveLength(0);
-    expect(hub.eventSubscriberCount("r1")).toBe(0);
+    expect(hub.listenerCount(topics.roomEvents("r1"))).toBe(0);
   });
 
   it("keeps delivering to the rest of the room when one listener throws", async () => {
@@ -40,11 +41,11 @@ describe("MemoryHub", () => {
     const original = console.error;
     console.error = () => {};
     try {
-      await hub.subscribeEvents("r1", () => {
+      await hub.subscribe(topics.roomEvents("r1"), () => {
         throw new Error("boom");
       });
-      await hub.subscribeEvents("r1", (e) => got.push(e));
-      hub.publishEvent(event("r1", 1n));
+      await hub.subscribe(topics.roomEvents("r1"), (e) => got.push(e));
+      hub.publish(topics.roomEvents("r1"), event("r1", 1n));
     } finally {
       console.error = original;
     }
@@ -65,18 +66,18 @@ describe("MemoryHub", () => {
   it("broadcasts room-list changes to every listener", async () => {
     const hub = new MemoryHub();
     const got: unknown[] = [];
-    const off = await hub.subscribeRoomListChanges((c) => got.push(c));
-    hub.publishRoomListChange({ type: "room.created", roomId: "r1" });
+    const off = await hub.subscribe(topics.rooms(), (c) => got.push(c));
+    hub.publish(topics.rooms(), { type: "room.created", roomId: "r1" });
     off();
-    hub.publishRoomListChange({ type: "room.membership", roomId: "r1" });
+    hub.publish(topics.rooms(), { type: "room.membership", roomId: "r1" });
     expect(got).toEqual([{ type: "room.created", roomId: "r1" }]);
   });
 
-  it("broadcasts session revocations", () => {
+  it("broadcasts session revocations", async () => {
     const hub = new MemoryHub();
     const got: string[] = [];
-    hub.subscribeSessionRevoked((id) => got.push(id));
-    hub.publishSessionRevoked("s1");
+    await hub.subscribe(topics.sessions(), (id) => got.push(id));
+    hub.publish(topics.sessions(), "s1");
     expect(got).toEqual(["s1"]);
   });
 });

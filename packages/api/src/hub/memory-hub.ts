@@ -1,38 +1,20 @@
-import type { Activity, RoomListChange, StoredRoomEvent, User } from "@parley/db";
+import type { User } from "@parley/db";
 import type { Hub, Unsubscribe } from "./hub";
-import { Topics } from "./topics";
+import { Listeners } from "./listeners";
+import type { Channel } from "./topics";
 
 /** The single-process hub: everything lives in this server's memory. */
 export class MemoryHub implements Hub {
-  private readonly events = new Topics<StoredRoomEvent>();
-  private readonly activity = new Topics<Activity>();
-  private readonly revoked = new Topics<string>();
-  private readonly roomList = new Topics<RoomListChange>();
+  private readonly listeners = new Listeners();
   /** roomId → userId → the user and their open activity subscriptions. */
   private readonly presence = new Map<string, Map<string, { user: User; subscriptions: Set<string> }>>();
 
-  publishEvent(event: StoredRoomEvent): void {
-    this.events.emit(event.roomId, Object.freeze(event));
+  publish<T>(channel: Channel<T>, message: T): void {
+    this.listeners.emit(channel.name, typeof message === "object" && message !== null ? Object.freeze(message) : message);
   }
 
-  subscribeEvents(roomId: string, listener: (event: StoredRoomEvent) => void): Promise<Unsubscribe> {
-    return Promise.resolve(this.events.add(roomId, listener));
-  }
-
-  publishActivity(activity: Activity): void {
-    this.activity.emit(activity.roomId, Object.freeze(activity));
-  }
-
-  subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe> {
-    return Promise.resolve(this.activity.add(roomId, listener));
-  }
-
-  publishRoomListChange(change: RoomListChange): void {
-    this.roomList.emit("*", Object.freeze(change));
-  }
-
-  subscribeRoomListChanges(listener: (change: RoomListChange) => void): Promise<Unsubscribe> {
-    return Promise.resolve(this.roomList.add("*", listener));
+  subscribe<T>(channel: Channel<T>, listener: (message: T) => void): Promise<Unsubscribe> {
+    return Promise.resolve(this.listeners.add(channel.name, listener));
   }
 
   presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }> {
@@ -66,17 +48,9 @@ export class MemoryHub implements Hub {
     return Promise.resolve(room ? [...room.values()].map((entry) => entry.user) : []);
   }
 
-  publishSessionRevoked(sessionId: string): void {
-    this.revoked.emit("*", sessionId);
-  }
-
-  subscribeSessionRevoked(listener: (sessionId: string) => void): Unsubscribe {
-    return this.revoked.add("*", listener);
-  }
-
-  /** Number of event subscribers of a room (for tests and metrics). */
-  eventSubscriberCount(roomId: string): number {
-    return this.events.count(roomId);
+  /** Number of listeners of a channel (for tests and metrics). */
+  listenerCount(channel: Channel<unknown>): number {
+    return this.listeners.count(channel.name);
   }
 
   close(): Promise<void> {

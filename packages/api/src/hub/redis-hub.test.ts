@@ -3,6 +3,7 @@ import type { Activity, StoredRoomEvent, User } from "@parley/db";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisHub } from "./redis-hub";
+import { topics } from "./topics";
 
 // Against the Redis that runs on every development and CI machine, under a prefix of its own.
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -38,9 +39,9 @@ describe("RedisHub", () => {
   it("carries room events between servers, with bigint sequence numbers intact", async () => {
     const [one, two] = await hubs(2);
     const got = collect<StoredRoomEvent>();
-    await two!.subscribeEvents("r1", got.push);
-    one!.publishEvent({ roomId: "r1", seq: 42n, event: { type: "message.deleted", roomId: "r1", messageId: "m" } });
-    one!.publishEvent({ roomId: "r2", seq: 1n, event: { type: "message.deleted", roomId: "r2", messageId: "m" } });
+    await two!.subscribe(topics.roomEvents("r1"), got.push);
+    one!.publish(topics.roomEvents("r1"), { roomId: "r1", seq: 42n, event: { type: "message.deleted", roomId: "r1", messageId: "m" } });
+    one!.publish(topics.roomEvents("r2"), { roomId: "r2", seq: 1n, event: { type: "message.deleted", roomId: "r2", messageId: "m" } });
     await got.waitFor(1);
     await new Promise((r) => setTimeout(r, 100));
     expect(got.items).toEqual([{ roomId: "r1", seq: 42n, event: { type: "message.deleted", roomId: "r1", messageId: "m" } }]);
@@ -49,11 +50,11 @@ describe("RedisHub", () => {
   it("stops delivering after the last local listener unsubscribes", async () => {
     const [one, two] = await hubs(2);
     const got = collect<Activity>();
-    const off = await two!.subscribeActivity("r1", got.push);
-    one!.publishActivity({ type: "typing", roomId: "r1", user: alice });
+    const off = await two!.subscribe(topics.roomActivity("r1"), got.push);
+    one!.publish(topics.roomActivity("r1"), { type: "typing", roomId: "r1", user: alice });
     await got.waitFor(1);
     off();
-    one!.publishActivity({ type: "typing", roomId: "r1", user: alice });
+    one!.publish(topics.roomActivity("r1"), { type: "typing", roomId: "r1", user: alice });
     await new Promise((r) => setTimeout(r, 150));
     expect(got.items).toHaveLength(1);
   });
@@ -80,7 +81,7 @@ describe("RedisHub", () => {
     await raw.hset(`${prefix}presence:r1:users`, bob.id, JSON.stringify(bob));
     await raw.quit();
     const got = collect<Activity>();
-    await survivor!.subscribeActivity("r1", got.push);
+    await survivor!.subscribe(topics.roomActivity("r1"), got.push);
     await got.waitFor(1);
     expect(got.items).toEqual([{ type: "presence.offline", roomId: "r1", user: bob }]);
     expect(await survivor!.onlineUsers("r1")).toEqual([]);
@@ -89,8 +90,8 @@ describe("RedisHub", () => {
   it("carries room-list changes between servers", async () => {
     const [one, two] = await hubs(2);
     const got = collect<unknown>();
-    await two!.subscribeRoomListChanges(got.push);
-    one!.publishRoomListChange({ type: "room.created", roomId: "r9" });
+    await two!.subscribe(topics.rooms(), got.push);
+    one!.publish(topics.rooms(), { type: "room.created", roomId: "r9" });
     await got.waitFor(1);
     expect(got.items).toEqual([{ type: "room.created", roomId: "r9" }]);
   });
@@ -98,9 +99,31 @@ describe("RedisHub", () => {
   it("broadcasts session revocations to every server", async () => {
     const [one, two] = await hubs(2);
     const got: string[] = [];
-    two!.subscribeSessionRevoked((id) => got.push(id));
-    one!.publishSessionRevoked("session-1");
+    await two!.subscribe(topics.sessions(), (id) => got.push(id));
+    one!.publish(topics.sessions(), "session-1");
     for (let i = 0; i < 50 && got.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
     expect(got).toEqual(["session-1"]);
+  });
+
+  it("uses the topic table's channel names under its prefix, and leaves a channel with its last listener", async () => {
+    const prefix = `parley-test-${randomBytes(4).toString("hex")}:`;
+    const [hub] = await hubs(1, { prefix });
+    const raw = new Redis(REDIS_URL);
+    const subscribers = async (channel: string) => {
+      const reply = (await raw.call("PUBSUB", "NUMSUB", channel)) as [string, number];
+      return Number(reply[1]);
+    };
+    try {
+      const off = await hub!.subscribe(topics.roomActivity("r7"), () => {});
+      const offToo = await hub!.subscribe(topics.roomActivity("r7"), () => {});
+      expect(await subscribers(`${prefix}room:r7:activity`)).toBe(1); // one Redis subscription per server
+      off();
+      expect(await subscribers(`${prefix}room:r7:activity`)).toBe(1);
+      offToo();
+      for (let i = 0; i < 50 && (await subscribers(`${prefix}room:r7:activity`)) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(await subscribers(`${prefix}room:r7:activity`)).toBe(0);
+    } finally {
+      await raw.quit();
+    }
   });
 });

@@ -1,8 +1,9 @@
 import { randomUUID } from "node:crypto";
-import type { Activity, RoomEvent, RoomListChange, StoredRoomEvent, User } from "@parley/db";
+import type { User } from "@parley/db";
 import { Redis } from "ioredis";
 import type { Hub, Unsubscribe } from "./hub";
-import { Topics } from "./topics";
+import { Listeners } from "./listeners";
+import { topics, type Channel, type Codec } from "./topics";
 
 export type RedisHubOptions = {
   url: string;
@@ -13,8 +14,6 @@ export type RedisHubOptions = {
   /** A server silent this long is dead: its presence is removed by whoever notices. */
   deadAfterMs?: number;
 };
-
-type WireEvent = { roomId: string; seq: string; event: RoomEvent };
 
 // Presence lives in Redis so every server sees the same room:
 //   <p>presence:<room>:users          hash  userId → user JSON (who is online)
@@ -38,18 +37,16 @@ end
 return 0`;
 
 /**
- * The hub for several servers: room events, activity and session revocations travel over Redis
- * pub/sub (one channel per room, subscribed only while this server has listeners in the room),
- * and presence is shared in Redis. Each message is serialised once by its publisher and parsed
- * once per server, then fanned out locally.
+ * The hub for several servers: every topic's channel is a Redis pub/sub channel (under the
+ * prefix), subscribed only while this server has listeners on it, and presence is shared in
+ * Redis. Each message is encoded once by its publisher and decoded once per server, then fanned
+ * out locally.
  */
 export class RedisHub implements Hub {
   private readonly serverId = randomUUID();
-  private readonly events = new Topics<StoredRoomEvent>();
-  private readonly activity = new Topics<Activity>();
-  private readonly revoked = new Topics<string>();
-  private readonly roomList = new Topics<RoomListChange>();
-  private readonly channelRefs = new Map<string, Promise<unknown>>();
+  private readonly listeners = new Listeners();
+  /** Channels subscribed in Redis (by full name): the subscription's promise and the decoder. */
+  private readonly channels = new Map<string, { subscribing: Promise<unknown>; codec: Codec<unknown> }>();
   private heartbeat: NodeJS.Timeout | null = null;
 
   private constructor(
@@ -59,7 +56,7 @@ export class RedisHub implements Hub {
     private readonly deadAfterMs: number,
   ) {}
 
-  /** Connects, starts the heartbeat and listens for revocations. */
+  /** Connects and starts the heartbeat. */
   static async connect(options: RedisHubOptions): Promise<RedisHub> {
     const connectionOptions = { maxRetriesPerRequest: 3, lazyConnect: true } as const;
     const pub = new Redis(options.url, connectionOptions);
@@ -70,7 +67,6 @@ export class RedisHub implements Hub {
     await Promise.all([pub.connect(), sub.connect()]);
     const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000);
     sub.on("message", (channel: string, message: string) => hub.receive(channel, message));
-    await sub.subscribe(hub.key("sessions:revoked"));
     await hub.beat();
     hub.heartbeat = setInterval(() => {
       hub.beat().catch((error: unknown) => console.error("[hub] heartbeat failed:", error));
@@ -84,75 +80,42 @@ export class RedisHub implements Hub {
   }
 
   private receive(channel: string, message: string): void {
-    const name = channel.slice(this.prefix.length);
-    if (name === "sessions:revoked") {
-      this.revoked.emit("*", message);
-      return;
-    }
-    if (name === "rooms") {
-      this.roomList.emit("*", Object.freeze(JSON.parse(message) as RoomListChange));
-      return;
-    }
-    const match = /^room:(.+):(events|activity)$/.exec(name);
-    if (!match?.[1]) return;
-    const roomId = match[1];
-    if (match[2] === "events") {
-      const wire = JSON.parse(message) as WireEvent;
-      this.events.emit(roomId, Object.freeze({ roomId: wire.roomId, seq: BigInt(wire.seq), event: wire.event }));
-    } else {
-      this.activity.emit(roomId, Object.freeze(JSON.parse(message) as Activity));
-    }
+    const subscribed = this.channels.get(channel);
+    if (!subscribed) return; // unsubscribed meanwhile
+    const decoded = subscribed.codec.decode(message);
+    this.listeners.emit(channel, typeof decoded === "object" && decoded !== null ? Object.freeze(decoded) : decoded);
+  }
+
+  publish<T>(channel: Channel<T>, message: T): void {
+    this.pub
+      .publish(this.key(channel.name), channel.codec.encode(message))
+      .catch((error: unknown) => console.error("[hub] publish failed:", error));
   }
 
   /** Adds a local listener; the first one for a channel subscribes to it in Redis. */
-  private async listen<T>(topics: Topics<T>, roomId: string, channel: string, listener: (value: T) => void): Promise<Unsubscribe> {
-    const off = topics.add(roomId, listener);
-    if (!this.channelRefs.has(channel)) this.channelRefs.set(channel, this.sub.subscribe(channel));
-    const subscribing = this.channelRefs.get(channel);
+  async subscribe<T>(channel: Channel<T>, listener: (message: T) => void): Promise<Unsubscribe> {
+    const name = this.key(channel.name);
+    const off = this.listeners.add(name, listener);
+    let subscribed = this.channels.get(name);
+    if (!subscribed) {
+      subscribed = { subscribing: this.sub.subscribe(name), codec: channel.codec };
+      this.channels.set(name, subscribed);
+    }
     try {
-      await subscribing;
+      await subscribed.subscribing;
     } catch (error) {
       off();
       // Forget the failed attempt only: a later listener may have started a new one meanwhile.
-      if (this.channelRefs.get(channel) === subscribing) this.channelRefs.delete(channel);
+      if (this.channels.get(name) === subscribed) this.channels.delete(name);
       throw error;
     }
     return () => {
       off();
-      if (topics.count(roomId) === 0 && this.channelRefs.has(channel)) {
-        this.channelRefs.delete(channel);
-        this.sub.unsubscribe(channel).catch(() => {});
+      if (this.listeners.count(name) === 0 && this.channels.has(name)) {
+        this.channels.delete(name);
+        this.sub.unsubscribe(name).catch(() => {});
       }
     };
-  }
-
-  private publish(channel: string, payload: string): void {
-    this.pub.publish(channel, payload).catch((error: unknown) => console.error("[hub] publish failed:", error));
-  }
-
-  publishEvent(event: StoredRoomEvent): void {
-    const wire: WireEvent = { roomId: event.roomId, seq: String(event.seq), event: event.event };
-    this.publish(this.key(`room:${event.roomId}:events`), JSON.stringify(wire));
-  }
-
-  subscribeEvents(roomId: string, listener: (event: StoredRoomEvent) => void): Promise<Unsubscribe> {
-    return this.listen(this.events, roomId, this.key(`room:${roomId}:events`), listener);
-  }
-
-  publishActivity(activity: Activity): void {
-    this.publish(this.key(`room:${activity.roomId}:activity`), JSON.stringify(activity));
-  }
-
-  subscribeActivity(roomId: string, listener: (activity: Activity) => void): Promise<Unsubscribe> {
-    return this.listen(this.activity, roomId, this.key(`room:${roomId}:activity`), listener);
-  }
-
-  publishRoomListChange(change: RoomListChange): void {
-    this.publish(this.key("rooms"), JSON.stringify(change));
-  }
-
-  subscribeRoomListChanges(listener: (change: RoomListChange) => void): Promise<Unsubscribe> {
-    return this.listen(this.roomList, "*", this.key("rooms"), listener);
   }
 
   private presenceKeys(roomId: string, userId: string, serverId: string): string[] {
@@ -197,14 +160,6 @@ export class RedisHub implements Hub {
     return values.map((value) => JSON.parse(value) as User);
   }
 
-  publishSessionRevoked(sessionId: string): void {
-    this.publish(this.key("sessions:revoked"), sessionId);
-  }
-
-  subscribeSessionRevoked(listener: (sessionId: string) => void): Unsubscribe {
-    return this.revoked.add("*", listener);
-  }
-
   /** Says this server is alive, and clears the presence of servers that stopped saying so. */
   private async beat(): Promise<void> {
     const now = Date.now();
@@ -221,7 +176,7 @@ export class RedisHub implements Hub {
       if (!roomId || !userId || !subscriptionId) continue;
       const user = (await this.pub.hget(this.key(`presence:${roomId}:users`), userId)) ?? null;
       const { last } = await this.leaveAs(serverId, roomId, userId, subscriptionId);
-      if (last && user) this.publishActivity({ type: "presence.offline", roomId, user: JSON.parse(user) as User });
+      if (last && user) this.publish(topics.roomActivity(roomId), { type: "presence.offline", roomId, user: JSON.parse(user) as User });
     }
     await this.pub.del(this.key(`server:${serverId}:conns`));
     await this.pub.zrem(this.key("servers"), serverId);

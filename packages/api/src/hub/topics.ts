@@ -1,39 +1,43 @@
-import type { Unsubscribe } from "./hub";
+import type { Activity, RoomEvent, RoomListChange, StoredRoomEvent } from "@parley/db";
 
-/** Listeners grouped by room, so publishing touches only the room's own subscribers. */
-export class Topics<T> {
-  private readonly byKey = new Map<string, Set<(value: T) => void>>();
+/**
+ * How a topic's messages cross a process boundary (the Redis hub encodes once per publish and
+ * decodes once per server). The memory hub hands the object itself to its listeners.
+ */
+export type Codec<T> = { encode(message: T): string; decode(text: string): T };
 
-  add(key: string, listener: (value: T) => void): Unsubscribe {
-    let set = this.byKey.get(key);
-    if (!set) {
-      set = new Set();
-      this.byKey.set(key, set);
-    }
-    set.add(listener);
-    return () => {
-      const current = this.byKey.get(key);
-      if (!current) return;
-      current.delete(listener);
-      if (current.size === 0) this.byKey.delete(key);
-    };
-  }
+/** One concrete stream of the hub, e.g. the events of room r1. `name` is its channel. */
+export type Channel<T> = { readonly name: string; readonly codec: Codec<T> };
 
-  emit(key: string, value: T): void {
-    const set = this.byKey.get(key);
-    if (!set) return;
-    for (const listener of [...set]) {
-      try {
-        listener(value);
-      } catch (error) {
-        // One broken subscriber must not stop delivery to the rest of the room.
-        console.error("[hub] listener failed:", error);
-      }
-    }
-  }
+const json = <T>(): Codec<T> => ({ encode: (message) => JSON.stringify(message), decode: (text) => JSON.parse(text) as T });
 
-  /** Number of listeners for `key`. */
-  count(key: string): number {
-    return this.byKey.get(key)?.size ?? 0;
-  }
+/** Room events carry a bigint sequence number, which JSON cannot hold. */
+const storedEvents: Codec<StoredRoomEvent> = {
+  encode: ({ roomId, seq, event }) => JSON.stringify({ roomId, seq: String(seq), event }),
+  decode: (text) => {
+    const wire = JSON.parse(text) as { roomId: string; seq: string; event: RoomEvent };
+    return { roomId: wire.roomId, seq: BigInt(wire.seq), event: wire.event };
+  },
+};
+
+const text: Codec<string> = { encode: (message) => message, decode: (message) => message };
+
+function topic<Key extends unknown[], T>(name: (...key: Key) => string, codec: Codec<T>): (...key: Key) => Channel<T> {
+  return (...key) => ({ name: name(...key), codec });
 }
+
+/**
+ * Everything the hub carries, one line per kind. Publishers and subscribers name a channel
+ * through this table (`hub.publish(topics.roomEvents(id), event)`), so a new kind of message is
+ * a new line here and nothing in the hubs.
+ */
+export const topics = {
+  /** Committed room events, in order, for `room.events` (through the room channels). */
+  roomEvents: topic((roomId: string) => `room:${roomId}:events`, storedEvents),
+  /** Ephemeral presence and typing for `room.activity`. */
+  roomActivity: topic((roomId: string) => `room:${roomId}:activity`, json<Activity>()),
+  /** The room list changed (`room.feed`). */
+  rooms: topic(() => "rooms", json<RoomListChange>()),
+  /** A session was revoked: every server closes its sockets. The message is the session id. */
+  sessions: topic(() => "sessions", text),
+};

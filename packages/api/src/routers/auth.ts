@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { sessions, UniqueViolationError, users, type Me } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
+import { topics } from "../hub/topics";
 import { loginInput, signupInput } from "../schemas";
 import { hashSessionToken, newSessionToken } from "../services/tokens";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
@@ -69,7 +70,7 @@ export const authRouter = router({
       ctx.http?.setCookie(sessionCookie(ctx, null));
       await sessions.deleteSession(ctx.deps.db, ctx.session.id);
       // Every server closes the sockets this session opened, after this reply is on its way.
-      ctx.deps.hub.publishSessionRevoked(ctx.session.id);
+      ctx.deps.hub.publish(topics.sessions(), ctx.session.id);
     }
     return { ok: true as const };
   }),

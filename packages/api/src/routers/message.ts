@@ -1,5 +1,6 @@
 import { messages, publicUser } from "@parley/db";
 import { messageEditInput, messageIdInput, messageListInput, messageSendInput } from "../schemas";
+import { topics } from "../hub/topics";
 import { TRPCError } from "@trpc/server";
 import { isIdShape, notMember, requireAuthor, requireMember, roomNotFound } from "../services/access";
 import { authedProcedure, rateLimit, router } from "../trpc";
@@ -50,14 +51,14 @@ export const messageRouter = router({
       roomId: meta.roomId,
       text: input.text,
     });
-    ctx.deps.hub.publishEvent(event);
+    ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
     return message;
   }),
 
   delete: authedProcedure.input(messageIdInput).mutation(async ({ ctx, input }) => {
     const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
     const { event } = await messages.deleteMessage(ctx.deps.db, { messageId: meta.id, roomId: meta.roomId });
-    ctx.deps.hub.publishEvent(event);
+    ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
     return { ok: true as const };
   }),
 });

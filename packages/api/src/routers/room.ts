@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { publicUser, rooms, UniqueViolationError, type Member, type Room } from "@parley/db";
 import { roomCreateInput, roomEventsInput, roomFeedInput, roomIdInput } from "../schemas";
+import { topics } from "../hub/topics";
 import { isIdShape, requireMember, roomNotFound } from "../services/access";
 import { openActivityStream } from "../services/activity-stream";
 import { openRoomEventStream } from "../services/room-event-stream";
@@ -12,8 +13,8 @@ export const roomRouter = router({
     await rateLimit(ctx, "roomCreate", ctx.user.id);
     try {
       const { room, event } = await rooms.createRoom(ctx.deps.db, { name: input.name, creator: publicUser(ctx.user) });
-      ctx.deps.hub.publishEvent(event);
-      ctx.deps.hub.publishRoomListChange({ type: "room.created", roomId: room.id });
+      ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
+      ctx.deps.hub.publish(topics.rooms(), { type: "room.created", roomId: room.id });
       return room;
     } catch (error) {
       if (error instanceof UniqueViolationError) {
@@ -41,8 +42,8 @@ export const roomRouter = router({
     }
     const { event } = await rooms.joinRoom(ctx.deps.db, input.roomId, publicUser(ctx.user));
     if (event) {
-      ctx.deps.hub.publishEvent(event);
-      ctx.deps.hub.publishRoomListChange({ type: "room.membership", roomId: input.roomId });
+      ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
+      ctx.deps.hub.publish(topics.rooms(), { type: "room.membership", roomId: input.roomId });
     }
     const room = await rooms.getRoom(ctx.deps.db, input.roomId, ctx.user.id);
     if (!room) throw roomNotFound(input.roomId);
@@ -58,8 +59,8 @@ export const roomRouter = router({
     if (membership === "member") {
       const { event } = await rooms.leaveRoom(ctx.deps.db, input.roomId, publicUser(ctx.user));
       if (event) {
-        ctx.deps.hub.publishEvent(event);
-        ctx.deps.hub.publishRoomListChange({ type: "room.membership", roomId: input.roomId });
+        ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
+        ctx.deps.hub.publish(topics.rooms(), { type: "room.membership", roomId: input.roomId });
       }
     }
     return { ok: true as const };
@@ -78,7 +79,7 @@ export const roomRouter = router({
   typing: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
     await rateLimit(ctx, "typing", ctx.user.id);
-    ctx.deps.hub.publishActivity({ type: "typing", roomId: input.roomId, user: publicUser(ctx.user) });
+    ctx.deps.hub.publish(topics.roomActivity(input.roomId), { type: "typing", roomId: input.roomId, user: publicUser(ctx.user) });
     return { ok: true as const };
   }),
 

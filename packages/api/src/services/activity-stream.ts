@@ -2,7 +2,8 @@ import { randomUUID } from "node:crypto";
 import { publicUser, type Activity, type User } from "@parley/db";
 import type { Context } from "../context";
 import type { Unsubscribe } from "../hub/hub";
-import { SubscriptionQueue } from "../lib/queue";
+import { topics } from "../hub/topics";
+import { HubFeed } from "./hub-feed";
 import { followAbort, isOwnDeparture, socketIsBackedUp, stillMember } from "./stream-lifecycle";
 
 /**
@@ -14,9 +15,8 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
   const { hub } = ctx.deps;
   const me = publicUser(user);
   const subscriptionId = randomUUID();
+  const activityChannel = topics.roomActivity(roomId);
   const abort = followAbort(signal);
-  // Activity is ephemeral: past this many buffered items a slow subscriber simply misses some.
-  const queue = new SubscriptionQueue<Activity>(abort.signal, 1_000);
 
   const unsubscribers: Unsubscribe[] = [];
   let closed = false;
@@ -24,11 +24,10 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
     if (closed) return;
     closed = true;
     for (const unsubscribe of unsubscribers) unsubscribe();
-    queue.dispose();
     hub
       .presenceLeave(roomId, me.id, subscriptionId)
       .then(({ last }) => {
-        if (last) hub.publishActivity({ type: "presence.offline", roomId, user: me });
+        if (last) hub.publish(activityChannel, { type: "presence.offline", roomId, user: me });
       })
       .catch((error: unknown) => console.error("[presence] leave failed:", error));
   };
@@ -36,29 +35,31 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
   abort.signal.addEventListener("abort", close, { once: true });
   if (abort.signal.aborted) close();
 
+  let feed: HubFeed<Activity>;
   let online: User[];
   try {
     // Each kept as soon as it exists, so close() can undo it even if the next step fails.
+    // Activity is ephemeral: past this many buffered items a slow subscriber simply misses some.
+    // Typing reaches everyone but the typist (in any of their tabs).
+    const opened = await HubFeed.open(hub, activityChannel, abort.signal, {
+      limit: 1_000,
+      accept: (activity) => !(activity.type === "typing" && activity.user.id === me.id),
+    });
+    feed = opened;
+    unsubscribers.push(() => opened.close());
     unsubscribers.push(
-      await hub.subscribeActivity(roomId, (activity) => {
-        // Typing reaches everyone but the typist (in any of their tabs).
-        if (activity.type === "typing" && activity.user.id === me.id) return;
-        queue.push(activity);
-      }),
-    );
-    unsubscribers.push(
-      await hub.subscribeEvents(roomId, (stored) => {
+      await hub.subscribe(topics.roomEvents(roomId), (stored) => {
         if (!isOwnDeparture(stored.event, me.id)) return;
         stillMember(ctx, roomId, me.id).then(
-          (member) => member || queue.end(),
-          () => queue.end(),
+          (member) => member || opened.end(),
+          () => opened.end(),
         );
       }),
     );
     // Stopped already (a quick room switch): never announce this subscription at all.
     if (closed) return (async function* stopped(): AsyncGenerator<Activity> {})();
     const { first } = await hub.presenceEnter(roomId, me, subscriptionId);
-    if (first) hub.publishActivity({ type: "presence.online", roomId, user: me });
+    if (first) hub.publish(activityChannel, { type: "presence.online", roomId, user: me });
     online = await hub.onlineUsers(roomId);
   } catch (error) {
     close();
@@ -68,7 +69,7 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
     // Stopped while setting up: undo what the steps above did after close() had run.
     for (const unsubscribe of unsubscribers) unsubscribe();
     const { last } = await hub.presenceLeave(roomId, me.id, subscriptionId);
-    if (last) hub.publishActivity({ type: "presence.offline", roomId, user: me });
+    if (last) hub.publish(activityChannel, { type: "presence.offline", roomId, user: me });
     return (async function* stopped(): AsyncGenerator<Activity> {})();
   }
 
@@ -78,19 +79,15 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
       // Presence as this subscriber knows it. What was buffered while the snapshot was taken
       // may already be part of it, so only real transitions pass.
       const known = new Set(online.map((u) => u.id));
-      for (;;) {
-        const batch = await queue.take();
-        if (!batch) return;
-        for (const item of batch.items) {
-          if (item.type === "presence.online") {
-            if (known.has(item.user.id)) continue;
-            known.add(item.user.id);
-          } else if (item.type === "presence.offline") {
-            if (!known.delete(item.user.id)) continue;
-          }
-          if (socketIsBackedUp(ctx)) return;
-          yield item;
+      for await (const item of feed) {
+        if (item.type === "presence.online") {
+          if (known.has(item.user.id)) continue;
+          known.add(item.user.id);
+        } else if (item.type === "presence.offline") {
+          if (!known.delete(item.user.id)) continue;
         }
+        if (socketIsBackedUp(ctx)) return;
+        yield item;
       }
     } finally {
       close();

@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../context";
 import type { ApiDeps } from "../deps";
 import { MemoryHub } from "../hub/memory-hub";
+import { topics } from "../hub/topics";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
 import { PasswordHasher } from "./passwords";
@@ -32,6 +33,9 @@ afterAll(async () => {
 
 /** Log reads through the channels, counted. */
 type Counted = { reads: number };
+
+/** What the send path does after a commit: hands the event to the hub. */
+const publish = (hub: MemoryHub, event: StoredRoomEvent) => hub.publish(topics.roomEvents(event.roomId), event);
 
 function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }, pageSize = 500): ApiDeps {
   return {
@@ -90,10 +94,10 @@ describe("room.events stream", () => {
     const iterator = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
     const e2 = await write(room.id, "two");
     const e3 = await write(room.id, "three");
-    hub.publishEvent(e3); // arrives before e2
-    hub.publishEvent(e2); // late: already delivered from the database
+    publish(hub, e3); // arrives before e2
+    publish(hub, e2); // late: already delivered from the database
     const e4 = await write(room.id, "four");
-    hub.publishEvent(e4);
+    publish(hub, e4);
     expect(await take(iterator, 3)).toEqual(["2:two", "3:three", "4:four"]);
     await iterator.return?.();
   });
@@ -105,9 +109,9 @@ describe("room.events stream", () => {
     const b = await write(room.id, "b");
     const stream = await callerFor(hub).room.events({ roomId: room.id, lastEventId: String(a.seq) });
     const iterator = (stream as AsyncIterable<unknown>)[Symbol.asyncIterator]();
-    hub.publishEvent(b); // b is both in the log and live
+    publish(hub, b); // b is both in the log and live
     const c = await write(room.id, "c");
-    hub.publishEvent(c);
+    publish(hub, c);
     expect(await take(iterator, 2)).toEqual(["3:b", "4:c"]);
     await iterator.return?.();
   });
@@ -125,13 +129,13 @@ describe("room.events stream", () => {
     const written: StoredRoomEvent[] = [];
     for (let i = 0; i < 6; i++) written.push(await write(room.id, `m${i}`));
     // The hub hands them over out of commit order, the second one never.
-    for (const i of [0, 3, 2, 5, 4]) hub.publishEvent(written[i]!);
+    for (const i of [0, 3, 2, 5, 4]) publish(hub, written[i]!);
     const expected = written.map((e, i) => `${e.seq}:m${i}`);
     for (const iterator of iterators) expect(await take(iterator, 6)).toEqual(expected);
     // One read of the log for the whole room (the missing event), not one per subscriber.
     expect(counted.reads).toBe(1);
     for (const iterator of iterators) await iterator.return?.();
-    expect(hub.eventSubscriberCount(room.id)).toBe(0);
+    expect(hub.listenerCount(topics.roomEvents(room.id))).toBe(0);
     expect(deps.roomChannels.size).toBe(0);
   });
 
@@ -143,11 +147,11 @@ describe("room.events stream", () => {
     const firstIterator = (first as AsyncIterable<unknown>)[Symbol.asyncIterator]();
     const firstGot = take(firstIterator, 3); // listening live before anything happens
     const secret = await write(room.id, "secret");
-    hub.publishEvent(secret);
+    publish(hub, secret);
     const kept = await write(room.id, "kept");
-    hub.publishEvent(kept);
+    publish(hub, kept);
     const { event: deleted } = await messages.deleteMessage(db, { messageId: (secret.event as { message: { id: string } }).message.id, roomId: room.id });
-    hub.publishEvent(deleted);
+    publish(hub, deleted);
     expect(await firstGot).toEqual([`${secret.seq}:secret`, `${kept.seq}:kept`, `${deleted.seq}:message.deleted`]);
     // A later subscriber resuming from before the secret catches up from the channel's memory.
     const late = await callerFor(deps).room.events({ roomId: room.id, lastEventId: "1" });
@@ -196,7 +200,7 @@ describe("room.events stream", () => {
     // live copy arrives meanwhile; the first one's never does.
     const channels = new RoomChannels(hub, db, {
       readHead: () => {
-        hub.publishEvent(second);
+        publish(hub, second);
         return Promise.resolve(first.seq - 1n);
       },
     });
@@ -212,6 +216,6 @@ describe("room.events stream", () => {
     const hub = new MemoryHub();
     const { room } = await rooms.createRoom(db, { name: "future", creator: publicUser(me) });
     await expect(callerFor(hub).room.events({ roomId: room.id, lastEventId: "5" })).rejects.toMatchObject({ code: "BAD_REQUEST" });
-    expect(hub.eventSubscriberCount(room.id)).toBe(0); // nothing left subscribed
+    expect(hub.listenerCount(topics.roomEvents(room.id))).toBe(0); // nothing left subscribed
   });
 });

@@ -1,33 +1,18 @@
-import type { RoomListChange } from "@parley/db";
 import type { Context } from "../context";
-import { SubscriptionQueue } from "../lib/queue";
-import { followAbort, releaseOnce, socketIsBackedUp } from "./stream-lifecycle";
+import { topics } from "../hub/topics";
+import { HubFeed } from "./hub-feed";
+import { socketIsBackedUp } from "./stream-lifecycle";
 
 /**
  * Opens `room.feed`: changes to the room list as they happen, so clients can re-read room.list
  * instead of polling it. Ephemeral, like activity: past its buffer a stuck subscriber misses some.
  */
 export async function openRoomListStream(ctx: Context, signal: AbortSignal | undefined) {
-  const abort = followAbort(signal);
-  const queue = new SubscriptionQueue<RoomListChange>(abort.signal, 1_000);
-  const unsubscribe = await ctx.deps.hub.subscribeRoomListChanges((change) => queue.push(change));
-  const cleanup = releaseOnce(abort.signal, () => {
-    unsubscribe();
-    queue.dispose();
-  });
-
+  const changes = await HubFeed.open(ctx.deps.hub, topics.rooms(), signal, { limit: 1_000 });
   return (async function* roomListChanges() {
-    try {
-      for (;;) {
-        const batch = await queue.take();
-        if (!batch) return;
-        for (const change of batch.items) {
-          if (socketIsBackedUp(ctx)) return;
-          yield change;
-        }
-      }
-    } finally {
-      cleanup();
+    for await (const change of changes) {
+      if (socketIsBackedUp(ctx)) return;
+      yield change;
     }
   })();
 }

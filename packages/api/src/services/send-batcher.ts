@@ -1,5 +1,6 @@
 import { messages, type Database, type MessageDraft, type SendOutcome, type StoredRoomEvent } from "@parley/db";
 import type { Hub } from "../hub/hub";
+import { topics } from "../hub/topics";
 
 /** Writes one room's batch; outcomes in draft order (messages.createMessages). */
 export type BatchWriter = (roomId: string, drafts: MessageDraft[]) => Promise<SendOutcome[]>;
@@ -77,6 +78,6 @@ export class SendBatcher {
 export function createSendBatcher(db: Database, hub: Hub): SendBatcher {
   return new SendBatcher(
     (roomId, drafts) => messages.createMessages(db, roomId, drafts),
-    (event) => hub.publishEvent(event),
+    (event) => hub.publish(topics.roomEvents(event.roomId), event),
   );
 }

@@ -1,5 +1,6 @@
 import { events, type Database, type RoomEvent, type StoredRoomEvent } from "@parley/db";
 import type { Hub, Unsubscribe } from "../hub/hub";
+import { topics } from "../hub/topics";
 import { Semaphore } from "../lib/semaphore";
 import { eventFrame, type EventFrame } from "./direct-stream";
 
@@ -135,7 +136,7 @@ export class RoomChannel {
     // Subscribe first, read the head after: every event committed after the head then reaches
     // the hub listener, and anything that arrived before the head was read is dropped.
     this.ready = (async () => {
-      this.unsubscribe = await hub.subscribeEvents(roomId, (event) => this.arrive(event));
+      this.unsubscribe = await hub.subscribe(topics.roomEvents(roomId), (event) => this.arrive(event));
       if (this.closed) return this.unsubscribe();
       const head = await readHead(roomId);
       this.head = head;

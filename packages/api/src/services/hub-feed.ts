@@ -1,0 +1,59 @@
+import type { Hub } from "../hub/hub";
+import type { Channel } from "../hub/topics";
+import { SubscriptionQueue } from "../lib/queue";
+import { followAbort, releaseOnce } from "./stream-lifecycle";
+
+/**
+ * One hub channel read as an async iterable, for the ephemeral streams (room.activity,
+ * room.feed): `for await (const message of feed)`. The hub listener never blocks; past `limit`
+ * buffered messages a slow reader misses some. The subscription ends when `signal` aborts (even
+ * if the feed was never iterated), when the loop stops, or after `end()` once drained.
+ */
+export class HubFeed<T> implements AsyncIterable<T> {
+  private constructor(
+    private readonly queue: SubscriptionQueue<T>,
+    private readonly release: () => void,
+  ) {}
+
+  /** Resolves once the subscription is live (see Hub.subscribe). */
+  static async open<T>(
+    hub: Hub,
+    channel: Channel<T>,
+    signal: AbortSignal | undefined,
+    options: { limit: number; accept?: (message: T) => boolean },
+  ): Promise<HubFeed<T>> {
+    const abort = followAbort(signal);
+    const queue = new SubscriptionQueue<T>(abort.signal, options.limit);
+    const { accept } = options;
+    const unsubscribe = await hub.subscribe(channel, (message) => {
+      if (!accept || accept(message)) queue.push(message);
+    });
+    const release = releaseOnce(abort.signal, () => {
+      unsubscribe();
+      queue.dispose();
+    });
+    return new HubFeed(queue, release);
+  }
+
+  /** Ends the feed after what is already buffered. */
+  end(): void {
+    this.queue.end();
+  }
+
+  /** Stops listening now (for a caller that will not iterate). */
+  close(): void {
+    this.release();
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<T> {
+    try {
+      for (;;) {
+        const batch = await this.queue.take();
+        if (!batch) return;
+        yield* batch.items;
+      }
+    } finally {
+      this.release();
+    }
+  }
+}
