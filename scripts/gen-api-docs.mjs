@@ -20,7 +20,7 @@ import { authedProcedure, publicProcedure } from "../packages/api/src/trpc.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const target = path.join(root, "docs", "api.md");
-const DOMAIN_TYPES = ["User", "Me", "Room", "Member", "Message", "RoomEvent", "Activity", "RoomListChange"];
+const DOMAIN_TYPES = ["User", "Me", "Role", "Room", "Member", "Message", "RoomEvent", "Activity", "RoomListChange", "InboxEvent"];
 
 /**
  * What the router cannot say about itself: a summary (from ../shared/API.md) and the error codes

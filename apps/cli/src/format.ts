@@ -11,7 +11,9 @@ export function shortTime(iso: string): string {
 
 export function formatRoom(room: Room): string {
   const members = `${room.memberCount} member${room.memberCount === 1 ? "" : "s"}`;
-  return `#${room.name}  ${members}${room.joined ? "  (joined)" : ""}`;
+  if (room.kind === "dm") return `@${room.name}  direct message`;
+  const lock = room.visibility === "private" ? "  (private)" : "";
+  return `#${room.name}  ${members}${lock}${room.joined ? "  (joined)" : ""}`;
 }
 
 export function formatMessage(message: Message): string {
@@ -29,6 +31,10 @@ export function formatEvent(event: RoomEvent): string {
     case "member.joined":
       return `* ${event.user.username} joined`;
     case "member.left":
-      return `* ${event.user.username} left`;
+      return event.by ? `* ${event.by.username} removed ${event.user.username}` : `* ${event.user.username} left`;
+    case "member.role":
+      return `* ${event.user.username} ${{ owner: "is now the owner", admin: "is now an admin", member: "is no longer an admin" }[event.role]}`;
+    case "room.updated":
+      return `* the room is now #${event.room.name} (${event.room.visibility})${event.room.topic ? `: ${event.room.topic}` : ""}`;
   }
 }

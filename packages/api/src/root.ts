@@ -1,5 +1,7 @@
 import type { inferRouterInputs, inferRouterOutputs } from "@trpc/server";
 import { authRouter } from "./routers/auth";
+import { dmRouter } from "./routers/dm";
+import { meRouter } from "./routers/me";
 import { messageRouter } from "./routers/message";
 import { roomRouter } from "./routers/room";
 import { userRouter } from "./routers/user";
@@ -10,6 +12,8 @@ export const appRouter = router({
   user: userRouter,
   room: roomRouter,
   message: messageRouter,
+  dm: dmRouter,
+  me: meRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -103,7 +103,37 @@ export const roomNameSchema = text("Room name")
   .transform((name) => name.normalize("NFKC").trim())
   .pipe(trimmedText("Room name", 64))
   .refine(isVisibleName, { message: "Room name cannot contain invisible or control characters" });
-export const roomCreateInput = z.object({ name: roomNameSchema });
+export const visibilitySchema = z.enum(["public", "private"]);
+
+/** A channel's topic: 0–250 code points after trim ("" clears it). */
+export const topicSchema = text("Topic")
+  .trim()
+  .refine(...noNul("Topic"))
+  .refine((s) => codePoints(s) <= 250, { message: "Topic can be at most 250 characters" });
+
+export const roomCreateInput = z.object({
+  name: roomNameSchema,
+  visibility: visibilitySchema.optional(),
+  topic: topicSchema.optional(),
+});
+export const roomUpdateInput = z.object({
+  roomId: idSchema,
+  name: roomNameSchema.optional(),
+  topic: topicSchema.optional(),
+  visibility: visibilitySchema.optional(),
+});
+/** A room and a person in it (or to put in it), by username. */
+export const roomMemberInput = z.object({ roomId: idSchema, username: lookupKey });
+export const roomSetRoleInput = roomMemberInput.extend({ role: z.enum(["admin", "member"]) });
+export const dmOpenInput = z.object({ username: lookupKey });
+export const userSearchInput = z.object({
+  query: text("Search")
+    .refine((s) => codePoints(s) >= 1, { message: "Type at least one character" })
+    .refine((s) => codePoints(s) <= 32, { message: "Search can be at most 32 characters" }),
+  limit: z.number().int().min(1).max(20).default(10),
+});
+/** me.events takes no parameters. */
+export const meEventsInput = z.object({}).optional();
 export const roomIdInput = z.object({ roomId: idSchema });
 
 /** room.feed takes no parameters; subscription inputs are objects (or nothing). */

@@ -68,7 +68,10 @@ function describeEvent(event: RoomEvent): string {
       return `${event.type} ${event.messageId}`;
     case "member.joined":
     case "member.left":
+    case "member.role":
       return `${event.type} ${event.user.username}`;
+    case "room.updated":
+      return `${event.type} ${event.room.name}`;
   }
 }
 

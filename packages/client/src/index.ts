@@ -15,12 +15,14 @@ export type {
   RouterOutputs,
   User,
   Me,
+  Role,
   Room,
   Member,
   Message,
   RoomEvent,
   Activity,
   RoomListChange,
+  InboxEvent,
 } from "@parley/api";
 
 /** The error every failed call rejects with; `error.data?.code` is the tRPC code (`NOT_FOUND`, …). */

@@ -6,11 +6,13 @@ import type { TrackedData } from "@trpc/server/unstable-core-do-not-import";
 import { describe, expectTypeOf, it } from "vitest";
 import type {
   Activity,
+  InboxEvent,
   Me,
   Member,
   Message,
   ParleyClient,
   Room,
+  Role,
   RoomEvent,
   RouterInputs,
   RouterOutputs,
@@ -41,8 +43,14 @@ describe("client types", () => {
       createdBy: User;
       memberCount: number;
       joined: boolean;
+      kind: "channel" | "dm";
+      visibility: "public" | "private";
+      topic: string;
+      role: Role | null;
+      peer: User | null;
     }>();
-    expectTypeOf<Member>().toEqualTypeOf<{ user: User; joinedAt: string; online: boolean }>();
+    expectTypeOf<Role>().toEqualTypeOf<"owner" | "admin" | "member">();
+    expectTypeOf<Member>().toEqualTypeOf<{ user: User; joinedAt: string; online: boolean; role: Role }>();
     expectTypeOf<Message>().toEqualTypeOf<{
       id: string;
       roomId: string;
@@ -57,8 +65,11 @@ describe("client types", () => {
       | { type: "message.updated"; message: Message }
       | { type: "message.deleted"; roomId: string; messageId: string }
       | { type: "member.joined"; roomId: string; user: User }
-      | { type: "member.left"; roomId: string; user: User }
+      | { type: "member.left"; roomId: string; user: User; by?: User }
+      | { type: "member.role"; roomId: string; user: User; role: Role }
+      | { type: "room.updated"; room: { id: string; name: string; topic: string; visibility: "public" | "private" } }
     >();
+    expectTypeOf<InboxEvent>().toEqualTypeOf<{ type: "room.added"; room: Room } | { type: "room.removed"; roomId: string }>();
     expectTypeOf<Activity>().toEqualTypeOf<
       | { type: "presence.snapshot"; roomId: string; online: User[] }
       | { type: "presence.online"; roomId: string; user: User }
@@ -67,11 +78,26 @@ describe("client types", () => {
     >();
 
     // Exactly these procedures: adding one means pinning it here too.
-    expectTypeOf<keyof RouterInputs>().toEqualTypeOf<"auth" | "user" | "room" | "message">();
+    expectTypeOf<keyof RouterInputs>().toEqualTypeOf<"auth" | "user" | "room" | "message" | "dm" | "me">();
     expectTypeOf<keyof RouterInputs["auth"]>().toEqualTypeOf<"signup" | "login" | "logout" | "me">();
-    expectTypeOf<keyof RouterInputs["user"]>().toEqualTypeOf<"get">();
+    expectTypeOf<keyof RouterInputs["user"]>().toEqualTypeOf<"get" | "search">();
+    expectTypeOf<keyof RouterInputs["dm"]>().toEqualTypeOf<"open">();
+    expectTypeOf<keyof RouterInputs["me"]>().toEqualTypeOf<"events">();
     expectTypeOf<keyof RouterInputs["room"]>().toEqualTypeOf<
-      "create" | "list" | "get" | "join" | "leave" | "members" | "typing" | "events" | "activity" | "feed"
+      "create"
+      | "list"
+      | "get"
+      | "join"
+      | "leave"
+      | "members"
+      | "typing"
+      | "events"
+      | "activity"
+      | "feed"
+      | "update"
+      | "addMember"
+      | "removeMember"
+      | "setRole"
     >();
     expectTypeOf<keyof RouterInputs["message"]>().toEqualTypeOf<"send" | "list" | "edit" | "delete">();
 
@@ -93,9 +119,34 @@ describe("client types", () => {
     expectTypeOf<RouterInputs["user"]["get"]>().toEqualTypeOf<{ username: string }>();
     expectTypeOf<RouterOutputs["user"]["get"]>().toEqualTypeOf<User>();
     expectTypeOf<Trpc["user"]["get"]["query"]>().returns.resolves.toEqualTypeOf<User>();
+    expectTypeOf<RouterInputs["user"]["search"]>().toEqualTypeOf<{ query: string; limit?: number }>();
+    expectTypeOf<RouterOutputs["user"]["search"]>().toEqualTypeOf<User[]>();
+
+    // dm and me
+    expectTypeOf<RouterInputs["dm"]["open"]>().toEqualTypeOf<{ username: string }>();
+    expectTypeOf<RouterOutputs["dm"]["open"]>().toEqualTypeOf<Room>();
+    expectTypeOf<RouterInputs["me"]["events"]>().toEqualTypeOf<void | Record<string, never> | undefined>();
+    expectTypeOf<SubscriptionData<Trpc["me"]["events"]>>().toEqualTypeOf<InboxEvent>();
 
     // room
-    expectTypeOf<RouterInputs["room"]["create"]>().toEqualTypeOf<{ name: string }>();
+    expectTypeOf<RouterInputs["room"]["create"]>().toEqualTypeOf<{
+      name: string;
+      visibility?: "public" | "private";
+      topic?: string;
+    }>();
+    expectTypeOf<RouterInputs["room"]["update"]>().toEqualTypeOf<{
+      roomId: string;
+      name?: string;
+      topic?: string;
+      visibility?: "public" | "private";
+    }>();
+    expectTypeOf<RouterOutputs["room"]["update"]>().toEqualTypeOf<Room>();
+    expectTypeOf<RouterInputs["room"]["addMember"]>().toEqualTypeOf<{ roomId: string; username: string }>();
+    expectTypeOf<RouterOutputs["room"]["addMember"]>().toEqualTypeOf<Member>();
+    expectTypeOf<RouterInputs["room"]["removeMember"]>().toEqualTypeOf<{ roomId: string; username: string }>();
+    expectTypeOf<RouterOutputs["room"]["removeMember"]>().toEqualTypeOf<Ok>();
+    expectTypeOf<RouterInputs["room"]["setRole"]>().toEqualTypeOf<{ roomId: string; username: string; role: "admin" | "member" }>();
+    expectTypeOf<RouterOutputs["room"]["setRole"]>().toEqualTypeOf<Member>();
     expectTypeOf<RouterOutputs["room"]["create"]>().toEqualTypeOf<Room>();
     expectTypeOf<Trpc["room"]["create"]["mutate"]>().returns.resolves.toEqualTypeOf<Room>();
     expectTypeOf<RouterInputs["room"]["list"]>().toEqualTypeOf<void>();
@@ -124,7 +175,10 @@ describe("client types", () => {
     expectTypeOf<SubscriptionData<Trpc["room"]["activity"]>>().toEqualTypeOf<Activity>();
     // An empty object, or nothing.
     expectTypeOf<RouterInputs["room"]["feed"]>().toEqualTypeOf<void | Record<string, never> | undefined>();
-    expectTypeOf<SubscriptionData<Trpc["room"]["feed"]>>().toEqualTypeOf<{ type: "room.created" | "room.membership"; roomId: string }>();
+    expectTypeOf<SubscriptionData<Trpc["room"]["feed"]>>().toEqualTypeOf<{
+      type: "room.created" | "room.membership" | "room.updated";
+      roomId: string;
+    }>();
 
     // message
     expectTypeOf<RouterInputs["message"]["send"]>().toEqualTypeOf<{ roomId: string; text: string; clientMsgId?: string }>();

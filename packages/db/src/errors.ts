@@ -17,6 +17,7 @@ const CONSTRAINT_FIELDS: Record<string, string[]> = {
   users_email_key: ["email"],
   sessions_token_hash_key: ["tokenHash"],
   rooms_name_key_key: ["nameKey"],
+  rooms_dm_key_key: ["dmKey"],
   memberships_pkey: ["roomId", "userId"],
   messages_author_id_client_msg_id_key: ["authorId", "clientMsgId"],
   room_events_pkey: ["roomId", "seq"],

@@ -53,7 +53,7 @@ export type SendOutcome =
   /** The database refused this draft alone (after its batch was retried one draft at a time). */
   | { status: "failed"; error: unknown };
 
-type BatchRow = { ord: number; member: boolean; duplicate: boolean; seq: bigint | number | null; room_found: boolean };
+type BatchRow = { ord: number; member: boolean; duplicate: boolean; seq: bigint | number | null; room_found: boolean; private: boolean };
 
 /**
  * Writes a batch of sends to one room with ONE statement, so the room's row lock (which orders
@@ -127,7 +127,7 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
     ), bumped AS (
       UPDATE rooms SET last_event_seq = last_event_seq + (SELECT count(*) FROM valid)
       WHERE id = ${roomId}::text
-      RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base
+      RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base, visibility = 'private' AS private
     ), inserted AS (
       INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at)
       SELECT v.id, ${roomId}::text, v.author_id, v.elem->>'text', v.client_msg_id, ${createdAt}::timestamptz
@@ -141,7 +141,8 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
       FROM valid v, bumped
       RETURNING seq
     )
-    SELECT v.ord::int AS ord, v.member, v.duplicate, b.base + w.rn AS seq, b.base IS NOT NULL AS room_found
+    SELECT v.ord::int AS ord, v.member, v.duplicate, b.base + w.rn AS seq, b.base IS NOT NULL AS room_found,
+           coalesce(b.private, false) AS private
     FROM verdict v
     LEFT JOIN valid w ON w.ord = v.ord
     LEFT JOIN bumped b ON true
@@ -155,7 +156,8 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
     const message = batch[i];
     if (!message) throw new Error(`createMessages: unexpected row ${row.ord}`);
     if (!row.room_found) outcomes[i] = { status: "no-room" };
-    else if (!row.member) outcomes[i] = { status: "not-member" };
+    // A private room must look exactly like a missing one to those outside it.
+    else if (!row.member) outcomes[i] = row.private ? { status: "no-room" } : { status: "not-member" };
     else if (row.seq !== null && !row.duplicate) {
       const event: RoomEvent = { type: "message.created", message };
       outcomes[i] = { status: "created", message, event: { roomId, seq: BigInt(row.seq), event } };

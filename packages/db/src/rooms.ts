@@ -1,87 +1,169 @@
 import type { Database } from "./database";
 import { mapUniqueViolation, uniqueViolationFields } from "./errors";
-import { insertEvent, nextEventSeq, TX_OPTIONS } from "./events";
+import { insertEvent, nextEventSeq, TX_OPTIONS, type Tx } from "./events";
 import type { Prisma } from "./generated/client";
 import { toUser, userSelect } from "./mappers";
-import { publicUser, type Room, type StoredRoomEvent, type User } from "./types";
+import { publicUser, type Role, type Room, type StoredRoomEvent, type User } from "./types";
+
+type Kind = Room["kind"];
+type Visibility = Room["visibility"];
 
 function roomSelect(viewerId: string) {
   return {
     id: true,
     name: true,
+    nameKey: true,
+    kind: true,
+    visibility: true,
+    topic: true,
     createdAt: true,
     createdBy: { select: userSelect },
     _count: { select: { memberships: true } },
-    memberships: { where: { userId: viewerId }, select: { userId: true } },
+    memberships: { where: { userId: viewerId }, select: { role: true } },
   } satisfies Prisma.RoomSelect;
 }
 
 type RoomRow = Prisma.RoomGetPayload<{ select: ReturnType<typeof roomSelect> }>;
 
-function toRoom(row: RoomRow): Room {
+function toRoom(row: RoomRow, peer: User | null): Room {
+  const kind = row.kind as Kind;
   return {
     id: row.id,
-    name: row.name,
+    name: kind === "dm" ? (peer?.username ?? "") : row.name,
     createdAt: row.createdAt.toISOString(),
     createdBy: toUser(row.createdBy),
     memberCount: row._count.memberships,
     joined: row.memberships.length > 0,
+    kind,
+    visibility: row.visibility as Visibility,
+    topic: row.topic,
+    role: (row.memberships[0]?.role as Role | undefined) ?? null,
+    peer: kind === "dm" ? peer : null,
   };
 }
 
-/** Creates a room with its creator as first member; UniqueViolationError when the name is taken. */
+/** The other member of each of these dms, as `viewerId` sees them. */
+async function dmPeers(db: Database | Tx, dmIds: string[], viewerId: string): Promise<Map<string, User>> {
+  if (dmIds.length === 0) return new Map();
+  const client = "prisma" in db ? db.prisma : db;
+  const rows = await client.membership.findMany({
+    where: { roomId: { in: dmIds }, userId: { not: viewerId } },
+    select: { roomId: true, user: { select: userSelect } },
+  });
+  return new Map(rows.map((row) => [row.roomId, toUser(row.user)]));
+}
+
+async function toRooms(db: Database | Tx, rows: RoomRow[], viewerId: string): Promise<Room[]> {
+  const peers = await dmPeers(
+    db,
+    rows.filter((row) => row.kind === "dm").map((row) => row.id),
+    viewerId,
+  );
+  return rows.map((row) => toRoom(row, peers.get(row.id) ?? null));
+}
+
+/** Creates a channel with its creator as owner; UniqueViolationError when the name is taken. */
 export async function createRoom(
   db: Database,
-  input: { name: string; creator: User },
+  input: { name: string; creator: User; visibility?: Visibility; topic?: string },
 ): Promise<{ room: Room; event: StoredRoomEvent }> {
   return mapUniqueViolation(() =>
     db.prisma.$transaction(async (tx) => {
       const created = await tx.room.create({
-        data: { name: input.name, nameKey: input.name.toLowerCase(), createdById: input.creator.id },
+        data: {
+          name: input.name,
+          nameKey: input.name.toLowerCase(),
+          visibility: input.visibility ?? "public",
+          topic: input.topic ?? "",
+          createdById: input.creator.id,
+        },
         select: { id: true },
       });
       const seq = await nextEventSeq(tx, created.id);
-      await tx.membership.create({ data: { roomId: created.id, userId: input.creator.id } });
+      await tx.membership.create({ data: { roomId: created.id, userId: input.creator.id, role: "owner" } });
       const event = await insertEvent(tx, created.id, seq, {
         type: "member.joined",
         roomId: created.id,
         user: publicUser(input.creator),
       });
       const row = await tx.room.findUniqueOrThrow({ where: { id: created.id }, select: roomSelect(input.creator.id) });
-      return { room: toRoom(row), event };
+      return { room: toRoom(row, null), event };
     }, TX_OPTIONS),
   );
 }
 
 /**
- * The rooms `viewerId` sees, ordered by name ignoring case: every room they are a member of, and
- * at most `othersLimit` of the others, the most populated first (a flood of empty rooms cannot
- * push the busy ones out), so the list stays bounded however many rooms exist.
+ * The rooms `viewerId` sees: every room they are a member of (channels, private ones and dms),
+ * and at most `othersLimit` of the public channels they are not in, the most populated first (a
+ * flood of empty rooms cannot push the busy ones out), so the list stays bounded however many
+ * rooms exist. Channels come first, by name ignoring case; then dms, newest message first.
  */
 export async function listRooms(db: Database, viewerId: string, options: { othersLimit: number }): Promise<Room[]> {
-  const select = { ...roomSelect(viewerId), nameKey: true };
+  const select = roomSelect(viewerId);
   const [joined, others] = await Promise.all([
     db.prisma.room.findMany({ where: { memberships: { some: { userId: viewerId } } }, select }),
     options.othersLimit > 0
       ? db.prisma.room.findMany({
-          where: { memberships: { none: { userId: viewerId } } },
+          where: { kind: "channel", visibility: "public", memberships: { none: { userId: viewerId } } },
           orderBy: [{ memberships: { _count: "desc" } }, { nameKey: "asc" }, { id: "asc" }],
           take: options.othersLimit,
           select,
         })
       : [],
   ]);
-  const rows = [...joined, ...others];
+  const channels = [...joined.filter((row) => row.kind === "channel"), ...others];
   // Sorted here, by code point of the lower-cased name: database collations differ (PGlite's
   // and a PostgreSQL server's order punctuation differently), the contract's order must not.
-  rows.sort((a, b) => (a.nameKey < b.nameKey ? -1 : a.nameKey > b.nameKey ? 1 : a.id < b.id ? -1 : 1));
-  return rows.map(toRoom);
+  channels.sort((a, b) => compareKeys(a.nameKey ?? "", b.nameKey ?? "") || compareKeys(a.id, b.id));
+  const dms = joined.filter((row) => row.kind === "dm");
+  const newest = await lastMessageTimes(db, dms.map((row) => row.id));
+  const activity = (row: RoomRow) => newest.get(row.id) ?? row.createdAt.getTime();
+  dms.sort((a, b) => activity(b) - activity(a) || compareKeys(a.id, b.id));
+  return toRooms(db, [...channels, ...dms], viewerId);
 }
 
-/** One room as `viewerId` sees it, or null. */
-export async function getRoom(db: Database, roomId: string, viewerId: string): Promise<Room | null> {
-  const row = await db.prisma.room.findUnique({ where: { id: roomId }, select: roomSelect(viewerId) });
-  return row ? toRoom(row) : null;
+function compareKeys(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** When each room's newest live message was written (ms), for rooms that have one. */
+async function lastMessageTimes(db: Database, roomIds: string[]): Promise<Map<string, number>> {
+  if (roomIds.length === 0) return new Map();
+  const rows = await db.prisma.message.groupBy({
+    by: ["roomId"],
+    where: { roomId: { in: roomIds }, deletedAt: null },
+    _max: { createdAt: true },
+  });
+  return new Map(rows.flatMap((row) => (row._max.createdAt ? [[row.roomId, row._max.createdAt.getTime()] as const] : [])));
+}
+
+/**
+ * One room as `viewerId` sees it, or null when there is no such room or it is private and they
+ * are not in it (the two must look the same to them).
+ */
+export async function getRoom(db: Database | Tx, roomId: string, viewerId: string): Promise<Room | null> {
+  const client = "prisma" in db ? db.prisma : db;
+  const row = await client.room.findUnique({ where: { id: roomId }, select: roomSelect(viewerId) });
+  if (!row || (row.visibility === "private" && row.memberships.length === 0)) return null;
+  const [room] = await toRooms(db, [row], viewerId);
+  return room ?? null;
+}
+
+/** What decides what `userId` may do in a room. */
+export type Access = { kind: Kind; visibility: Visibility; role: Role | null };
+
+/** The room's kind and visibility and `userId`'s role in it (null: not a member); null: no room. */
+export async function getAccess(db: Database, roomId: string, userId: string): Promise<Access | null> {
+  const row = await db.prisma.room.findUnique({
+    where: { id: roomId },
+    select: { kind: true, visibility: true, memberships: { where: { userId }, select: { role: true } } },
+  });
+  if (!row) return null;
+  return {
+    kind: row.kind as Kind,
+    visibility: row.visibility as Visibility,
+    role: (row.memberships[0]?.role as Role | undefined) ?? null,
+  };
 }
 
 /** Whether the room exists and whether `userId` belongs to it. */
@@ -90,12 +172,9 @@ export async function getMembership(
   roomId: string,
   userId: string,
 ): Promise<"no-room" | "member" | "not-member"> {
-  const row = await db.prisma.room.findUnique({
-    where: { id: roomId },
-    select: { memberships: { where: { userId }, select: { userId: true } } },
-  });
-  if (!row) return "no-room";
-  return row.memberships.length > 0 ? "member" : "not-member";
+  const access = await getAccess(db, roomId, userId);
+  if (!access) return "no-room";
+  return access.role ? "member" : "not-member";
 }
 
 /** Adds `user` to the room. `event` is null when they were a member already (join is idempotent). */
@@ -123,35 +202,198 @@ export async function joinRoom(
   }
 }
 
-/** Removes `user` from the room. `event` is null when they were not a member. */
+/**
+ * Takes `user` out of the room: they left, or `by` removed them. Empty when they were not a
+ * member. An owner who leaves hands the room to the longest-standing admin, else the
+ * longest-standing member (a second event, `member.role`).
+ */
 export async function leaveRoom(
   db: Database,
   roomId: string,
   user: User,
-): Promise<{ event: StoredRoomEvent | null }> {
-  return db.prisma.$transaction(async (tx) => {
-    const seq = await nextEventSeq(tx, roomId);
-    const { count } = await tx.membership.deleteMany({ where: { roomId, userId: user.id } });
-    if (count === 0) {
-      // Not a member: undo the sequence bump by rolling back.
-      throw new NotAMember();
-    }
-    const event = await insertEvent(tx, roomId, seq, { type: "member.left", roomId, user: publicUser(user) });
-    return { event };
-  }, TX_OPTIONS).catch((error: unknown) => {
-    if (error instanceof NotAMember) return { event: null };
-    throw error;
-  });
+  options: { by?: User } = {},
+): Promise<{ events: StoredRoomEvent[] }> {
+  return db.prisma
+    .$transaction(async (tx) => {
+      const seq = await nextEventSeq(tx, roomId);
+      const gone = await tx.membership.findUnique({ where: { roomId_userId: { roomId, userId: user.id } }, select: { role: true } });
+      // Not a member: throwing rolls the sequence bump back.
+      if (!gone) throw new NotAMember();
+      await tx.membership.delete({ where: { roomId_userId: { roomId, userId: user.id } } });
+      const events = [
+        await insertEvent(tx, roomId, seq, {
+          type: "member.left",
+          roomId,
+          user: publicUser(user),
+          ...(options.by ? { by: publicUser(options.by) } : {}),
+        }),
+      ];
+      if (gone.role === "owner") {
+        const heir = await tx.membership.findFirst({
+          where: { roomId },
+          // "admin" < "member" < "owner": admins first, then by seniority.
+          orderBy: [{ role: "asc" }, { joinedAt: "asc" }, { userId: "asc" }],
+          select: { userId: true, user: { select: userSelect } },
+        });
+        if (heir) {
+          await tx.membership.update({ where: { roomId_userId: { roomId, userId: heir.userId } }, data: { role: "owner" } });
+          const next = await nextEventSeq(tx, roomId);
+          events.push(await insertEvent(tx, roomId, next, { type: "member.role", roomId, user: toUser(heir.user), role: "owner" }));
+        }
+      }
+      return { events };
+    }, TX_OPTIONS)
+    .catch((error: unknown) => {
+      if (error instanceof NotAMember) return { events: [] };
+      throw error;
+    });
 }
 
 class NotAMember extends Error {}
 
+/** A member's role (and the user), or null when they are not in the room. */
+export async function getMember(
+  db: Database,
+  roomId: string,
+  userId: string,
+): Promise<{ user: User; joinedAt: string; role: Role } | null> {
+  const row = await db.prisma.membership.findUnique({
+    where: { roomId_userId: { roomId, userId } },
+    select: { joinedAt: true, role: true, user: { select: userSelect } },
+  });
+  return row ? { user: toUser(row.user), joinedAt: row.joinedAt.toISOString(), role: row.role as Role } : null;
+}
+
+/** Sets a member's role; `event` is null when it was that already. Null when they are not a member. */
+export async function setRole(
+  db: Database,
+  roomId: string,
+  userId: string,
+  role: Role,
+): Promise<{ event: StoredRoomEvent | null } | null> {
+  return db.prisma
+    .$transaction(async (tx) => {
+      const seq = await nextEventSeq(tx, roomId);
+      const member = await tx.membership.findUnique({
+        where: { roomId_userId: { roomId, userId } },
+        select: { role: true, user: { select: userSelect } },
+      });
+      if (!member) throw new NotAMember();
+      if (member.role === role) throw new Unchanged();
+      await tx.membership.update({ where: { roomId_userId: { roomId, userId } }, data: { role } });
+      const event = await insertEvent(tx, roomId, seq, { type: "member.role", roomId, user: toUser(member.user), role });
+      return { event };
+    }, TX_OPTIONS)
+    .catch((error: unknown) => {
+      if (error instanceof NotAMember) return null;
+      if (error instanceof Unchanged) return { event: null };
+      throw error;
+    });
+}
+
+/** Nothing to change: rolls the transaction (and its sequence bump) back. */
+class Unchanged extends Error {
+  constructor(readonly before: Visibility | null = null) {
+    super("unchanged");
+  }
+}
+
+/**
+ * Changes a channel's name, topic or visibility; `event` (`room.updated`) is null when nothing
+ * changed. UniqueViolationError when the new name is taken.
+ */
+export async function updateRoom(
+  db: Database,
+  roomId: string,
+  changes: { name?: string; topic?: string; visibility?: Visibility },
+): Promise<{ event: StoredRoomEvent | null; before: Visibility }> {
+  return mapUniqueViolation(() =>
+    db.prisma
+      .$transaction(async (tx) => {
+        const seq = await nextEventSeq(tx, roomId);
+        const current = await tx.room.findUniqueOrThrow({
+          where: { id: roomId },
+          select: { name: true, topic: true, visibility: true },
+        });
+        const next = {
+          name: changes.name ?? current.name,
+          topic: changes.topic ?? current.topic,
+          visibility: changes.visibility ?? (current.visibility as Visibility),
+        };
+        const before = current.visibility as Visibility;
+        if (next.name === current.name && next.topic === current.topic && next.visibility === current.visibility) {
+          throw new Unchanged(before);
+        }
+        await tx.room.update({
+          where: { id: roomId },
+          data: { ...next, nameKey: next.name.toLowerCase() },
+        });
+        const event = await insertEvent(tx, roomId, seq, { type: "room.updated", room: { id: roomId, ...next } });
+        return { event, before };
+      }, TX_OPTIONS)
+      .catch((error: unknown) => {
+        if (error instanceof Unchanged) return { event: null, before: error.before ?? "public" };
+        throw error;
+      }),
+  );
+}
+
+/** The dm between two users, by its pair key. */
+function dmKeyOf(a: string, b: string): string {
+  return a < b ? `${a}:${b}` : `${b}:${a}`;
+}
+
+/**
+ * The dm between `me` and `other`, as `me` sees it: created with both as members on the first
+ * call, the same room afterwards. Two concurrent first calls create one room: the pair key is
+ * unique, so the second insert fails and reads the first one's room.
+ */
+export async function openDm(
+  db: Database,
+  me: User,
+  other: User,
+): Promise<{ room: Room; events: StoredRoomEvent[] }> {
+  const dmKey = dmKeyOf(me.id, other.id);
+  const existing = await db.prisma.room.findUnique({ where: { dmKey }, select: { id: true } });
+  if (existing) return { room: await requireRoom(db, existing.id, me.id), events: [] };
+  try {
+    const { id, events } = await db.prisma.$transaction(async (tx) => {
+      const created = await tx.room.create({
+        data: { name: "", kind: "dm", visibility: "private", dmKey, createdById: me.id },
+        select: { id: true },
+      });
+      const stored: StoredRoomEvent[] = [];
+      for (const user of [me, other]) {
+        const seq = await nextEventSeq(tx, created.id);
+        await tx.membership.create({ data: { roomId: created.id, userId: user.id } });
+        stored.push(await insertEvent(tx, created.id, seq, { type: "member.joined", roomId: created.id, user: publicUser(user) }));
+      }
+      return { id: created.id, events: stored };
+    }, TX_OPTIONS);
+    return { room: await requireRoom(db, id, me.id), events };
+  } catch (error) {
+    if (!uniqueViolationFields(error)) throw error;
+    // The other person opened it at the same moment: theirs is the one.
+    const raced = await db.prisma.room.findUniqueOrThrow({ where: { dmKey }, select: { id: true } });
+    return { room: await requireRoom(db, raced.id, me.id), events: [] };
+  }
+}
+
+async function requireRoom(db: Database, roomId: string, viewerId: string): Promise<Room> {
+  const room = await getRoom(db, roomId, viewerId);
+  if (!room) throw new Error(`room ${roomId} vanished`);
+  return room;
+}
+
 /** The room's members, earliest first. */
-export async function listMembers(db: Database, roomId: string): Promise<{ user: User; joinedAt: string }[]> {
+export async function listMembers(
+  db: Database,
+  roomId: string,
+): Promise<{ user: User; joinedAt: string; role: Role }[]> {
   const rows = await db.prisma.membership.findMany({
     where: { roomId },
     orderBy: [{ joinedAt: "asc" }, { userId: "asc" }],
-    select: { joinedAt: true, user: { select: userSelect } },
+    select: { joinedAt: true, role: true, user: { select: userSelect } },
   });
-  return rows.map((row) => ({ user: toUser(row.user), joinedAt: row.joinedAt.toISOString() }));
+  return rows.map((row) => ({ user: toUser(row.user), joinedAt: row.joinedAt.toISOString(), role: row.role as Role }));
 }

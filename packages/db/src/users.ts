@@ -46,3 +46,19 @@ export async function findUserByUsername(db: Database, username: string): Promis
   });
   return row ? toUser(row) : null;
 }
+
+/**
+ * Users whose username starts with `prefix`, ignoring case, ordered by username (by code point,
+ * whatever the database's collation). Usernames hold only letters, digits and `_`, so a prefix
+ * with anything else matches nobody; `_` is escaped, as LIKE would read it as "any character".
+ */
+export async function searchUsers(db: Database, prefix: string, limit: number): Promise<User[]> {
+  if (!/^[A-Za-z0-9_]+$/.test(prefix)) return [];
+  const pattern = `${prefix.toLowerCase().replaceAll("_", "\\_")}%`;
+  const rows = await db.prisma.$queryRaw<{ id: string; username: string; created_at: Date }[]>`
+    SELECT id, username, created_at FROM users
+    WHERE username_key LIKE ${pattern} ESCAPE '\\'
+    ORDER BY username_key COLLATE "C", id
+    LIMIT ${limit}`;
+  return rows.map((row) => toUser({ id: row.id, username: row.username, createdAt: row.created_at }));
+}

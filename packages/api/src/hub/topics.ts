@@ -1,4 +1,4 @@
-import type { Activity, RoomEvent, RoomListChange, StoredRoomEvent } from "@parley/db";
+import type { Activity, InboxEvent, RoomEvent, RoomListChange, StoredRoomEvent } from "@parley/db";
 
 /**
  * How a topic's messages cross a process boundary (the Redis hub encodes once per publish and
@@ -36,7 +36,9 @@ export const topics = {
   roomEvents: topic((roomId: string) => `room:${roomId}:events`, storedEvents),
   /** Ephemeral presence and typing for `room.activity`. */
   roomActivity: topic((roomId: string) => `room:${roomId}:activity`, json<Activity>()),
-  /** The room list changed (`room.feed`). */
+  /** One user's own news (`me.events`): rooms added to or removed from their list. */
+  user: topic((userId: string) => `user:${userId}`, json<InboxEvent>()),
+  /** A public channel appeared or changed (`room.feed`). Private rooms never go here. */
   rooms: topic(() => "rooms", json<RoomListChange>()),
   /** A session was revoked: every server closes its sockets. The message is the session id. */
   sessions: topic(() => "sessions", text),

@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
 import { users } from "@parley/db";
-import { userGetInput } from "../schemas";
+import { userGetInput, userSearchInput } from "../schemas";
 import { authedProcedure, router } from "../trpc";
 
 export const userRouter = router({
@@ -9,4 +9,9 @@ export const userRouter = router({
     if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user named '${input.username.slice(0, 80)}'` });
     return user;
   }),
+
+  /** People whose username starts with `query`, ignoring case: for pickers that search as you type. */
+  search: authedProcedure
+    .input(userSearchInput)
+    .query(({ ctx, input }) => users.searchUsers(ctx.deps.db, input.query, input.limit)),
 });

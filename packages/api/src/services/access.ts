@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { messages, rooms, type Database } from "@parley/db";
+import { messages, rooms, type Database, type Role } from "@parley/db";
 
 /** Every id Parley issues is a UUID; anything else cannot name a row, so it is simply unknown. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -16,12 +16,38 @@ export function notMember(): TRPCError {
   return new TRPCError({ code: "FORBIDDEN", message: "Join the room first" });
 }
 
-/** NOT_FOUND when the room does not exist (checked first), FORBIDDEN when `userId` is not in it. */
-export async function requireMember(db: Database, roomId: string, userId: string): Promise<void> {
+export function forbidden(message: string): TRPCError {
+  return new TRPCError({ code: "FORBIDDEN", message });
+}
+
+export function badRequest(message: string): TRPCError {
+  return new TRPCError({ code: "BAD_REQUEST", message });
+}
+
+export type Access = rooms.Access;
+
+/**
+ * The room as far as `userId` may know it. NOT_FOUND when there is no such room, and exactly the
+ * same NOT_FOUND (message included, after the same one query) when it is a private channel or a
+ * dm they are not in: an outsider cannot tell the two apart.
+ */
+export async function requireVisible(db: Database, roomId: string, userId: string): Promise<Access> {
   if (!isIdShape(roomId)) throw roomNotFound(roomId);
-  const membership = await rooms.getMembership(db, roomId, userId);
-  if (membership === "no-room") throw roomNotFound(roomId);
-  if (membership === "not-member") throw notMember();
+  const access = await rooms.getAccess(db, roomId, userId);
+  if (!access || (access.visibility === "private" && !access.role)) throw roomNotFound(roomId);
+  return access;
+}
+
+/** As requireVisible, then FORBIDDEN when `userId` is not in the (public) room. */
+export async function requireMember(db: Database, roomId: string, userId: string): Promise<Access & { role: Role }> {
+  const access = await requireVisible(db, roomId, userId);
+  if (!access.role) throw notMember();
+  return { ...access, role: access.role };
+}
+
+/** Whether `role` may manage members and settings (owner or admin). */
+export function manages(role: Role | null): boolean {
+  return role === "owner" || role === "admin";
 }
 
 /** The message, after checking it exists, the caller is in its room and wrote it. */
@@ -34,7 +60,10 @@ export async function requireAuthor(
   if (!isIdShape(messageId)) throw notFound;
   const message = await messages.getMessageMeta(db, messageId);
   if (!message) throw notFound;
-  await requireMember(db, message.roomId, userId);
+  await requireMember(db, message.roomId, userId).catch((error: unknown) => {
+    // A message in a room the caller cannot see does not exist for them either.
+    throw error instanceof TRPCError && error.code === "NOT_FOUND" ? notFound : error;
+  });
   if (message.authorId !== userId) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only the author can change this message" });
   }

@@ -1,4 +1,4 @@
-import type { Hub } from "../hub/hub";
+import type { Hub, Unsubscribe } from "../hub/hub";
 import type { Channel } from "../hub/topics";
 import { SubscriptionQueue } from "../lib/queue";
 import { followAbort, releaseOnce } from "./stream-lifecycle";
@@ -16,22 +16,42 @@ export class HubFeed<T> implements AsyncIterable<T> {
   ) {}
 
   /** Resolves once the subscription is live (see Hub.subscribe). */
-  static async open<T>(
+  static open<T>(
     hub: Hub,
     channel: Channel<T>,
     signal: AbortSignal | undefined,
     options: { limit: number; accept?: (message: T) => boolean },
   ): Promise<HubFeed<T>> {
-    const abort = followAbort(signal);
-    const queue = new SubscriptionQueue<T>(abort.signal, options.limit);
     const { accept } = options;
-    const unsubscribe = await hub.subscribe(channel, (message) => {
-      if (!accept || accept(message)) queue.push(message);
-    });
+    return HubFeed.merge(signal, options.limit, (push) => [
+      hub.subscribe(channel, (message) => {
+        if (!accept || accept(message)) push(message);
+      }),
+    ]);
+  }
+
+  /**
+   * One feed from several channels: `subscribe` subscribes each (mapping its messages to T) and
+   * hands back the subscriptions; the feed is live once all of them are.
+   */
+  static async merge<T>(
+    signal: AbortSignal | undefined,
+    limit: number,
+    subscribe: (push: (message: T) => void) => Promise<Unsubscribe>[],
+  ): Promise<HubFeed<T>> {
+    const abort = followAbort(signal);
+    const queue = new SubscriptionQueue<T>(abort.signal, limit);
+    const subscribed = await Promise.allSettled(subscribe((message) => queue.push(message)));
+    const unsubscribers = subscribed.flatMap((result) => (result.status === "fulfilled" ? [result.value] : []));
     const release = releaseOnce(abort.signal, () => {
-      unsubscribe();
+      for (const unsubscribe of unsubscribers) unsubscribe();
       queue.dispose();
     });
+    const failed = subscribed.find((result) => result.status === "rejected");
+    if (failed) {
+      release();
+      throw failed.reason;
+    }
     return new HubFeed(queue, release);
   }
 

@@ -1,3 +1,4 @@
+import type { RoomListChange } from "@parley/db";
 import type { Context } from "../context";
 import { topics } from "../hub/topics";
 import { HubFeed } from "./hub-feed";
@@ -5,10 +6,18 @@ import { socketIsBackedUp } from "./stream-lifecycle";
 
 /**
  * Opens `room.feed`: changes to the room list as they happen, so clients can re-read room.list
- * instead of polling it. Ephemeral, like activity: past its buffer a stuck subscriber misses some.
+ * instead of polling it: public channels for everyone, and the caller's own rooms (private ones
+ * included) from their me.events news. Ephemeral, like activity: past its buffer a stuck
+ * subscriber misses some.
  */
-export async function openRoomListStream(ctx: Context, signal: AbortSignal | undefined) {
-  const changes = await HubFeed.open(ctx.deps.hub, topics.rooms(), signal, { limit: 1_000 });
+export async function openRoomListStream(ctx: Context, userId: string, signal: AbortSignal | undefined) {
+  const { hub } = ctx.deps;
+  const changes = await HubFeed.merge<RoomListChange>(signal, 1_000, (push) => [
+    hub.subscribe(topics.rooms(), push),
+    hub.subscribe(topics.user(userId), (news) =>
+      push({ type: "room.membership", roomId: news.type === "room.added" ? news.room.id : news.roomId }),
+    ),
+  ]);
   return (async function* roomListChanges() {
     for await (const change of changes) {
       if (socketIsBackedUp(ctx)) return;
