@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
-import type { Activity, RoomEvent } from "@parley/api";
+import type { Activity, InboxEvent, RoomEvent } from "@parley/api";
 import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
-import { closeClients, Collector, connect, errorCode, openTestDatabase, signUp, sleep, startTestServer, started, uniqueName } from "./harness";
+import { closeClients, Collector, connect, errorCode, openTestDatabase, signUp, sleep, startTestServer, started, uniqueName, until } from "./harness";
 
 // Two servers over one database, sharing fan-out and presence through the local Redis.
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -102,5 +102,37 @@ describe("several servers through Redis", () => {
     await alice.client.trpc.auth.logout.mutate();
     await sleep(300);
     expect(await errorCode(onTwo.trpc.auth.me.query())).toBe("UNAUTHORIZED");
+  });
+
+  it("ends a removed member's subscriptions on the other server within a second, and tells them there", async () => {
+    const alice = await signUp(one);
+    const bob = await signUp(two);
+    const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("multi-remove"), visibility: "private" });
+    await alice.client.trpc.room.addMember.mutate({ roomId: room.id, username: bob.username });
+    const ended = { events: false, activity: false };
+    const news = new Collector<InboxEvent>();
+    const live = [started(), started(), started()];
+    bob.client.trpc.room.events.subscribe({ roomId: room.id }, { onStarted: live[0]!.onStarted, onComplete: () => (ended.events = true) });
+    bob.client.trpc.room.activity.subscribe({ roomId: room.id }, { onStarted: live[1]!.onStarted, onComplete: () => (ended.activity = true) });
+    bob.client.trpc.me.events.subscribe({}, { onStarted: live[2]!.onStarted, onData: news.push });
+    await Promise.all(live.map((l) => l.ready));
+    const removedAt = Date.now();
+    await alice.client.trpc.room.removeMember.mutate({ roomId: room.id, username: bob.username });
+    await until(() => ended.events && ended.activity, "bob's subscriptions on server two to end", 1_000);
+    expect(Date.now() - removedAt).toBeLessThan(1_000);
+    expect(await news.waitFor(1)).toEqual([{ type: "room.removed", roomId: room.id }]);
+    expect(await errorCode(bob.client.trpc.room.get.query({ roomId: room.id }))).toBe("NOT_FOUND");
+  });
+
+  it("delivers me.events across servers: a dm opened on one server reaches the other person on the other", async () => {
+    const alice = await signUp(one);
+    const bob = await signUp(two);
+    const news = new Collector<InboxEvent>();
+    const { onStarted, ready } = started();
+    bob.client.trpc.me.events.subscribe({}, { onStarted, onData: news.push });
+    await ready;
+    const dm = await alice.client.trpc.dm.open.mutate({ username: bob.username });
+    const [added] = await news.waitFor(1);
+    expect(added).toMatchObject({ type: "room.added", room: { id: dm.id, kind: "dm", name: alice.username } });
   });
 });
