@@ -17,6 +17,11 @@ describe("room.create", () => {
       createdBy: { id: alice.id, username: alice.username, createdAt: expect.any(String) },
       memberCount: 1,
       joined: true,
+      kind: "channel",
+      visibility: "public",
+      topic: "",
+      role: "owner",
+      peer: null,
     });
     const members = await alice.client.trpc.room.members.query({ roomId: room.id });
     expect(members.map((m) => m.user.id)).toEqual([alice.id]);
@@ -130,6 +135,13 @@ describe("room.feed", () => {
       { type: "room.membership", roomId: room.id },
       { type: "room.membership", roomId: room.id },
     ]);
+    // A private channel's changes reach only the people they concern.
+    const secret = await alice.client.trpc.room.create.mutate({ name: uniqueName("feed-private"), visibility: "private" });
+    await sleep(150);
+    expect(changes.items).toHaveLength(3);
+    await alice.client.trpc.room.addMember.mutate({ roomId: secret.id, username: bob.username });
+    await changes.waitFor(4);
+    expect(changes.items[3]).toEqual({ type: "room.membership", roomId: secret.id });
     sub.unsubscribe();
     expect(await errorCode(new Promise((resolve, reject) => {
       connect(app.server).trpc.room.feed.subscribe(undefined, { onError: reject, onStarted: () => resolve("started") });
@@ -171,8 +183,8 @@ describe("members-only procedures", () => {
     await bob.client.trpc.room.join.mutate({ roomId: room.id });
     const members = await bob.client.trpc.room.members.query({ roomId: room.id });
     expect(members).toEqual([
-      { user: { id: alice.id, username: alice.username, createdAt: expect.any(String) }, joinedAt: expect.any(String), online: false },
-      { user: { id: bob.id, username: bob.username, createdAt: expect.any(String) }, joinedAt: expect.any(String), online: false },
+      { user: { id: alice.id, username: alice.username, createdAt: expect.any(String) }, joinedAt: expect.any(String), online: false, role: "owner" },
+      { user: { id: bob.id, username: bob.username, createdAt: expect.any(String) }, joinedAt: expect.any(String), online: false, role: "member" },
     ]);
   });
 });

@@ -38,6 +38,8 @@ export const topics = {
   roomActivity: topic((roomId: string) => `room:${roomId}:activity`, json<Activity>()),
   /** One user's own news (`me.events`): rooms added to or removed from their list. */
   user: topic((userId: string) => `user:${userId}`, json<InboxEvent>()),
+  /** One user's private rooms appeared in or left their list (their `room.feed`). */
+  userRooms: topic((userId: string) => `user:${userId}:rooms`, json<RoomListChange>()),
   /** A public channel appeared or changed (`room.feed`). Private rooms never go here. */
   rooms: topic(() => "rooms", json<RoomListChange>()),
   /** A session was revoked: every server closes its sockets. The message is the session id. */

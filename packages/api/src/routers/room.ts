@@ -60,6 +60,7 @@ export const roomRouter = router({
       publishEvents(ctx, [event]);
       announceListChange(ctx, room.visibility, { type: "room.created", roomId: room.id });
       ctx.deps.hub.publish(topics.user(ctx.user.id), { type: "room.added", room });
+      if (room.visibility === "private") ctx.deps.hub.publish(topics.userRooms(ctx.user.id), { type: "room.created", roomId: room.id });
       return room;
     } catch (error) {
       if (error instanceof UniqueViolationError) throw nameTaken(input.name, error);
@@ -105,7 +106,7 @@ export const roomRouter = router({
       if (events.length > 0) {
         publishEvents(ctx, events);
         announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
-        announceRoomRemoved(ctx, input.roomId, ctx.user.id);
+        announceRoomRemoved(ctx, input.roomId, ctx.user.id, access.visibility);
       }
     }
     return { ok: true as const };
@@ -174,7 +175,7 @@ export const roomRouter = router({
       // member.left ends the removed user's room.events and room.activity on every server.
       publishEvents(ctx, events);
       announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
-      announceRoomRemoved(ctx, input.roomId, user.id);
+      announceRoomRemoved(ctx, input.roomId, user.id, access.visibility);
     }
     return { ok: true as const };
   }),

@@ -12,17 +12,21 @@ export function publishEvents(ctx: Context, events: StoredRoomEvent[]): void {
 /** Tells `userId` that the room is now in their list, as they see it. */
 export async function announceRoomAdded(ctx: Context, roomId: string, userId: string): Promise<void> {
   const room = await rooms.getRoom(ctx.deps.db, roomId, userId);
-  if (room) ctx.deps.hub.publish(topics.user(userId), { type: "room.added", room });
+  if (!room) return;
+  ctx.deps.hub.publish(topics.user(userId), { type: "room.added", room });
+  if (room.visibility === "private") ctx.deps.hub.publish(topics.userRooms(userId), { type: "room.membership", roomId });
 }
 
 /** Tells `userId` that the room has left their list. */
-export function announceRoomRemoved(ctx: Context, roomId: string, userId: string): void {
+export function announceRoomRemoved(ctx: Context, roomId: string, userId: string, visibility: "public" | "private"): void {
   ctx.deps.hub.publish(topics.user(userId), { type: "room.removed", roomId });
+  if (visibility === "private") ctx.deps.hub.publish(topics.userRooms(userId), { type: "room.membership", roomId });
 }
 
 /**
- * Tells every room.feed subscriber that a public channel changed. A private channel's changes
- * go to its members through me.events instead: its id must not reach anyone else.
+ * Tells every room.feed subscriber that a public channel changed. A private room's changes
+ * reach only the people they concern (announceRoomAdded/Removed): its id must not reach anyone
+ * else.
  */
 export function announceListChange(ctx: Context, visibility: "public" | "private", change: RoomListChange): void {
   if (visibility === "public") ctx.deps.hub.publish(topics.rooms(), change);
