@@ -1,5 +1,5 @@
 import { createParleyClient } from "@parley/client";
-import type { RoomEvent } from "@parley/api";
+import type { RoomEvent } from "@parley/contract";
 import { describe, expect, it } from "vitest";
 import { Collector, errorCode, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
 import { startProxy } from "./tcp-proxy";

@@ -1,8 +1,8 @@
 // message.send under concurrency: sends to one room are written together (group commit), and
 // every rule of a lone send still holds for each of them.
 import { inject } from "vitest";
-import type { Message, RoomEvent } from "@parley/api";
-import { messages, publicUser } from "@parley/db";
+import { publicUser, type Message, type RoomEvent } from "@parley/contract";
+import { messages } from "@parley/db";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
 import { Collector, databaseKind, rejection, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";

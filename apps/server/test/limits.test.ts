@@ -1,5 +1,5 @@
 import http from "node:http";
-import type { RoomEvent } from "@parley/api";
+import type { RoomEvent } from "@parley/contract";
 import { describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
 import {

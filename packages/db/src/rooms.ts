@@ -1,9 +1,9 @@
+import { publicUser, type Room, type User } from "@parley/contract";
 import type { Database } from "./database";
 import { mapUniqueViolation, uniqueViolationFields } from "./errors";
-import { insertEvent, nextEventSeq, TX_OPTIONS } from "./events";
+import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent } from "./events";
 import type { Prisma } from "./generated/client";
 import { toUser, userSelect } from "./mappers";
-import { publicUser, type Room, type StoredRoomEvent, type User } from "./types";
 
 function roomSelect(viewerId: string) {
   return {

@@ -1,4 +1,4 @@
-import { roomNameSchema } from "@parley/api/schemas";
+import { roomNameSchema } from "@parley/contract";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useStoreRoom } from "../hooks/use-rooms";

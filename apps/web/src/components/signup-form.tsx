@@ -1,4 +1,4 @@
-import { emailSchema, passwordSchema, usernameSchema } from "@parley/api/schemas";
+import { emailSchema, passwordSchema, usernameSchema } from "@parley/contract";
 import { useRef, useState, type FormEvent } from "react";
 import { useForm } from "../hooks/use-form";
 import { useSession } from "../hooks/use-session";

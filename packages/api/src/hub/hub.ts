@@ -1,4 +1,5 @@
-import type { Activity, RoomListChange, StoredRoomEvent, User } from "@parley/db";
+import type { Activity, RoomListChange, User } from "@parley/contract";
+import type { StoredRoomEvent } from "@parley/db";
 
 export type Unsubscribe = () => void;
 

@@ -1,4 +1,5 @@
-import type { Activity, RoomListChange, StoredRoomEvent, User } from "@parley/db";
+import type { Activity, RoomListChange, User } from "@parley/contract";
+import type { StoredRoomEvent } from "@parley/db";
 import type { Hub, Unsubscribe } from "./hub";
 import { Topics } from "./topics";
 

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
-import type { Activity, RoomEvent, RoomListChange, StoredRoomEvent, User } from "@parley/db";
+import type { Activity, RoomEvent, RoomListChange, User } from "@parley/contract";
+import type { StoredRoomEvent } from "@parley/db";
 import { Redis } from "ioredis";
 import type { Hub, Unsubscribe } from "./hub";
 import { Topics } from "./topics";

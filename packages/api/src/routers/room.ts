@@ -1,6 +1,6 @@
-import { TRPCError } from "@trpc/server";
-import { publicUser, rooms, UniqueViolationError, type Member, type Room } from "@parley/db";
-import { roomCreateInput, roomEventsInput, roomFeedInput, roomIdInput } from "../schemas";
+import { publicUser, roomCreateInput, roomEventsInput, roomFeedInput, roomIdInput, type Member, type Room } from "@parley/contract";
+import { rooms, UniqueViolationError } from "@parley/db";
+import { conflict } from "../lib/conflict";
 import { isIdShape, requireMember, roomNotFound } from "../services/access";
 import { openActivityStream } from "../services/activity-stream";
 import { openRoomEventStream } from "../services/room-event-stream";
@@ -17,7 +17,7 @@ export const roomRouter = router({
       return room;
     } catch (error) {
       if (error instanceof UniqueViolationError) {
-        throw new TRPCError({ code: "CONFLICT", message: `A room named '${input.name}' already exists`, cause: error });
+        throw conflict("name", `A room named '${input.name}' already exists`, error);
       }
       throw error;
     }

@@ -1,4 +1,4 @@
-import type { RoomListChange } from "@parley/db";
+import type { RoomListChange } from "@parley/contract";
 import type { Context } from "../context";
 import { SubscriptionQueue } from "../lib/queue";
 import { followAbort, releaseOnce, socketIsBackedUp } from "./stream-lifecycle";
