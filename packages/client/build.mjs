@@ -23,7 +23,7 @@ const dist = path.join(here, "dist");
  * Modules swapped while the declarations are bundled, by resolved path. tsc's declarations of the
  * router mention three things besides @trpc/server: the domain types (@parley/contract), the
  * request context, and @parley/api's entry (which re-exports that context). The contract's entry
- * also exports its zod schemas, so its types module (zod-free, what src/index.ts re-exports)
+ * also exports its zod schemas, so its types module (zod-free; src/index.ts re-exports it whole)
  * stands in for it. The real entry of @parley/api also exports the server's runtime, whose
  * declarations reach Prisma's generated client; the real Context reaches the database, node:http
  * and the hub. A client never reads the context (createTRPCClient looks at the procedures, the
