@@ -207,7 +207,11 @@ export async function startBuiltServer(
   let output = "";
   child.stderr.on("data", (chunk) => (output += String(chunk)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 20 s: ${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A server that has not started in time must not outlive the test that gave up on it.
+      child.kill("SIGKILL");
+      reject(new Error(`no start within 20 s: ${output}`));
+    }, 20_000);
     child.stdout.on("data", (chunk) => {
       output += String(chunk);
       const match = /listening on (http:\/\/\S+)/.exec(output);
