@@ -3,7 +3,8 @@
 //   - the procedure paths, kinds and input parsers from appRouter._def.procedures,
 //   - input JSON Schemas from the zod parsers (schema.toJSONSchema, input side),
 //   - outputs as TypeScript types, printed by the TypeScript checker from AppRouter's inferred
-//     types (no output has a zod schema), and the domain types from their declarations,
+//     types (no output has a zod schema), and the domain types as declared in @parley/contract
+//     (every exported type of packages/contract/src/types.ts, in its order),
 //   - whether a session is needed from whether the procedure runs the authed middleware.
 // Only the one-line summaries and the procedure-specific error codes are kept by hand (PROSE
 // below); the script fails when that list and the router disagree.
@@ -20,7 +21,7 @@ import { authedProcedure, publicProcedure } from "../packages/api/src/trpc.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const target = path.join(root, "docs", "api.md");
-const DOMAIN_TYPES = ["User", "Me", "Role", "Room", "Member", "Message", "RoomEvent", "Activity", "RoomListChange", "InboxEvent"];
+const contractTypes = path.join(root, "packages/contract/src/types.ts");
 
 /**
  * What the router cannot say about itself: a summary (from ../shared/API.md) and the error codes
@@ -30,7 +31,7 @@ const DOMAIN_TYPES = ["User", "Me", "Role", "Room", "Member", "Message", "RoomEv
 const PROSE = {
   "auth.signup": {
     summary: "Creates an account and signs it in. Username: 3–32 of `[A-Za-z0-9_]`, unique ignoring case; email stored lower-case, unique; password 8–256 characters.",
-    errors: { CONFLICT: "the username or the email is taken (the message says which)", TOO_MANY_REQUESTS: "too many sign-ups from this address, or password hashing is busy (`data.retryAfterMs`)" },
+    errors: { CONFLICT: "the username or the email is taken (`data.field` says which: `\"username\"` or `\"email\"`)", TOO_MANY_REQUESTS: "too many sign-ups from this address, or password hashing is busy (`data.retryAfterMs`)" },
   },
   "auth.login": {
     summary: "Signs in with a username or an email and a password; returns a new session token.",
@@ -44,7 +45,7 @@ const PROSE = {
   "user.get": { summary: "A user's public profile, by username (ignoring case).", errors: { NOT_FOUND: "no such user" } },
   "room.create": {
     summary: "Creates a room (name 1–64 characters after trimming, unique ignoring case); the creator becomes a member.",
-    errors: { CONFLICT: "a room with that name exists", TOO_MANY_REQUESTS: "too many rooms created" },
+    errors: { CONFLICT: "a room with that name exists (`data.field` is `\"name\"`)", TOO_MANY_REQUESTS: "too many rooms created" },
   },
   "room.list": {
     summary: "Every room the caller is a member of, and at most `ROOM_LIST_LIMIT` (default 200) other rooms, the most populated first; ordered by name ignoring case; `joined` tells whether the caller is a member. Capped, not paged.",
@@ -124,8 +125,8 @@ function inputSchema(inputs) {
 
 /**
  * Asks the TypeScript checker for each procedure's output type (for a subscription: what each
- * event carries) and for the domain types' declarations, through a small in-memory file that
- * imports AppRouter the way any workspace package would.
+ * event carries), through a small in-memory file that imports AppRouter the way any workspace
+ * package would, and reads the domain types' declarations from the contract in the same program.
  */
 function readTypes(procedures) {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "packages/api/tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
@@ -133,10 +134,9 @@ function readTypes(procedures) {
   const probeFile = path.join(root, "packages/api/src/__api-docs-probe.ts");
   const alias = (p) => `Out_${p.replace(/\./g, "_")}`;
   const probe = [
-    `import type { AppRouter, ${DOMAIN_TYPES.join(", ")} } from "./index";`,
+    `import type { AppRouter } from "./index";`,
     `type Rec = AppRouter["_def"]["record"];`,
     `type Yield<T> = T extends AsyncIterable<infer U> ? U : T;`,
-    `export type Domain = [${DOMAIN_TYPES.join(", ")}];`,
     ...procedures.map((p) => {
       const [group, name] = p.path.split(".");
       return `export type ${alias(p.path)} = Yield<Rec["${group}"]["${name}"]["_def"]["$types"]["output"]>;`;
@@ -167,14 +167,17 @@ function readTypes(procedures) {
     outputs.set(p.path, tracked ? `{ id: string; data: ${print(tracked)} }` : print(type));
   }
 
-  // The domain types as declared (packages/db/src/types.ts), comments and all.
-  const domain = DOMAIN_TYPES.map((name) => {
-    const symbol = checker.getSymbolsInScope(source, ts.SymbolFlags.Alias).find((s) => s.name === name);
-    const declaration = symbol && checker.getAliasedSymbol(symbol).declarations?.[0];
-    if (!declaration || !ts.isTypeAliasDeclaration(declaration)) throw new Error(`cannot find the declaration of ${name}`);
-    const text = declaration.type.getText();
-    return text.startsWith("|") ? `type ${name} =\n  ${text};` : `type ${name} = ${text};`;
+  // The domain types as the contract declares them: every exported type, in the file's order.
+  const contract = program.getSourceFile(contractTypes);
+  if (!contract) throw new Error(`the router's program does not reach ${path.relative(root, contractTypes)}`);
+  const domain = contract.statements.flatMap((statement) => {
+    const exported = ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Export;
+    if (!exported || !ts.isTypeAliasDeclaration(statement)) return [];
+    const name = statement.name.text;
+    const text = statement.type.getText(contract);
+    return [text.startsWith("|") ? `type ${name} =\n  ${text};` : `type ${name} = ${text};`];
   });
+  if (domain.length === 0) throw new Error(`no exported types in ${path.relative(root, contractTypes)}`);
   return { outputs, domain };
 }
 
@@ -227,7 +230,9 @@ function render(procedures, { outputs, domain }) {
     "",
     "**Errors.** A failed call is a tRPC error whose `data.code` is one of the codes listed per",
     "procedure. Any call can also fail with `PAYLOAD_TOO_LARGE` (a request over the server's size",
-    "limit) and `INTERNAL_SERVER_ERROR` (never with detail outside development).",
+    "limit) and `INTERNAL_SERVER_ERROR` (never with detail outside development). Besides `code`,",
+    "`data` carries `zodError` (the field errors of a `BAD_REQUEST`, else null), `retryAfterMs` on",
+    "`TOO_MANY_REQUESTS`, and `field` (a `ConflictField`) on a `CONFLICT` that is about one field.",
     "",
     "Inputs are given as JSON Schema (draft 2020-12) generated from the server's zod schemas; rules",
     "that JSON Schema cannot state (lengths in code points after trimming, uniqueness) are in the",

@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { MessageGoneError, UniqueViolationError, UnknownCursorError } from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
+import { FieldTakenError } from "./lib/conflict";
 import { RetryLaterError } from "./lib/retry-later";
 import type { RateLimitAction } from "./services/rate-limit";
 
@@ -19,10 +20,18 @@ const t = initTRPC.context<Context>().create({
     const { stack, ...data } = shape.data;
     // TOO_MANY_REQUESTS says when to try again (HTTP also gets Retry-After, see retryAfterHeaders).
     const retryAfterMs = error.cause instanceof RetryLaterError ? error.cause.retryAfterMs : undefined;
+    // CONFLICT says which field is taken (username, email or a room's name).
+    const field = error.cause instanceof FieldTakenError ? error.cause.field : undefined;
     return {
       ...shape,
       message: hideDetail ? "Internal server error" : shape.message,
-      data: { ...data, ...(isDev && stack ? { stack } : {}), zodError, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+      data: {
+        ...data,
+        ...(isDev && stack ? { stack } : {}),
+        zodError,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(field !== undefined ? { field } : {}),
+      },
     };
   },
 });

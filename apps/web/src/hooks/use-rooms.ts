@@ -1,7 +1,7 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef } from "react";
-import type { Room } from "@parley/client";
+import { errorCode, type Room } from "@parley/client";
 import { signOutOnUnauthorized } from "../lib/query-client";
 import { useTRPC } from "../lib/trpc";
 import { useRetryAfterError } from "./use-retry-after-error";
@@ -44,7 +44,7 @@ export function useRoom(roomId: string) {
       {
         placeholderData: () =>
           queryClient.getQueryData<Room[]>(trpc.room.list.queryKey())?.find((room) => room.id === roomId),
-        retry: (failures, error) => error.data?.code === undefined && failures < 3,
+        retry: (failures, error) => errorCode(error) === null && failures < 3,
       },
     ),
   );

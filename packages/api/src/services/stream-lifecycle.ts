@@ -1,4 +1,5 @@
-import { rooms, type RoomEvent } from "@parley/db";
+import type { RoomEvent } from "@parley/contract";
+import { rooms } from "@parley/db";
 import type { Context } from "../context";
 
 // What the room.events and room.activity streams share.
