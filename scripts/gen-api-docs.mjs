@@ -26,6 +26,7 @@ const DOMAIN_TYPES = ["User", "Me", "Room", "Member", "Message", "RoomEvent", "A
  * What the router cannot say about itself: a summary (from ../shared/API.md) and the error codes
  * a procedure raises besides the ones every procedure of its kind can (BAD_REQUEST for invalid
  * input, UNAUTHORIZED without a session, INTERNAL_SERVER_ERROR).
+ * @type {Record<string, { summary: string, errors: Record<string, string> }>}
  */
 const PROSE = {
   "auth.signup": {
@@ -97,13 +98,25 @@ const PROSE = {
   },
 };
 
-/** Every procedure of the router: path, kind, input parsers, and whether it needs a session. */
+/**
+ * What this script reads of a procedure, from tRPC's run-time definition (`_def`).
+ * @typedef {{ _def: { type: "query" | "mutation" | "subscription", inputs: InputParser[], middlewares: unknown[] } }} RouterProcedure
+ * @typedef {{ toJSONSchema?: (options: { io: "input" }) => Record<string, unknown> }} InputParser
+ * @typedef {{ path: string, kind: RouterProcedure["_def"]["type"], inputs: InputParser[], needsSession: boolean }} Procedure
+ */
+
+/**
+ * Every procedure of the router: path, kind, input parsers, and whether it needs a session.
+ * @returns {Procedure[]}
+ */
 function readRouter() {
   const authMiddleware = authedProcedure._def.middlewares.at(-1);
   if (!authMiddleware || publicProcedure._def.middlewares.includes(authMiddleware)) {
     throw new Error("cannot tell the authed middleware apart; has packages/api/src/trpc.ts changed?");
   }
-  return Object.entries(appRouter._def.procedures).map(([procedurePath, procedure]) => ({
+  // At run time `_def.procedures` is flat ("room.create": procedure); its declared type is nested.
+  const procedures = /** @type {Record<string, RouterProcedure>} */ (/** @type {unknown} */ (appRouter._def.procedures));
+  return Object.entries(procedures).map(([procedurePath, procedure]) => ({
     path: procedurePath,
     kind: procedure._def.type,
     inputs: procedure._def.inputs,
@@ -111,7 +124,10 @@ function readRouter() {
   }));
 }
 
-/** The input's JSON Schema (what a caller may send), or null for a procedure without input. */
+/**
+ * The input's JSON Schema (what a caller may send), or null for a procedure without input.
+ * @param {InputParser[]} inputs
+ */
 function inputSchema(inputs) {
   if (inputs.length === 0) return null;
   const schemas = inputs.map((parser) => {
@@ -126,12 +142,13 @@ function inputSchema(inputs) {
  * Asks the TypeScript checker for each procedure's output type (for a subscription: what each
  * event carries) and for the domain types' declarations, through a small in-memory file that
  * imports AppRouter the way any workspace package would.
+ * @param {Procedure[]} procedures
  */
 function readTypes(procedures) {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "packages/api/tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
   if (!config) throw new Error("cannot read packages/api/tsconfig.json");
   const probeFile = path.join(root, "packages/api/src/__api-docs-probe.ts");
-  const alias = (p) => `Out_${p.replace(/\./g, "_")}`;
+  const alias = (/** @type {string} */ p) => `Out_${p.replace(/\./g, "_")}`;
   const probe = [
     `import type { AppRouter, ${DOMAIN_TYPES.join(", ")} } from "./index";`,
     `type Rec = AppRouter["_def"]["record"];`,
@@ -154,16 +171,20 @@ function readTypes(procedures) {
 
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(probeFile);
-  const moduleSymbol = checker.getSymbolAtLocation(source);
+  const moduleSymbol = source && checker.getSymbolAtLocation(source);
+  if (!source || !moduleSymbol) throw new Error("the probe file did not compile");
   const exported = new Map(checker.getExportsOfModule(moduleSymbol).map((s) => [s.name, s]));
   const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
-  const print = (type) => checker.typeToString(type, undefined, flags).replace(/'/g, '"').replace(/; }/g, " }");
+  const print = (/** @type {ts.Type} */ type) => checker.typeToString(type, undefined, flags).replace(/'/g, '"').replace(/; }/g, " }");
 
+  /** @type {Map<string, string>} */
   const outputs = new Map();
   for (const p of procedures) {
-    const type = checker.getDeclaredTypeOfSymbol(exported.get(alias(p.path)));
+    const symbol = exported.get(alias(p.path));
+    if (!symbol) throw new Error(`the probe file has no type for ${p.path}`);
+    const type = checker.getDeclaredTypeOfSymbol(symbol);
     // A tracked event (`tracked(id, data)` on the server) reaches the client as { id, data }.
-    const tracked = type.getSymbol()?.name === "TrackedData" ? checker.getTypeArguments(type)[0] : null;
+    const tracked = type.getSymbol()?.name === "TrackedData" ? checker.getTypeArguments(/** @type {ts.TypeReference} */ (type))[0] : null;
     outputs.set(p.path, tracked ? `{ id: string; data: ${print(tracked)} }` : print(type));
   }
 
@@ -178,6 +199,7 @@ function readTypes(procedures) {
   return { outputs, domain };
 }
 
+/** @param {Procedure[]} procedures */
 function checkProse(procedures) {
   const paths = new Set(procedures.map((p) => p.path));
   const missing = [...paths].filter((p) => !(p in PROSE));
@@ -193,9 +215,14 @@ function checkProse(procedures) {
 
 const CODE_ORDER = ["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS"];
 
-/** The error codes a procedure can answer with (and why), in the contract's order. */
+/**
+ * The error codes a procedure can answer with (and why), in the contract's order.
+ * @param {Procedure} procedure
+ * @returns {Record<string, string>}
+ */
 function errorCodes(procedure) {
-  const codes = { ...PROSE[procedure.path].errors };
+  /** @type {Record<string, string | undefined>} */
+  const codes = { ...PROSE[procedure.path]?.errors };
   const unknown = Object.keys(codes).filter((code) => !CODE_ORDER.includes(code));
   if (unknown.length > 0) throw new Error(`${procedure.path}: unknown error code ${unknown.join(", ")}`);
   if (procedure.needsSession) codes.UNAUTHORIZED ??= "no valid session";
@@ -203,12 +230,16 @@ function errorCodes(procedure) {
     const invalid = "the input fails validation (`error.data.zodError` has the field errors)";
     codes.BAD_REQUEST = codes.BAD_REQUEST ? `${invalid}, or ${codes.BAD_REQUEST}` : invalid;
   }
-  return Object.fromEntries(CODE_ORDER.filter((code) => code in codes).map((code) => [code, codes[code]]));
+  return /** @type {Record<string, string>} */ (Object.fromEntries(CODE_ORDER.filter((code) => code in codes).map((code) => [code, codes[code]])));
 }
 
-const anchor = (p) => p.replace(/\./g, "");
-const cell = (text) => text.replace(/\|/g, "\\|");
+const anchor = (/** @type {string} */ p) => p.replace(/\./g, "");
+const cell = (/** @type {string} */ text) => text.replace(/\|/g, "\\|");
 
+/**
+ * @param {Procedure[]} procedures
+ * @param {{ outputs: Map<string, string>, domain: string[] }} types
+ */
 function render(procedures, { outputs, domain }) {
   const lines = [
     "# Parley API reference",
@@ -239,7 +270,7 @@ function render(procedures, { outputs, domain }) {
     "|---|---|---|---|---|",
     ...procedures.map(
       (p) =>
-        `| [\`${p.path}\`](#${anchor(p.path)}) | ${p.kind} | ${p.needsSession ? "session" : "—"} | \`${cell(outputs.get(p.path))}\` | ${Object.keys(errorCodes(p)).join(", ") || "—"} |`,
+        `| [\`${p.path}\`](#${anchor(p.path)}) | ${p.kind} | ${p.needsSession ? "session" : "—"} | \`${cell(outputs.get(p.path) ?? "")}\` | ${Object.keys(errorCodes(p)).join(", ") || "—"} |`,
     ),
     "",
     "## Types",
@@ -256,7 +287,7 @@ function render(procedures, { outputs, domain }) {
       "",
       `${p.kind}${p.needsSession ? " · needs a session" : " · no session needed"}`,
       "",
-      PROSE[p.path].summary,
+      PROSE[p.path]?.summary ?? "",
       "",
       "**Input**" + (schema ? "" : ": none"),
     );
@@ -266,10 +297,10 @@ function render(procedures, { outputs, domain }) {
       p.kind === "subscription" ? "**Each event**" : "**Output**",
       "",
       "```ts",
-      outputs.get(p.path),
+      outputs.get(p.path) ?? "",
       "```",
     );
-    if (p.kind === "subscription" && outputs.get(p.path).startsWith("{ id: string")) {
+    if (p.kind === "subscription" && outputs.get(p.path)?.startsWith("{ id: string")) {
       lines.push("", "`id` is the event id: a client that reconnects sends the last one back as `lastEventId` (`@parley/client` does this by itself).");
     }
     lines.push("", "**Errors**", "", ...Object.entries(errorCodes(p)).map(([code, why]) => `- \`${code}\`: ${why}`));
