@@ -84,6 +84,7 @@ export function runAllTests({ run, root }) {
   gate("typecheck", ["pnpm", "run", "typecheck"]);
   gate("lint", ["pnpm", "run", "lint"]);
   vitest("unit", ["--project", "unit", "--project", "web"]);
+  vitest("redis", ["--project", "redis"]);
   vitest("integration-pglite", ["--project", "integration"], { PARLEY_TEST_DB: "pglite" });
   if (postgresReachable()) {
     vitest("integration-postgres", ["--project", "integration"], { PARLEY_TEST_DB: "postgres" });
