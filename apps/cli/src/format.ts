@@ -9,9 +9,13 @@ export function shortTime(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** `1 member`, `3 members`. */
+export function formatMembers(count: number): string {
+  return `${count} member${count === 1 ? "" : "s"}`;
+}
+
 export function formatRoom(room: Room): string {
-  const members = `${room.memberCount} member${room.memberCount === 1 ? "" : "s"}`;
-  return `#${room.name}  ${members}${room.joined ? "  (joined)" : ""}`;
+  return `#${room.name}  ${formatMembers(room.memberCount)}${room.joined ? "  (joined)" : ""}`;
 }
 
 export function formatMessage(message: Message): string {
