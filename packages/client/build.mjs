@@ -98,7 +98,7 @@ await writeFile(declarations, `/// <reference lib="esnext.disposable" />\n${awai
 const problems = [];
 for (const [file, allowed] of Object.entries(allowedImports)) {
   const text = await readFile(path.join(dist, file), "utf8");
-  const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1]);
+  const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => /** @type {string} */ (m[1]));
   for (const name of new Set(imports)) {
     if (!allowed.test(name)) problems.push(`${file} imports '${name}'`);
   }

@@ -10,8 +10,9 @@ const t = initTRPC.context<Context>().create({
   // Subscriptions run over the WebSocket only. tRPC would also serve them over HTTP as
   // server-sent events, streams that logout, removal and shutdown could not reach (issue 11.3).
   sse: { enabled: false },
-  // Stack traces only in development; see errorFormatter for the message itself.
-  isDev: process.env.NODE_ENV === "development" || process.env.NODE_ENV === "test",
+  // tRPC puts the stack into every error's shape; errorFormatter keeps it (and an internal
+  // error's message) only when the server's config says development (apps/server/src/env.ts).
+  isDev: true,
   errorFormatter({ shape, error, ctx }) {
     const zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null =
       error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;

@@ -2,7 +2,7 @@ import type { ParleyClient, Room } from "@parley/client";
 import type { CommandContext } from "../context";
 import { expectArgs } from "../context";
 import { CliError } from "../errors";
-import { formatRoom } from "../format";
+import { formatMembers, formatRoom } from "../format";
 
 /** A room by id, or by name ignoring case (a leading `#` is fine). */
 export async function findRoom(trpc: ParleyClient["trpc"], ref: string): Promise<Room> {
@@ -51,7 +51,7 @@ export async function join(ctx: CommandContext): Promise<void> {
   try {
     const found = await findRoom(client.trpc, ref);
     const room = await client.trpc.room.join.mutate({ roomId: found.id });
-    ctx.print(room, `Joined #${room.name} (${formatRoom(room).split("  ")[1]}).`);
+    ctx.print(room, `Joined #${room.name} (${formatMembers(room.memberCount)}).`);
   } finally {
     await client.close();
   }
