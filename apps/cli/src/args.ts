@@ -8,6 +8,8 @@ export type ParsedArgs = {
   json: boolean;
   help: boolean;
   limit: number | null;
+  /** `create --private`. */
+  private: boolean;
 };
 
 /** The options every command shares (node:util parseArgs' configuration). */
@@ -16,6 +18,7 @@ const OPTIONS = {
   json: { type: "boolean" },
   help: { type: "boolean", short: "h" },
   limit: { type: "string" },
+  private: { type: "boolean" },
 } as const;
 const OPTION_TYPES = new Map<string, "string" | "boolean">(Object.entries(OPTIONS).map(([name, { type }]) => [name, type]));
 
@@ -40,6 +43,7 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     json: values.json === true,
     help: values.help === true,
     limit: typeof values.limit === "string" ? limitFrom(values.limit) : null,
+    private: values.private === true,
   };
 }
 
