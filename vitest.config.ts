@@ -1,7 +1,8 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
-// Two projects: fast unit tests beside the code, and integration tests that start the real
-// server on a real database (PARLEY_TEST_DB=pglite|postgres picks which; `npm test` runs both).
+// Fast unit tests beside the code; integration tests that start the real server on a real
+// database (PARLEY_TEST_DB=pglite|postgres picks which; `npm test` runs both); and the build's own
+// tests, which build scratch copies of the repo (slow, no database: `npm test` runs them once).
 export default defineConfig({
   test: {
     projects: [
@@ -18,12 +19,22 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["apps/server/test/**/*.test.ts", "apps/cli/test/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, "apps/server/test/build/**"],
           globalSetup: ["apps/server/test/global-setup.ts"],
           environment: "node",
           testTimeout: 30_000,
           hookTimeout: 60_000,
           // Two cores: one file at a time keeps timings honest and PGlite's memory in check.
           fileParallelism: false,
+        },
+      },
+      {
+        test: {
+          name: "build",
+          include: ["apps/server/test/build/**/*.test.ts"],
+          environment: "node",
+          testTimeout: 300_000,
+          hookTimeout: 300_000,
         },
       },
     ],
