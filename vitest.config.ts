@@ -1,8 +1,8 @@
 import { configDefaults, defineConfig } from "vitest/config";
 
 // Fast unit tests beside the code; integration tests that start the real server on a real
-// database (PARLEY_TEST_DB=pglite|postgres picks which; `npm test` runs both); and the build's own
-// tests, which build scratch copies of the repo (slow, no database: `npm test` runs them once).
+// database (PARLEY_TEST_DB=pglite|postgres picks which; `npm test` runs both); and the tests of
+// the repo's tooling (the build, the Prisma CLI) on scratch copies of it (slow: run once).
 export default defineConfig({
   test: {
     projects: [
@@ -19,7 +19,7 @@ export default defineConfig({
         test: {
           name: "integration",
           include: ["apps/server/test/**/*.test.ts", "apps/cli/test/**/*.test.ts"],
-          exclude: [...configDefaults.exclude, "apps/server/test/build/**"],
+          exclude: [...configDefaults.exclude, "apps/server/test/tooling/**"],
           globalSetup: ["apps/server/test/global-setup.ts"],
           environment: "node",
           testTimeout: 30_000,
@@ -30,9 +30,10 @@ export default defineConfig({
       },
       {
         test: {
-          name: "build",
-          include: ["apps/server/test/build/**/*.test.ts"],
+          name: "tooling",
+          include: ["apps/server/test/tooling/**/*.test.ts"],
           environment: "node",
+          fileParallelism: false,
           testTimeout: 300_000,
           hookTimeout: 300_000,
         },
