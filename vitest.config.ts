@@ -13,6 +13,8 @@ export default defineConfig({
           include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
           environment: "node",
           testTimeout: 20_000,
+          // A few open an in-memory PGlite (initdb: ~3 s, past 10 s on a busy machine).
+          hookTimeout: 60_000,
         },
       },
       {
