@@ -4,7 +4,6 @@ WORKDIR /app
 RUN npm install -g pnpm@12.4.2
 COPY . .
 RUN pnpm install --frozen-lockfile \
- && pnpm exec prisma generate \
  && pnpm run build
 
 FROM node:20-bookworm-slim

@@ -92,6 +92,7 @@ export function runAllTests({ run, root }) {
     console.error(`PostgreSQL is not reachable at ${PG_ADMIN_URL}; start it (see ../shared/TOOLCHAIN.md).`);
     record("integration-postgres", { passed: 0, failed: 1 }, 1);
   }
+  vitest("tooling", ["--project", "tooling"]);
   if (existsSync(path.join(root, "e2e", "playwright.config.ts"))) {
     console.log("\n=== e2e (Playwright, Chromium) ===");
     const out = path.join(reports, "e2e.json");

@@ -4,20 +4,14 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaPGlite } from "pglite-prisma-adapter";
 import { PrismaClient } from "./generated/client";
+import { pgliteSqlRunner, poolSqlRunner, type SqlRunner } from "./sql-runner";
 
 /** Where the data lives: a PostgreSQL server, or the embedded PGlite database. */
 export type DatabaseOptions =
   | { kind: "postgres"; url: string; poolSize?: number }
   | { kind: "pglite"; dataDir: string | null }; // null: in memory (tests)
 
-/** Plain SQL access beside Prisma, for migrations and the few statements Prisma cannot express. */
-export interface SqlRunner {
-  /** Runs a script of one or more statements with no parameters. */
-  exec(sql: string): Promise<void>;
-  query<Row = Record<string, unknown>>(sql: string, params?: unknown[]): Promise<Row[]>;
-  /** Runs `work` on one dedicated connection (session-level locks, explicit transactions). */
-  session<T>(work: (sql: Omit<SqlRunner, "session">) => Promise<T>): Promise<T>;
-}
+export type { SqlRunner } from "./sql-runner";
 
 export interface Database {
   kind: DatabaseOptions["kind"];
@@ -35,30 +29,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
     // An idle client's error (server restart, network blip) must not crash the process.
     pool.on("error", (error) => console.error("[db] idle PostgreSQL client error:", error.message));
     const prisma = new PrismaClient({ adapter: new PrismaPg(pool) });
-    const sql: SqlRunner = {
-      async exec(text) {
-        await pool.query(text);
-      },
-      async query(text, params) {
-        const result = await pool.query(text, params);
-        return result.rows as never[];
-      },
-      async session(work) {
-        const client = await pool.connect();
-        try {
-          return await work({
-            async exec(text) {
-              await client.query(text);
-            },
-            async query(text, params) {
-              return (await client.query(text, params)).rows as never[];
-            },
-          });
-        } finally {
-          client.release();
-        }
-      },
-    };
+    const sql = poolSqlRunner(pool);
     return {
       kind: "postgres",
       prisma,
@@ -77,17 +48,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   // 6.19; the runtime protocol is the same (0.7 would want Prisma 7, which cannot run here).
   const adapter = new PrismaPGlite(pglite) as unknown as PrismaPg;
   const prisma = new PrismaClient({ adapter });
-  const sql: SqlRunner = {
-    async exec(text) {
-      await pglite.exec(text);
-    },
-    async query(text, params) {
-      const result = await pglite.query(text, params);
-      return result.rows as never[];
-    },
-    // PGlite is a single connection already.
-    session: (work) => work(sql),
-  };
+  const sql = pgliteSqlRunner(pglite);
   return {
     kind: "pglite",
     prisma,

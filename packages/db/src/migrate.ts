@@ -1,7 +1,7 @@
 import { createHash, randomUUID } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
-import type { Database } from "./database";
+import type { SqlRunner } from "./sql-runner";
 
 // Applies pending migrations from prisma/migrations at start-up, without the Prisma CLI.
 // `prisma migrate dev` owns the schema and writes the migration files; this runner only replays
@@ -23,7 +23,7 @@ CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 )`;
 
 /** Applies every migration in `migrationsDir` that the database has not applied yet. */
-export async function applyMigrations(db: Database, migrationsDir: string): Promise<string[]> {
+export async function applyMigrations(db: { sql: SqlRunner }, migrationsDir: string): Promise<string[]> {
   const entries = await readdir(migrationsDir, { withFileTypes: true });
   const names = entries
     .filter((e) => e.isDirectory())
