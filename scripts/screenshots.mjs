@@ -79,15 +79,20 @@ async function seed(url) {
     people[name] = token;
   }
   const rooms = {};
-  for (const [name, owner] of [
-    ["design-review", "maya"],
-    ["general", "leo"],
-    ["release-train", "sam"],
-    ["random", "priya"],
-    ["support", "sam"],
+  for (const [name, owner, extra] of [
+    ["design-review", "maya", { topic: "Work in progress, critiques welcome" }],
+    ["general", "leo", {}],
+    ["launch-plans", "maya", { visibility: "private", topic: "Dates, owners and the go/no-go list for v2" }],
+    ["release-train", "sam", {}],
+    ["random", "priya", {}],
+    ["support", "sam", {}],
   ]) {
-    rooms[name] = (await call(url, "room.create", { name }, people[owner])).id;
+    rooms[name] = (await call(url, "room.create", { name, ...extra }, people[owner])).id;
   }
+  // A private channel: Maya owns it, Leo is an admin, Sam a member; Priya is not in it.
+  for (const name of ["leo", "sam"]) await call(url, "room.addMember", { roomId: rooms["launch-plans"], username: name }, people.maya);
+  await call(url, "room.setRole", { roomId: rooms["launch-plans"], username: "leo", role: "admin" }, people.maya);
+  await call(url, "message.send", { roomId: rooms["launch-plans"], text: "Go/no-go is Thursday at 10." }, people.maya);
   for (const name of ["maya", "leo", "sam", "priya"]) {
     for (const room of ["design-review", "general"]) await call(url, "room.join", { roomId: rooms[room] }, people[name]);
   }
@@ -110,6 +115,14 @@ async function seed(url) {
     ["sam", "In. The usual place?"],
   ]) {
     await call(url, "message.send", { roomId: rooms.general, text }, people[who]);
+  }
+  // Direct messages: Maya with Priya, then with Leo (the newest first in her sidebar).
+  for (const [from, to, text] of [
+    ["priya", "maya", "Do you have the icon set somewhere I can grab it?"],
+    ["leo", "maya", "Can we swap our 1:1 to Friday?"],
+  ]) {
+    const dm = await call(url, "dm.open", { username: to }, people[from]);
+    await call(url, "message.send", { roomId: dm.id, text }, people[from]);
   }
   return { people, rooms };
 }
@@ -155,6 +168,14 @@ async function main() {
       await keepTyping();
       await desktop.getByText("leo is typing…").waitFor();
       await shoot(desktop, `chat-desktop${suffix}.png`);
+
+      // The private channel with its member list open: roles, and what the owner may do.
+      if (scheme === "light") {
+        await desktop.goto(`/rooms/${rooms["launch-plans"]}`);
+        await desktop.getByRole("button", { name: "Members" }).click();
+        await desktop.getByRole("dialog", { name: "Members" }).getByRole("button", { name: "Make admin" }).waitFor();
+        await shoot(desktop, "members-desktop.png");
+      }
 
       const phone = await (
         await signedIn(browser, server.url, people.maya, {

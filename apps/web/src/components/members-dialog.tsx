@@ -127,9 +127,10 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole, onMe
         <Avatar name={username} size="sm" />
         <div className="member-who">
           {isMe ? (
-            <span className="member-name">
-              {username} <span className="member-you">(you)</span>
-            </span>
+            <>
+              <span className="member-name">{username}</span>
+              <span className="member-you">(you)</span>
+            </>
           ) : (
             <button
               type="button"

@@ -1,5 +1,5 @@
 import { keepPreviousData, useQuery } from "@tanstack/react-query";
-import { useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import type { User } from "@parley/client";
 import { useDebouncedValue } from "../hooks/use-debounced-value";
 import { messageOf } from "../lib/errors";
@@ -35,6 +35,11 @@ export function PeoplePicker({ onPick, exclude, hint, autoFocus }: PeoplePickerP
   const [picking, setPicking] = useState(false);
   const listRef = useRef<HTMLUListElement>(null);
   const inputRef = useRef<HTMLInputElement>(null);
+
+  // Shown in answer to a click ("Add people", "New message"): the typing goes here.
+  useEffect(() => {
+    if (autoFocus) inputRef.current?.focus();
+  }, [autoFocus]);
 
   const query = text.trim();
   const settled = useDebouncedValue(query, SEARCH_DEBOUNCE_MS);
@@ -107,7 +112,6 @@ export function PeoplePicker({ onPick, exclude, hint, autoFocus }: PeoplePickerP
           spellCheck={false}
           maxLength={32}
           value={text}
-          data-autofocus={autoFocus || undefined}
           aria-describedby={`${id}-status${error ? ` ${id}-error` : ""}`}
           aria-invalid={error ? true : undefined}
           onChange={(event) => {
