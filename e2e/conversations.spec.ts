@@ -1,5 +1,5 @@
 import type { Browser, Page } from "@playwright/test";
-import { uniqueName } from "./support/api";
+import { signUpApi, uniqueName } from "./support/api";
 import { expect, messageRow, send, signUp, test } from "./support/fixtures";
 
 // Conversations (issue 9) as two people see them: private channels, the member list with its
@@ -13,9 +13,10 @@ async function newPerson(browser: Browser, baseURL: string | undefined): Promise
 
 const channels = (page: Page) => page.getByRole("navigation", { name: "Channels" });
 const dms = (page: Page) => page.getByRole("navigation", { name: "Direct messages" });
-const membersDialog = (page: Page) => page.getByRole("dialog", { name: "Members" });
+/** The member list beside the conversation (a wide screen shows it; a narrow one, a dialog). */
+const members = (page: Page) => page.getByRole("region", { name: "Members" });
 const memberRow = (page: Page, username: string) =>
-  membersDialog(page).getByRole("listitem").filter({ has: page.getByText(username, { exact: true }) });
+  members(page).getByRole("listitem").filter({ has: page.getByText(username, { exact: true }) });
 
 /** Creates a private channel from the sidebar; the app opens it. */
 async function createPrivateChannel(page: Page, prefix: string): Promise<string> {
@@ -27,15 +28,14 @@ async function createPrivateChannel(page: Page, prefix: string): Promise<string>
   return name;
 }
 
-/** Opens the member list, adds `username` with the search-as-you-type picker. */
+/** Adds `username` with "Add people" and its search-as-you-type picker. */
 async function addPerson(page: Page, username: string): Promise<void> {
-  await page.getByRole("button", { name: "Members" }).click();
-  await membersDialog(page).getByRole("button", { name: "Add people" }).click();
-  const search = membersDialog(page).getByRole("textbox", { name: "Search people" });
+  await page.getByRole("button", { name: "Add people" }).click();
+  const search = page.getByRole("textbox", { name: "Search people" });
   await expect(search).toBeFocused();
   // The start of the name is enough: the picker offers whoever it matches.
   await search.pressSequentially(username.slice(0, -2), { delay: 15 });
-  await membersDialog(page).getByRole("button", { name: username, exact: true }).click();
+  await members(page).getByRole("button", { name: username, exact: true }).click();
   await expect(memberRow(page, username)).toContainText("Member");
   await expect(search).toHaveValue("");
 }
@@ -68,29 +68,24 @@ test.describe("conversations", () => {
     await expect(bob.getByRole("heading", { level: 1, name: room })).toBeVisible();
 
     // They chat.
-    await alice.getByRole("button", { name: "Close" }).click();
-    await expect(membersDialog(alice)).toHaveCount(0);
     await send(alice, "Just us in here");
     await expect(messageRow(bob, "Just us in here")).toBeVisible();
     await send(bob, "Nice and quiet");
     await expect(messageRow(alice, "Nice and quiet")).toBeVisible();
 
     // Bob, a member, sees the list but cannot manage it.
-    await bob.getByRole("button", { name: "Members" }).click();
     await expect(memberRow(bob, a.username)).toContainText("Owner");
-    await expect(membersDialog(bob).getByRole("button", { name: "Add people" })).toHaveCount(0);
-    await expect(membersDialog(bob).getByRole("button", { name: /^Remove/ })).toHaveCount(0);
+    await expect(bob.getByRole("button", { name: "Add people" })).toHaveCount(0);
+    await expect(members(bob).getByRole("button", { name: /^Remove/ })).toHaveCount(0);
+    await expect(members(bob).getByRole("button", { name: "Make admin" })).toHaveCount(0);
 
-    // The owner makes him an admin: his own open list shows it live.
-    await alice.getByRole("button", { name: "Members" }).click();
+    // The owner makes him an admin: his list shows it live.
     await memberRow(alice, b.username).getByRole("button", { name: "Make admin" }).click();
     await expect(memberRow(alice, b.username)).toContainText("Admin");
     await expect(memberRow(bob, b.username)).toContainText("Admin");
     // As an admin he may add people now, but may not remove the owner.
-    await expect(membersDialog(bob).getByRole("button", { name: "Add people" })).toBeVisible();
+    await expect(bob.getByRole("button", { name: "Add people" })).toBeVisible();
     await expect(memberRow(bob, a.username).getByRole("button", { name: /^Remove/ })).toHaveCount(0);
-    await bob.keyboard.press("Escape");
-    await expect(membersDialog(bob)).toHaveCount(0);
 
     // The owner removes him: the room leaves his sidebar live, and he is told who did it.
     await memberRow(alice, b.username).getByRole("button", { name: `Remove ${b.username}` }).click();
@@ -105,6 +100,14 @@ test.describe("conversations", () => {
     // Its address now looks like any room that does not exist.
     await bob.goto(new URL(alice.url()).pathname);
     await expect(bob.getByRole("heading", { name: "This room doesn't exist" })).toBeVisible();
+
+    // Added again, it comes back by itself; removed while he looks elsewhere, it still goes.
+    await addPerson(alice, b.username);
+    await expect(bob.getByRole("heading", { level: 1, name: room })).toBeVisible();
+    await bob.goto("/");
+    await expect(channels(bob).getByRole("link", { name: room, exact: true })).toBeVisible();
+    await memberRow(alice, b.username).getByRole("button", { name: `Remove ${b.username}` }).click();
+    await expect(channels(bob).getByRole("link", { name: room })).toHaveCount(0);
     await bob.context().close();
   });
 
@@ -146,12 +149,11 @@ test.describe("conversations", () => {
     // Alice clicks Bob's name in the member list and messages him.
     await memberRow(alice, b.username).getByRole("button", { name: b.username, exact: true }).click();
     await memberRow(alice, b.username).getByRole("button", { name: `Message ${b.username}` }).click();
-    await expect(membersDialog(alice)).toHaveCount(0);
     await expect(alice.getByRole("heading", { level: 1, name: b.username })).toBeVisible();
     await expect(dms(alice).getByRole("link", { name: b.username, exact: true })).toHaveAttribute("aria-current", "page");
     // A dm has nobody to add and nothing to leave.
     await expect(alice.getByRole("button", { name: "Leave" })).toHaveCount(0);
-    await expect(alice.getByRole("button", { name: "Members" })).toHaveCount(0);
+    await expect(members(alice)).toHaveCount(0);
 
     // It is in Bob's "Direct messages" at once, under Alice's name.
     await expect(dms(bob).getByRole("link", { name: a.username, exact: true })).toBeVisible();
@@ -198,5 +200,31 @@ test.describe("conversations", () => {
     await alice.keyboard.press("Escape");
     await expect(dialog).toHaveCount(0);
     await carol.context().close();
+  });
+
+  test.describe("on a phone", () => {
+    test.use({ viewport: { width: 375, height: 740 }, isMobile: true, hasTouch: true });
+
+    test("the member list opens from the room's header, with the same controls", async ({ page, server }) => {
+      const ben = await signUpApi(server.url, "ben");
+      await signUp(page, "owner");
+      const room = await createPrivateChannel(page, "pocket");
+      // No room for it beside the conversation: the header's "Members" opens it.
+      await expect(page.getByRole("button", { name: "Add people" })).toHaveCount(0);
+      await page.getByRole("button", { name: "Members" }).tap();
+      const dialog = page.getByRole("dialog", { name: `Members of #${room}` });
+      await dialog.getByRole("button", { name: "Add people" }).tap();
+      await dialog.getByRole("textbox", { name: "Search people" }).fill(ben.username);
+      await dialog.getByRole("textbox", { name: "Search people" }).press("Enter");
+      const row = dialog.getByRole("listitem").filter({ has: page.getByText(ben.username, { exact: true }) });
+      await expect(row).toContainText("Member");
+      await row.getByRole("button", { name: "Make admin" }).tap();
+      await expect(row).toContainText("Admin");
+      await row.getByRole("button", { name: `Remove ${ben.username}` }).tap();
+      await expect(row).toHaveCount(0);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
+      await dialog.getByRole("button", { name: "Close" }).tap();
+      await expect(dialog).toHaveCount(0);
+    });
   });
 });

@@ -169,11 +169,13 @@ async function main() {
       await desktop.getByText("leo is typing…").waitFor();
       await shoot(desktop, `chat-desktop${suffix}.png`);
 
-      // The private channel with its member list open: roles, and what the owner may do.
+      // The private channel, its members with their roles, and the owner adding someone.
       if (scheme === "light") {
         await desktop.goto(`/rooms/${rooms["launch-plans"]}`);
-        await desktop.getByRole("button", { name: "Members" }).click();
-        await desktop.getByRole("dialog", { name: "Members" }).getByRole("button", { name: "Make admin" }).waitFor();
+        await desktop.getByRole("button", { name: "Make admin" }).waitFor();
+        await desktop.getByRole("button", { name: "Add people" }).click();
+        await desktop.getByRole("textbox", { name: "Search people" }).fill("pri");
+        await desktop.getByRole("region", { name: "Members" }).getByRole("button", { name: "priya" }).waitFor();
         await shoot(desktop, "members-desktop.png");
       }
 

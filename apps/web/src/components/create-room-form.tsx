@@ -84,7 +84,7 @@ export function CreateRoomForm() {
           Private
         </label>
         <span id="room-private-hint" className="create-room-private-hint">
-          only people you add see it
+          only people you add
         </span>
       </div>
     </form>

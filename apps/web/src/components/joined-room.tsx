@@ -11,10 +11,14 @@ import { flattenHistory } from "../lib/message-cache";
 import { roomLabel } from "../lib/room-list";
 import { Composer } from "./composer";
 import { MessageLog } from "./message-log";
+import { MembersPanel } from "./members-panel";
 import { OnlineList } from "./online-list";
 import { TypingIndicator } from "./typing-indicator";
 
-/** A room you are a member of: live history, who is here and typing, and the composer. */
+/**
+ * A room you are a member of: live history, who is typing, the composer, and beside them who is
+ * here now and (in a channel) who belongs to it.
+ */
 export function JoinedRoom({ room }: { room: Room }) {
   const me = useMe();
   const outbox = useOutbox();
@@ -64,7 +68,10 @@ export function JoinedRoom({ room }: { room: Room }) {
           onEditLast={editLast}
         />
       </div>
-      <OnlineList users={activity.online} meId={me.id} />
+      <div className="room-side">
+        <OnlineList users={activity.online} meId={me.id} />
+        {room.kind === "channel" ? <MembersPanel room={room} /> : null}
+      </div>
     </div>
   );
 }

@@ -12,7 +12,7 @@ export function NewMessageDialog({ onClose }: { onClose: () => void }) {
   return (
     <Dialog title="New message" subtitle="A conversation between the two of you." onClose={onClose}>
       <PeoplePicker
-        autoFocus
+        focusKey={0}
         exclude={notMe}
         hint="Type the start of a username."
         onPick={async (username) => {

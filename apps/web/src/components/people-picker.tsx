@@ -18,7 +18,8 @@ type PeoplePickerProps = {
   exclude?: ReadonlySet<string>;
   /** A word or two under the box. */
   hint?: string;
-  autoFocus?: boolean;
+  /** Puts the cursor in the box when the picker appears and whenever this changes. */
+  focusKey?: number;
 };
 
 /**
@@ -27,7 +28,7 @@ type PeoplePickerProps = {
  * result, else the text as typed (the server says if there is nobody of that name); arrow keys
  * move between the results.
  */
-export function PeoplePicker({ onPick, exclude, hint, autoFocus }: PeoplePickerProps) {
+export function PeoplePicker({ onPick, exclude, hint, focusKey }: PeoplePickerProps) {
   const trpc = useTRPC();
   const id = useId();
   const [text, setText] = useState("");
@@ -38,8 +39,8 @@ export function PeoplePicker({ onPick, exclude, hint, autoFocus }: PeoplePickerP
 
   // Shown in answer to a click ("Add people", "New message"): the typing goes here.
   useEffect(() => {
-    if (autoFocus) inputRef.current?.focus();
-  }, [autoFocus]);
+    if (focusKey !== undefined) inputRef.current?.focus();
+  }, [focusKey]);
 
   const query = text.trim();
   const settled = useDebouncedValue(query, SEARCH_DEBOUNCE_MS);

@@ -10,12 +10,13 @@ import { followLink, navigate } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
 import { Avatar } from "./avatar";
 import { BackIcon, LockIcon, PencilIcon, UsersIcon } from "./icons";
-import { MembersDialog } from "./members-dialog";
+import { MembersDialog } from "./members-panel";
 import { TopicEditor } from "./topic-editor";
 
 /**
- * The room's name with its topic under it, "Members" (the member list), and "Join" or "Leave"
- * (exactly one of them; neither in a direct message, which nobody leaves).
+ * The room's name with its topic under it, and "Join" or "Leave" (exactly one of them; neither
+ * in a direct message, which nobody leaves). On a narrow screen "Members" opens the member list,
+ * which a wide one shows beside the conversation.
  */
 export function RoomHeader({ room }: { room: Room }) {
   const trpc = useTRPC();

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useMemo, useState } from "react";
+import { useId, useMemo, useState } from "react";
 import type { Member, Room } from "@parley/client";
 import { useOpenDm } from "../hooks/use-rooms";
 import { useMe } from "../hooks/use-session";
@@ -11,56 +11,67 @@ import { Avatar } from "./avatar";
 import { Dialog } from "./dialog";
 import { ChatIcon, PlusIcon } from "./icons";
 import { PeoplePicker } from "./people-picker";
-import "./members-dialog.css";
+import "./members-panel.css";
 
 /**
- * Who is in the room, with their roles. The owner and admins add people ("Add people", a
- * search as you type) and remove them; the owner makes admins. A member's name offers a
- * direct message. Live: the room's events refresh the list while it is open.
+ * Who is in the room, with their roles: beside the conversation on a wide screen, in a dialog
+ * (the header's "Members") on a narrow one. The owner and admins add people ("Add people", a
+ * search as you type) and remove them; the owner makes admins. A member's name offers a direct
+ * message. Live: the room's events refresh the list (see use-room-changes).
  */
-export function MembersDialog({ room, onClose }: { room: Room; onClose: () => void }) {
+export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLevel?: 2 | 3 }) {
   const me = useMe();
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const [adding, setAdding] = useState(false);
+  const id = useId();
+  // How many times "Add people" was pressed: each press opens the picker and puts the cursor in it.
+  const [addRequests, setAddRequests] = useState(0);
+  const adding = addRequests > 0;
   const [error, setError] = useState<string | null>(null);
-  const membersKey = trpc.room.members.queryKey({ roomId: room.id });
   const members = useQuery(trpc.room.members.queryOptions({ roomId: room.id }, { staleTime: 0 }));
   const memberIds = useMemo(() => new Set(members.data?.map((m) => m.user.id) ?? [me.id]), [members.data, me.id]);
 
-  const refresh = () => void queryClient.invalidateQueries({ queryKey: membersKey });
+  const refresh = () => void queryClient.invalidateQueries({ queryKey: trpc.room.members.queryKey({ roomId: room.id }) });
   const add = useMutation(trpc.room.addMember.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.room.removeMember.mutationOptions({ onSuccess: refresh, onError: (err) => setError(messageOf(err)) }));
   const setRole = useMutation(trpc.room.setRole.mutationOptions({ onSuccess: refresh, onError: (err) => setError(messageOf(err)) }));
 
+  const Heading = headingLevel === 2 ? "h2" : "h3";
   const count = members.data?.length ?? room.memberCount;
   return (
-    <Dialog
-      title="Members"
-      subtitle={`${roomLabel(room)} · ${count} ${count === 1 ? "member" : "members"}`}
-      onClose={onClose}
-    >
-      {canAddPeople(room) ? (
-        adding ? (
-          <section className="members-add" aria-label="Add people">
-            <PeoplePicker
-              autoFocus
-              exclude={memberIds}
-              hint={room.visibility === "private" ? "Only members see this channel." : undefined}
-              onPick={(username) => add.mutateAsync({ roomId: room.id, username })}
-            />
-          </section>
-        ) : (
+    <section className="members" aria-labelledby={`${id}-heading`}>
+      <div className="members-head">
+        <Heading id={`${id}-heading`} className="side-heading">
+          Members{" "}
+          <span className="side-count" aria-hidden="true">
+            {count}
+          </span>
+        </Heading>
+        {canAddPeople(room) ? (
           <button
             type="button"
-            className="button button-secondary members-add-button"
-            data-autofocus
-            onClick={() => setAdding(true)}
+            className="button button-secondary button-sm"
+            aria-expanded={adding}
+            aria-controls={`${id}-add`}
+            onClick={() => setAddRequests((n) => n + 1)}
           >
             <PlusIcon />
             Add people
           </button>
-        )
+        ) : null}
+      </div>
+      {adding && canAddPeople(room) ? (
+        <div id={`${id}-add`} className="members-add">
+          <PeoplePicker
+            focusKey={addRequests}
+            exclude={memberIds}
+            hint={room.visibility === "private" ? "Only members see this channel." : undefined}
+            onPick={(username) => add.mutateAsync({ roomId: room.id, username })}
+          />
+          <button type="button" className="button button-ghost button-sm members-add-done" onClick={() => setAddRequests(0)}>
+            Done
+          </button>
+        </div>
       ) : null}
       {error ? (
         <p className="form-error" role="alert">
@@ -68,7 +79,7 @@ export function MembersDialog({ room, onClose }: { room: Room; onClose: () => vo
         </p>
       ) : null}
       {members.data ? (
-        <ul className="member-list" aria-label="Members">
+        <ul className="member-list" aria-labelledby={`${id}-heading`}>
           {members.data.map((member) => (
             <MemberRow
               key={member.user.id}
@@ -84,7 +95,6 @@ export function MembersDialog({ room, onClose }: { room: Room; onClose: () => vo
                 setError(null);
                 setRole.mutate({ roomId: room.id, username: member.user.username, role });
               }}
-              onMessage={onClose}
             />
           ))}
         </ul>
@@ -98,6 +108,15 @@ export function MembersDialog({ room, onClose }: { room: Room; onClose: () => vo
           <span className="skeleton" />
         </div>
       )}
+    </section>
+  );
+}
+
+/** The member list in a dialog, for screens too narrow to show it beside the conversation. */
+export function MembersDialog({ room, onClose }: { room: Room; onClose: () => void }) {
+  return (
+    <Dialog title={`Members of ${roomLabel(room)}`} onClose={onClose}>
+      <MembersPanel room={room} headingLevel={3} />
     </Dialog>
   );
 }
@@ -109,12 +128,10 @@ type MemberRowProps = {
   roleChange: "admin" | "member" | null;
   onRemove: () => void;
   onRole: (role: "admin" | "member") => void;
-  /** Called once the dm is open (the dialog closes). */
-  onMessage: () => void;
 };
 
-/** One person: name (which offers a dm), role, presence and what the caller may do to them. */
-function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole, onMessage }: MemberRowProps) {
+/** One person: name (which offers a dm), role, and what the caller may do to them. */
+function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: MemberRowProps) {
   const { username } = member.user;
   const openDm = useOpenDm();
   const [offering, setOffering] = useState(false);
@@ -143,7 +160,6 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole, onMe
             </button>
           )}
           <span className={`member-role member-role-${member.role}`}>{roleName(member.role)}</span>
-          {member.online ? <span className="member-online">online</span> : null}
         </div>
         <div className="member-actions">
           {roleChange ? (
@@ -165,7 +181,8 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole, onMe
             className="button button-primary button-sm"
             onClick={() => {
               setError(null);
-              openDm(username).then(onMessage, (err: unknown) => setError(messageOf(err)));
+              // Opening the dm leaves this room's screen, and this list (or its dialog) with it.
+              openDm(username).catch((err: unknown) => setError(messageOf(err)));
             }}
           >
             <ChatIcon />
