@@ -1,7 +1,12 @@
-import { defineConfig } from "vitest/config";
+import { configDefaults, defineConfig } from "vitest/config";
 
-// Two projects: fast unit tests beside the code, and integration tests that start the real
-// server on a real database (PARLEY_TEST_DB=pglite|postgres picks which; `npm test` runs both).
+// Unit tests that need the Redis server at PARLEY_TEST_REDIS_URL say so in their file name.
+const needsRedis = ["packages/*/src/**/*redis*.test.ts", "apps/*/src/**/*redis*.test.ts"];
+
+// Four projects: "web" (component tests in jsdom, apps/web/vitest.config.ts) and "unit" (fast
+// tests beside the code, under Node) need nothing running; "redis" are unit tests that need the
+// Redis server; "integration" starts the real server on a real database (PARLEY_TEST_DB=
+// pglite|postgres picks which; `npm test` runs both), and its multi-server tests need Redis too.
 export default defineConfig({
   test: {
     projects: [
@@ -10,6 +15,18 @@ export default defineConfig({
         test: {
           name: "unit",
           include: ["packages/*/src/**/*.test.ts", "apps/*/src/**/*.test.ts"],
+          exclude: [...configDefaults.exclude, ...needsRedis],
+          environment: "node",
+          testTimeout: 20_000,
+          // A fresh in-memory PGlite (room-event-stream.test.ts) takes about 3 s to set up on an
+          // idle machine, and several times that while the jsdom tests run beside it.
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: "redis",
+          include: needsRedis,
           environment: "node",
           testTimeout: 20_000,
         },

@@ -7,7 +7,8 @@
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
 import { createParleyClient } from "@parley/client";
-import { applyMigrations, messages, openDatabase, publicUser, rooms, users, type Database } from "@parley/db";
+import { publicUser } from "@parley/contract";
+import { applyMigrations, messages, openDatabase, rooms, users, type Database } from "@parley/db";
 import pg from "pg";
 import { startServer } from "../apps/server/src/app";
 import { loadConfig } from "../apps/server/src/env";

@@ -64,5 +64,11 @@ test.describe("signing up, in and out", () => {
     await page.getByLabel("Password").fill("long enough password");
     await page.getByRole("button", { name: "Sign up" }).click();
     await expect(page.getByLabel("Username")).toHaveAccessibleDescription(/is taken/);
+    // The server says which field is taken (error.data.field): a taken email goes under Email.
+    await page.getByLabel("Username").fill(`other_${taken.username}`);
+    await page.getByLabel("Email").fill(taken.email);
+    await page.getByRole("button", { name: "Sign up" }).click();
+    await expect(page.getByLabel("Email")).toHaveAccessibleDescription("That email is already registered");
+    await expect(page.getByLabel("Email")).toBeFocused();
   });
 });

@@ -10,6 +10,12 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const chromium = process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium";
 
+/**
+ * Runs a command in the repository root with the terminal attached; returns its exit code.
+ * @param {string} command
+ * @param {string[]} args
+ * @param {Record<string, string>} env
+ */
 function sh(command, args, env = {}) {
   const result = spawnSync(command, args, { stdio: "inherit", cwd: root, env: { ...process.env, ...env } });
   return result.status ?? 1;

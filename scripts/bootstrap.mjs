@@ -4,7 +4,7 @@
 // changed, then starts the server or runs every test suite. No dependencies of its own.
 import { spawn, spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -12,18 +12,24 @@ const root = fileURLToPath(new URL("..", import.meta.url));
 const PNPM_VERSION = "12.4.2";
 const stampDir = path.join(root, "node_modules", ".parley");
 
+/** @param {string} message */
 function log(message) {
   console.log(`\x1b[36m[parley]\x1b[0m ${message}`);
 }
 
-/** The command that runs pnpm 12.4.2: the installed one when it is that version, else npx. */
+/**
+ * The command that runs pnpm 12.4.2: the installed one when it is that version, else npx.
+ * @returns {[string, ...string[]]}
+ */
 function pnpmCommand() {
   const probe = spawnSync("pnpm", ["--version"], { encoding: "utf8", shell: false });
   if (probe.status === 0 && probe.stdout.trim() === PNPM_VERSION) return ["pnpm"];
   return ["npx", "--yes", `pnpm@${PNPM_VERSION}`];
 }
 
+/** @type {[string, ...string[]] | undefined} */
 let pnpm;
+/** @type {import("./run-tests.mjs").Run} */
 function run(args, options = {}) {
   pnpm ??= pnpmCommand();
   const [cmd, ...pre] = args[0] === "pnpm" ? [...pnpm, ...args.slice(1)] : args;
@@ -35,7 +41,10 @@ function run(args, options = {}) {
   return result.status ?? 1;
 }
 
-/** A fingerprint of files: paths, sizes and contents. */
+/**
+ * A fingerprint of files: paths, sizes and contents.
+ * @param {string[]} files
+ */
 function fingerprint(files) {
   const hash = createHash("sha256");
   for (const file of files.sort()) {
@@ -45,6 +54,10 @@ function fingerprint(files) {
   return hash.digest("hex");
 }
 
+/**
+ * @param {string} dir
+ * @param {string[]} out
+ */
 function walk(dir, out = []) {
   if (!existsSync(dir)) return out;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -56,7 +69,13 @@ function walk(dir, out = []) {
   return out;
 }
 
-/** Runs `step` unless the stamp says its inputs are unchanged since it last succeeded. */
+/**
+ * Runs `step` unless the stamp says its inputs are unchanged since it last succeeded.
+ * @param {string} name
+ * @param {string[]} inputs
+ * @param {string[]} outputs
+ * @param {() => void} step
+ */
 function once(name, inputs, outputs, step) {
   const stamp = path.join(stampDir, `${name}.stamp`);
   const current = fingerprint(inputs);
@@ -103,14 +122,14 @@ export function prepare() {
 function start() {
   prepare();
   const child = spawn(process.execPath, [path.join(root, "apps/server/dist/main.js")], { cwd: root, stdio: "inherit" });
-  for (const signal of ["SIGINT", "SIGTERM"]) process.on(signal, () => child.kill(signal));
+  for (const signal of /** @type {const} */ (["SIGINT", "SIGTERM"])) process.on(signal, () => child.kill(signal));
   child.on("exit", (code, signal) => process.exit(code ?? (signal ? 1 : 0)));
 }
 
 async function test() {
   prepare();
   const { runAllTests } = await import("./run-tests.mjs");
-  process.exit(await runAllTests({ run, root }));
+  process.exit(runAllTests({ run, root }));
 }
 
 const command = process.argv[2];

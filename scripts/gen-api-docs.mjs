@@ -3,7 +3,8 @@
 //   - the procedure paths, kinds and input parsers from appRouter._def.procedures,
 //   - input JSON Schemas from the zod parsers (schema.toJSONSchema, input side),
 //   - outputs as TypeScript types, printed by the TypeScript checker from AppRouter's inferred
-//     types (no output has a zod schema), and the domain types from their declarations,
+//     types (no output has a zod schema), and the domain types as declared in @parley/contract
+//     (every exported type of packages/contract/src/types.ts, in its order),
 //   - whether a session is needed from whether the procedure runs the authed middleware.
 // Only the one-line summaries and the procedure-specific error codes are kept by hand (PROSE
 // below); the script fails when that list and the router disagree.
@@ -20,17 +21,18 @@ import { authedProcedure, publicProcedure } from "../packages/api/src/trpc.ts";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const target = path.join(root, "docs", "api.md");
-const DOMAIN_TYPES = ["User", "Me", "Role", "Room", "Member", "Message", "RoomEvent", "Activity", "RoomListChange", "InboxEvent"];
+const contractTypes = path.join(root, "packages/contract/src/types.ts");
 
 /**
  * What the router cannot say about itself: a summary (from ../shared/API.md) and the error codes
  * a procedure raises besides the ones every procedure of its kind can (BAD_REQUEST for invalid
  * input, UNAUTHORIZED without a session, INTERNAL_SERVER_ERROR).
+ * @type {Record<string, { summary: string, errors: Record<string, string> }>}
  */
 const PROSE = {
   "auth.signup": {
     summary: "Creates an account and signs it in. Username: 3–32 of `[A-Za-z0-9_]`, unique ignoring case; email stored lower-case, unique; password 8–256 characters.",
-    errors: { CONFLICT: "the username or the email is taken (the message says which)", TOO_MANY_REQUESTS: "too many sign-ups from this address, or password hashing is busy (`data.retryAfterMs`)" },
+    errors: { CONFLICT: "the username or the email is taken (`data.field` says which: `\"username\"` or `\"email\"`)", TOO_MANY_REQUESTS: "too many sign-ups from this address, or password hashing is busy (`data.retryAfterMs`)" },
   },
   "auth.login": {
     summary: "Signs in with a username or an email and a password; returns a new session token.",
@@ -41,23 +43,51 @@ const PROSE = {
     errors: {},
   },
   "auth.me": { summary: "The signed-in user, with their email.", errors: {} },
-  "user.get": { summary: "A user's public profile, by username (ignoring case).", errors: { NOT_FOUND: "no such user" } },
-  "room.create": {
-    summary: "Creates a room (name 1–64 characters after trimming, unique ignoring case); the creator becomes a member.",
-    errors: { CONFLICT: "a room with that name exists", TOO_MANY_REQUESTS: "too many rooms created" },
-  },
-  "room.list": {
-    summary: "Every room the caller is a member of, and at most `ROOM_LIST_LIMIT` (default 200) other rooms, the most populated first; ordered by name ignoring case; `joined` tells whether the caller is a member. Capped, not paged.",
+  "user.search": {
+    summary: "Users whose username starts with `query` (1–32 characters, ignoring case), ordered by username; `limit` 1–20, default 10.",
     errors: {},
   },
-  "room.get": { summary: "One room.", errors: { NOT_FOUND: "no such room" } },
+  "room.update": {
+    summary: "Changes a channel's `name`, `topic` or `visibility`; emits `room.updated` when something changed.",
+    errors: { NOT_FOUND: "no such room, or a private one the caller is not in", FORBIDDEN: "the caller is not its owner or an admin", BAD_REQUEST: "a dm", CONFLICT: "the name is taken (`data.field` is `\"name\"`)" },
+  },
+  "room.addMember": {
+    summary: "Adds someone (idempotent): any member of a public channel may, only the owner or an admin of a private one. A real add emits `member.joined` and sends them `room.added`.",
+    errors: { NOT_FOUND: "no such room or user", FORBIDDEN: "the caller may not add people here", BAD_REQUEST: "a dm" },
+  },
+  "room.removeMember": {
+    summary: "Removes someone: the owner removes anyone but themselves, an admin removes members. Emits `member.left` with `by`; their subscriptions to the room end and they get `room.removed`. A non-member: `{ ok: true }`, no event.",
+    errors: { NOT_FOUND: "no such room or user", FORBIDDEN: "the caller may not remove them", BAD_REQUEST: "a dm" },
+  },
+  "room.setRole": {
+    summary: "The owner makes a member an admin or an admin a member; emits `member.role` when it changed.",
+    errors: { NOT_FOUND: "no such room or user, or they are not a member", FORBIDDEN: "the caller is not the owner, or the target is", BAD_REQUEST: "a dm, or a role other than admin/member" },
+  },
+  "dm.open": {
+    summary: "The direct message between the caller and that user: created on the first call by either (both members; the other person gets `room.added`), the same room afterwards. Its `name` is the other person's username.",
+    errors: { NOT_FOUND: "no such user", BAD_REQUEST: "yourself" },
+  },
+  "me.events": {
+    summary: "The caller's own news in every tab and on every server: `room.added` when they join, are added or a dm is opened, `room.removed` when they leave or are removed. Ephemeral: re-read `room.list` whenever it (re)starts.",
+    errors: {},
+  },
+  "user.get": { summary: "A user's public profile, by username (ignoring case).", errors: { NOT_FOUND: "no such user" } },
+  "room.create": {
+    summary: "Creates a channel (name 1–64 characters after trimming, unique ignoring case among channels; `visibility` `public` (default) or `private`; `topic` 0–250 characters); the creator becomes its `owner`.",
+    errors: { CONFLICT: "a room with that name exists (`data.field` is `\"name\"`)", TOO_MANY_REQUESTS: "too many rooms created" },
+  },
+  "room.list": {
+    summary: "Every room the caller is a member of (channels, private channels, dms), and at most `ROOM_LIST_LIMIT` (default 200) public channels they are not in, the most populated first. Channels first, by name ignoring case; then dms, newest message first. Capped, not paged.",
+    errors: {},
+  },
+  "room.get": { summary: "One room.", errors: { NOT_FOUND: "no such room, or a private one the caller is not in" } },
   "room.join": {
-    summary: "Joins a room (idempotent); emits `member.joined` only on a real join.",
-    errors: { NOT_FOUND: "no such room", TOO_MANY_REQUESTS: "too many joins and leaves" },
+    summary: "Joins a public channel (idempotent); emits `member.joined` only on a real join.",
+    errors: { NOT_FOUND: "no such room, or a private one the caller is not in", TOO_MANY_REQUESTS: "too many joins and leaves" },
   },
   "room.leave": {
-    summary: "Leaves a room; emits `member.left`. A non-member gets `{ ok: true }` and no event.",
-    errors: { NOT_FOUND: "no such room", TOO_MANY_REQUESTS: "too many joins and leaves" },
+    summary: "Leaves a room; emits `member.left`. A non-member gets `{ ok: true }` and no event. An owner who leaves hands `owner` to the longest-standing admin, else the longest-standing member (`member.role`).",
+    errors: { NOT_FOUND: "no such room, or a private one the caller is not in", BAD_REQUEST: "a dm cannot be left", TOO_MANY_REQUESTS: "too many joins and leaves" },
   },
   "room.members": {
     summary: "The room's members; `online` is true while the user holds a `room.activity` subscription to the room.",
@@ -97,13 +127,25 @@ const PROSE = {
   },
 };
 
-/** Every procedure of the router: path, kind, input parsers, and whether it needs a session. */
+/**
+ * What this script reads of a procedure, from tRPC's run-time definition (`_def`).
+ * @typedef {{ _def: { type: "query" | "mutation" | "subscription", inputs: InputParser[], middlewares: unknown[] } }} RouterProcedure
+ * @typedef {{ toJSONSchema?: (options: { io: "input" }) => Record<string, unknown> }} InputParser
+ * @typedef {{ path: string, kind: RouterProcedure["_def"]["type"], inputs: InputParser[], needsSession: boolean }} Procedure
+ */
+
+/**
+ * Every procedure of the router: path, kind, input parsers, and whether it needs a session.
+ * @returns {Procedure[]}
+ */
 function readRouter() {
   const authMiddleware = authedProcedure._def.middlewares.at(-1);
   if (!authMiddleware || publicProcedure._def.middlewares.includes(authMiddleware)) {
     throw new Error("cannot tell the authed middleware apart; has packages/api/src/trpc.ts changed?");
   }
-  return Object.entries(appRouter._def.procedures).map(([procedurePath, procedure]) => ({
+  // At run time `_def.procedures` is flat ("room.create": procedure); its declared type is nested.
+  const procedures = /** @type {Record<string, RouterProcedure>} */ (/** @type {unknown} */ (appRouter._def.procedures));
+  return Object.entries(procedures).map(([procedurePath, procedure]) => ({
     path: procedurePath,
     kind: procedure._def.type,
     inputs: procedure._def.inputs,
@@ -111,7 +153,10 @@ function readRouter() {
   }));
 }
 
-/** The input's JSON Schema (what a caller may send), or null for a procedure without input. */
+/**
+ * The input's JSON Schema (what a caller may send), or null for a procedure without input.
+ * @param {InputParser[]} inputs
+ */
 function inputSchema(inputs) {
   if (inputs.length === 0) return null;
   const schemas = inputs.map((parser) => {
@@ -124,19 +169,19 @@ function inputSchema(inputs) {
 
 /**
  * Asks the TypeScript checker for each procedure's output type (for a subscription: what each
- * event carries) and for the domain types' declarations, through a small in-memory file that
- * imports AppRouter the way any workspace package would.
+ * event carries), through a small in-memory file that imports AppRouter the way any workspace
+ * package would, and reads the domain types' declarations from the contract in the same program.
+ * @param {Procedure[]} procedures
  */
 function readTypes(procedures) {
   const config = ts.getParsedCommandLineOfConfigFile(path.join(root, "packages/api/tsconfig.json"), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} });
   if (!config) throw new Error("cannot read packages/api/tsconfig.json");
   const probeFile = path.join(root, "packages/api/src/__api-docs-probe.ts");
-  const alias = (p) => `Out_${p.replace(/\./g, "_")}`;
+  const alias = (/** @type {string} */ p) => `Out_${p.replace(/\./g, "_")}`;
   const probe = [
-    `import type { AppRouter, ${DOMAIN_TYPES.join(", ")} } from "./index";`,
+    `import type { AppRouter } from "./index";`,
     `type Rec = AppRouter["_def"]["record"];`,
     `type Yield<T> = T extends AsyncIterable<infer U> ? U : T;`,
-    `export type Domain = [${DOMAIN_TYPES.join(", ")}];`,
     ...procedures.map((p) => {
       const [group, name] = p.path.split(".");
       return `export type ${alias(p.path)} = Yield<Rec["${group}"]["${name}"]["_def"]["$types"]["output"]>;`;
@@ -154,30 +199,38 @@ function readTypes(procedures) {
 
   const checker = program.getTypeChecker();
   const source = program.getSourceFile(probeFile);
-  const moduleSymbol = checker.getSymbolAtLocation(source);
+  const moduleSymbol = source && checker.getSymbolAtLocation(source);
+  if (!source || !moduleSymbol) throw new Error("the probe file did not compile");
   const exported = new Map(checker.getExportsOfModule(moduleSymbol).map((s) => [s.name, s]));
   const flags = ts.TypeFormatFlags.NoTruncation | ts.TypeFormatFlags.UseSingleQuotesForStringLiteralType;
-  const print = (type) => checker.typeToString(type, undefined, flags).replace(/'/g, '"').replace(/; }/g, " }");
+  const print = (/** @type {ts.Type} */ type) => checker.typeToString(type, undefined, flags).replace(/'/g, '"').replace(/; }/g, " }");
 
+  /** @type {Map<string, string>} */
   const outputs = new Map();
   for (const p of procedures) {
-    const type = checker.getDeclaredTypeOfSymbol(exported.get(alias(p.path)));
+    const symbol = exported.get(alias(p.path));
+    if (!symbol) throw new Error(`the probe file has no type for ${p.path}`);
+    const type = checker.getDeclaredTypeOfSymbol(symbol);
     // A tracked event (`tracked(id, data)` on the server) reaches the client as { id, data }.
-    const tracked = type.getSymbol()?.name === "TrackedData" ? checker.getTypeArguments(type)[0] : null;
+    const tracked = type.getSymbol()?.name === "TrackedData" ? checker.getTypeArguments(/** @type {ts.TypeReference} */ (type))[0] : null;
     outputs.set(p.path, tracked ? `{ id: string; data: ${print(tracked)} }` : print(type));
   }
 
-  // The domain types as declared (packages/db/src/types.ts), comments and all.
-  const domain = DOMAIN_TYPES.map((name) => {
-    const symbol = checker.getSymbolsInScope(source, ts.SymbolFlags.Alias).find((s) => s.name === name);
-    const declaration = symbol && checker.getAliasedSymbol(symbol).declarations?.[0];
-    if (!declaration || !ts.isTypeAliasDeclaration(declaration)) throw new Error(`cannot find the declaration of ${name}`);
-    const text = declaration.type.getText();
-    return text.startsWith("|") ? `type ${name} =\n  ${text};` : `type ${name} = ${text};`;
+  // The domain types as the contract declares them: every exported type, in the file's order.
+  const contract = program.getSourceFile(contractTypes);
+  if (!contract) throw new Error(`the router's program does not reach ${path.relative(root, contractTypes)}`);
+  const domain = contract.statements.flatMap((statement) => {
+    if (!ts.isTypeAliasDeclaration(statement)) return [];
+    if (!(ts.getCombinedModifierFlags(statement) & ts.ModifierFlags.Export)) return [];
+    const name = statement.name.text;
+    const text = statement.type.getText(contract);
+    return [text.startsWith("|") ? `type ${name} =\n  ${text};` : `type ${name} = ${text};`];
   });
+  if (domain.length === 0) throw new Error(`no exported types in ${path.relative(root, contractTypes)}`);
   return { outputs, domain };
 }
 
+/** @param {Procedure[]} procedures */
 function checkProse(procedures) {
   const paths = new Set(procedures.map((p) => p.path));
   const missing = [...paths].filter((p) => !(p in PROSE));
@@ -193,9 +246,14 @@ function checkProse(procedures) {
 
 const CODE_ORDER = ["BAD_REQUEST", "UNAUTHORIZED", "FORBIDDEN", "NOT_FOUND", "CONFLICT", "TOO_MANY_REQUESTS"];
 
-/** The error codes a procedure can answer with (and why), in the contract's order. */
+/**
+ * The error codes a procedure can answer with (and why), in the contract's order.
+ * @param {Procedure} procedure
+ * @returns {Record<string, string>}
+ */
 function errorCodes(procedure) {
-  const codes = { ...PROSE[procedure.path].errors };
+  /** @type {Record<string, string | undefined>} */
+  const codes = { ...PROSE[procedure.path]?.errors };
   const unknown = Object.keys(codes).filter((code) => !CODE_ORDER.includes(code));
   if (unknown.length > 0) throw new Error(`${procedure.path}: unknown error code ${unknown.join(", ")}`);
   if (procedure.needsSession) codes.UNAUTHORIZED ??= "no valid session";
@@ -203,12 +261,16 @@ function errorCodes(procedure) {
     const invalid = "the input fails validation (`error.data.zodError` has the field errors)";
     codes.BAD_REQUEST = codes.BAD_REQUEST ? `${invalid}, or ${codes.BAD_REQUEST}` : invalid;
   }
-  return Object.fromEntries(CODE_ORDER.filter((code) => code in codes).map((code) => [code, codes[code]]));
+  return /** @type {Record<string, string>} */ (Object.fromEntries(CODE_ORDER.filter((code) => code in codes).map((code) => [code, codes[code]])));
 }
 
-const anchor = (p) => p.replace(/\./g, "");
-const cell = (text) => text.replace(/\|/g, "\\|");
+const anchor = (/** @type {string} */ p) => p.replace(/\./g, "");
+const cell = (/** @type {string} */ text) => text.replace(/\|/g, "\\|");
 
+/**
+ * @param {Procedure[]} procedures
+ * @param {{ outputs: Map<string, string>, domain: string[] }} types
+ */
 function render(procedures, { outputs, domain }) {
   const lines = [
     "# Parley API reference",
@@ -227,7 +289,9 @@ function render(procedures, { outputs, domain }) {
     "",
     "**Errors.** A failed call is a tRPC error whose `data.code` is one of the codes listed per",
     "procedure. Any call can also fail with `PAYLOAD_TOO_LARGE` (a request over the server's size",
-    "limit) and `INTERNAL_SERVER_ERROR` (never with detail outside development).",
+    "limit) and `INTERNAL_SERVER_ERROR` (never with detail outside development). Besides `code`,",
+    "`data` carries `zodError` (the field errors of a `BAD_REQUEST`, else null), `retryAfterMs` on",
+    "`TOO_MANY_REQUESTS`, and `field` (a `ConflictField`) on a `CONFLICT` that is about one field.",
     "",
     "Inputs are given as JSON Schema (draft 2020-12) generated from the server's zod schemas; rules",
     "that JSON Schema cannot state (lengths in code points after trimming, uniqueness) are in the",
@@ -239,7 +303,7 @@ function render(procedures, { outputs, domain }) {
     "|---|---|---|---|---|",
     ...procedures.map(
       (p) =>
-        `| [\`${p.path}\`](#${anchor(p.path)}) | ${p.kind} | ${p.needsSession ? "session" : "—"} | \`${cell(outputs.get(p.path))}\` | ${Object.keys(errorCodes(p)).join(", ") || "—"} |`,
+        `| [\`${p.path}\`](#${anchor(p.path)}) | ${p.kind} | ${p.needsSession ? "session" : "—"} | \`${cell(outputs.get(p.path) ?? "")}\` | ${Object.keys(errorCodes(p)).join(", ") || "—"} |`,
     ),
     "",
     "## Types",
@@ -256,7 +320,7 @@ function render(procedures, { outputs, domain }) {
       "",
       `${p.kind}${p.needsSession ? " · needs a session" : " · no session needed"}`,
       "",
-      PROSE[p.path].summary,
+      PROSE[p.path]?.summary ?? "",
       "",
       "**Input**" + (schema ? "" : ": none"),
     );
@@ -266,10 +330,10 @@ function render(procedures, { outputs, domain }) {
       p.kind === "subscription" ? "**Each event**" : "**Output**",
       "",
       "```ts",
-      outputs.get(p.path),
+      outputs.get(p.path) ?? "",
       "```",
     );
-    if (p.kind === "subscription" && outputs.get(p.path).startsWith("{ id: string")) {
+    if (p.kind === "subscription" && outputs.get(p.path)?.startsWith("{ id: string")) {
       lines.push("", "`id` is the event id: a client that reconnects sends the last one back as `lastEventId` (`@parley/client` does this by itself).");
     }
     lines.push("", "**Errors**", "", ...Object.entries(errorCodes(p)).map(([code, why]) => `- \`${code}\`: ${why}`));

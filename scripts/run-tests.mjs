@@ -5,17 +5,32 @@ import path from "node:path";
 
 const PG_ADMIN_URL = process.env.PARLEY_TEST_PG_ADMIN_URL ?? "postgres://postgres@127.0.0.1:5432/test";
 
-/** Counts from a vitest JSON report. */
+/** @typedef {{ passed: number, failed: number }} Counts */
+/** @typedef {(args: [string, ...string[]], options?: { env?: Record<string, string>, allowFailure?: boolean }) => number} Run */
+
+/**
+ * Counts from a vitest JSON report.
+ * @param {string} file
+ * @returns {Counts}
+ */
 function vitestCounts(file) {
-  const report = JSON.parse(readFileSync(file, "utf8"));
+  const report = /** @type {{ numPassedTests?: number, numFailedTests?: number, testResults?: { status: string, assertionResults?: unknown[] }[] }} */ (
+    JSON.parse(readFileSync(file, "utf8"))
+  );
   // Failed tests, plus files that failed before any test ran (import or setup errors).
   const brokenFiles = (report.testResults ?? []).filter((file) => file.status === "failed" && (file.assertionResults ?? []).length === 0).length;
   return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + brokenFiles };
 }
 
-/** Counts from a Playwright JSON report. */
+/**
+ * Counts from a Playwright JSON report.
+ * @param {string} file
+ * @returns {Counts}
+ */
 function playwrightCounts(file) {
-  const report = JSON.parse(readFileSync(file, "utf8"));
+  const report = /** @type {{ stats?: { expected?: number, flaky?: number, unexpected?: number }, errors?: unknown[] }} */ (
+    JSON.parse(readFileSync(file, "utf8"))
+  );
   const stats = report.stats ?? {};
   return { passed: (stats.expected ?? 0) + (stats.flaky ?? 0), failed: (stats.unexpected ?? 0) + (report.errors?.length ?? 0) };
 }
@@ -29,13 +44,20 @@ function postgresReachable() {
   return probe.status === 0;
 }
 
-export async function runAllTests({ run, root }) {
+/**
+ * Runs every suite through `run` (bootstrap.mjs's command runner) and prints the total.
+ * @param {{ run: Run, root: string }} options
+ * @returns {number} the exit code: 0 when nothing failed
+ */
+export function runAllTests({ run, root }) {
   const reports = path.join(root, "node_modules", ".parley", "reports");
   rmSync(reports, { recursive: true, force: true });
   mkdirSync(reports, { recursive: true });
   const totals = { passed: 0, failed: 0 };
+  /** @type {string[]} */
   const lines = [];
 
+  /** @param {string} name @param {Counts} counts @param {number} status */
   function record(name, counts, status) {
     totals.passed += counts.passed;
     totals.failed += counts.failed;
@@ -44,6 +66,7 @@ export async function runAllTests({ run, root }) {
     lines.push(`${name}: ${counts.passed} passed, ${counts.failed} failed${status !== 0 ? ` (exit ${status})` : ""}`);
   }
 
+  /** @param {string} name @param {string[]} args @param {Record<string, string>} env */
   function vitest(name, args, env = {}) {
     const out = path.join(reports, `${name}.json`);
     console.log(`\n=== ${name} ===`);
@@ -51,6 +74,7 @@ export async function runAllTests({ run, root }) {
     record(name, existsSync(out) ? vitestCounts(out) : { passed: 0, failed: 1 }, status);
   }
 
+  /** @param {string} name @param {[string, ...string[]]} args @param {Record<string, string>} env */
   function gate(name, args, env = {}) {
     console.log(`\n=== ${name} ===`);
     const status = run(args, { env, allowFailure: true });
@@ -60,6 +84,7 @@ export async function runAllTests({ run, root }) {
   gate("typecheck", ["pnpm", "run", "typecheck"]);
   gate("lint", ["pnpm", "run", "lint"]);
   vitest("unit", ["--project", "unit", "--project", "web"]);
+  vitest("redis", ["--project", "redis"]);
   vitest("integration-pglite", ["--project", "integration"], { PARLEY_TEST_DB: "pglite" });
   if (postgresReachable()) {
     vitest("integration-postgres", ["--project", "integration"], { PARLEY_TEST_DB: "postgres" });

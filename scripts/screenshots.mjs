@@ -18,12 +18,13 @@ const outDir = path.join(root, "docs", "screenshots");
 const executablePath = process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium";
 const PASSWORD = "correct horse battery staple";
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
+      const { port } = /** @type {import("node:net").AddressInfo} */ (probe.address());
       probe.close(() => resolve(port));
     });
   });
@@ -60,43 +61,56 @@ async function startServer() {
   };
 }
 
+/**
+ * Calls a procedure over HTTP and returns its result's data.
+ * @param {string} url
+ * @param {string} procedure
+ * @param {unknown} input
+ * @param {string} [token]
+ * @returns {Promise<unknown>}
+ */
 async function call(url, procedure, input, token) {
   const response = await fetch(`${url}/trpc/${procedure}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(input ?? null),
   });
-  const body = await response.json();
+  const body = /** @type {{ result?: { data: unknown }, error?: { message: string } }} */ (await response.json());
   if (!body.result) throw new Error(`${procedure}: ${body.error?.message}`);
   return body.result.data;
 }
 
-/** People, rooms and a conversation that reads like a real team's. */
+/**
+ * People, rooms and a conversation that reads like a real team's.
+ * @param {string} url
+ */
 async function seed(url) {
-  const people = {};
-  for (const name of ["maya", "leo", "sam", "priya"]) {
-    const { token } = await call(url, "auth.signup", { username: name, email: `${name}@example.com`, password: PASSWORD });
-    people[name] = token;
-  }
-  const rooms = {};
-  for (const [name, owner, extra] of [
-    ["design-review", "maya", { topic: "Work in progress, critiques welcome" }],
-    ["general", "leo", {}],
-    ["launch-plans", "maya", { visibility: "private", topic: "Dates, owners and the go/no-go list for v2" }],
-    ["release-train", "sam", {}],
-    ["random", "priya", {}],
-    ["support", "sam", {}],
-  ]) {
-    rooms[name] = (await call(url, "room.create", { name, ...extra }, people[owner])).id;
-  }
+  /** @type {(name: string) => Promise<string>} the new person's session token */
+  const signup = async (name) => {
+    const data = await call(url, "auth.signup", { username: name, email: `${name}@example.com`, password: PASSWORD });
+    return /** @type {{ token: string }} */ (data).token;
+  };
+  const people = { maya: await signup("maya"), leo: await signup("leo"), sam: await signup("sam"), priya: await signup("priya") };
+  /** @type {(name: string, owner: string, extra?: { visibility?: string, topic?: string }) => Promise<string>} the new room's id */
+  const create = async (name, owner, extra = {}) =>
+    /** @type {{ id: string }} */ (await call(url, "room.create", { name, ...extra }, owner)).id;
+  const rooms = {
+    "design-review": await create("design-review", people.maya, { topic: "Work in progress, critiques welcome" }),
+    general: await create("general", people.leo),
+    "launch-plans": await create("launch-plans", people.maya, { visibility: "private", topic: "Dates, owners and the go/no-go list for v2" }),
+    "release-train": await create("release-train", people.sam),
+    random: await create("random", people.priya),
+    support: await create("support", people.sam),
+  };
   // A private channel: Maya owns it, Leo is an admin, Sam a member; Priya is not in it.
-  for (const name of ["leo", "sam"]) await call(url, "room.addMember", { roomId: rooms["launch-plans"], username: name }, people.maya);
+  for (const username of ["leo", "sam"]) await call(url, "room.addMember", { roomId: rooms["launch-plans"], username }, people.maya);
   await call(url, "room.setRole", { roomId: rooms["launch-plans"], username: "leo", role: "admin" }, people.maya);
   await call(url, "message.send", { roomId: rooms["launch-plans"], text: "Go/no-go is Thursday at 10." }, people.maya);
-  for (const name of ["maya", "leo", "sam", "priya"]) {
-    for (const room of ["design-review", "general"]) await call(url, "room.join", { roomId: rooms[room] }, people[name]);
+  for (const token of Object.values(people)) {
+    for (const roomId of [rooms["design-review"], rooms.general]) await call(url, "room.join", { roomId }, token);
   }
   await call(url, "room.join", { roomId: rooms["release-train"] }, people.maya);
+  /** @type {[keyof typeof people, string][]} */
   const script = [
     ["leo", "Morning! The new onboarding flow is up on staging."],
     ["leo", "Link for anyone who wants to click through: https://staging.example.com/onboarding"],
@@ -110,23 +124,30 @@ async function seed(url) {
     ["priya", "Shipping it with tomorrow's release then?"],
   ];
   for (const [who, text] of script) await call(url, "message.send", { roomId: rooms["design-review"], text }, people[who]);
-  for (const [who, text] of [
+  for (const [who, text] of /** @type {[keyof typeof people, string][]} */ ([
     ["leo", "Lunch at 12:30 anyone?"],
     ["sam", "In. The usual place?"],
-  ]) {
+  ])) {
     await call(url, "message.send", { roomId: rooms.general, text }, people[who]);
   }
   // Direct messages: Maya with Priya, then with Leo (the newest first in her sidebar).
-  for (const [from, to, text] of [
+  for (const [from, to, text] of /** @type {[keyof typeof people, string, string][]} */ ([
     ["priya", "maya", "Do you have the icon set somewhere I can grab it?"],
     ["leo", "maya", "Can we swap our 1:1 to Friday?"],
-  ]) {
-    const dm = await call(url, "dm.open", { username: to }, people[from]);
+  ])) {
+    const dm = /** @type {{ id: string }} */ (await call(url, "dm.open", { username: to }, people[from]));
     await call(url, "message.send", { roomId: dm.id, text }, people[from]);
   }
   return { people, rooms };
 }
 
+/**
+ * A browser context that carries `token` as its session cookie.
+ * @param {import("playwright-core").Browser} browser
+ * @param {string} url
+ * @param {string} token
+ * @param {import("playwright-core").BrowserContextOptions} options
+ */
 async function signedIn(browser, url, token, options) {
   const context = await browser.newContext({ baseURL: url, deviceScaleFactor: 2, ...options });
   await context.addCookies([{ name: "parley_session", value: token, url, httpOnly: true, sameSite: "Lax" }]);
@@ -143,6 +164,7 @@ async function main() {
   try {
     const { people, rooms } = await seed(server.url);
     const roomPath = `/rooms/${rooms["design-review"]}`;
+    /** @type {(page: import("playwright-core").Page, name: string) => Promise<void>} */
     const shoot = async (page, name) => {
       await page.screenshot({ path: path.join(outDir, name) });
       console.log(`wrote docs/screenshots/${name}`);
@@ -159,7 +181,7 @@ async function main() {
       await leo.getByRole("textbox", { name: "Message" }).pressSequentially("Yes, let's", { delay: 30 });
     };
 
-    for (const [scheme, suffix] of [["light", ""], ["dark", "-dark"]]) {
+    for (const [scheme, suffix] of /** @type {const} */ ([["light", ""], ["dark", "-dark"]])) {
       const desktop = await (
         await signedIn(browser, server.url, people.maya, { viewport: { width: 1280, height: 800 }, colorScheme: scheme })
       ).newPage();
@@ -199,10 +221,10 @@ async function main() {
       await phone.context().close();
     }
 
-    for (const [width, height, name] of [
+    for (const [width, height, name] of /** @type {const} */ ([
       [1280, 800, "login-desktop.png"],
       [375, 812, "login-phone.png"],
-    ]) {
+    ])) {
       // 1x on the wide one: its gradient would make a 2x image needlessly heavy.
       const context = await browser.newContext({ baseURL: server.url, viewport: { width, height }, deviceScaleFactor: width > 800 ? 1 : 2 });
       const page = await context.newPage();

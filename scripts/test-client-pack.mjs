@@ -16,12 +16,17 @@ import { fileURLToPath } from "node:url";
 const root = fileURLToPath(new URL("..", import.meta.url));
 const keep = process.argv.includes("--keep");
 /** Packages that belong to the server; none of them may reach a client app. */
+/** @typedef {{ dependencies?: Record<string, string>, exports?: Record<string, { types?: string }> }} Manifest */
 const FORBIDDEN = ["@prisma", "prisma", "argon2", "@electric-sql", "pglite-prisma-adapter", "pg", "zod"];
 
 const work = await mkdtemp(path.join(os.tmpdir(), "parley-client-pack-"));
+/** @type {{ child: import("node:child_process").ChildProcess, url: string, log: () => string } | null} */
 let server = null;
 
-/** pnpm 12.4.2: the installed one when it is that version, else through npx (as bootstrap.mjs does). */
+/**
+ * pnpm 12.4.2: the installed one when it is that version, else through npx (as bootstrap.mjs does).
+ * @returns {[string, ...string[]]}
+ */
 function pnpmCommand() {
   try {
     if (execFileSync("pnpm", ["--version"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] }).trim() === "12.4.2") return ["pnpm"];
@@ -32,20 +37,28 @@ function pnpmCommand() {
 }
 const [pnpm, ...pnpmArgs] = pnpmCommand();
 
+/** @param {string} message */
 function step(message) {
   console.log(`[client-pack] ${message}`);
 }
 
-/** Runs a command; its output is shown only when it fails. */
+/**
+ * Runs a command; its output is shown only when it fails.
+ * @param {string} cmd
+ * @param {string[]} args
+ * @param {string} [cwd]
+ */
 function run(cmd, args, cwd) {
   try {
     return execFileSync(cmd, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-  } catch (error) {
+  } catch (e) {
+    const error = /** @type {{ stdout?: string, stderr?: string }} */ (e);
     const output = `${error.stdout ?? ""}${error.stderr ?? ""}`.trim();
-    throw new Error(`${cmd} ${args.join(" ")} failed:\n${output.split("\n").slice(-40).join("\n")}`);
+    throw new Error(`${cmd} ${args.join(" ")} failed:\n${output.split("\n").slice(-40).join("\n")}`, { cause: e });
   }
 }
 
+/** @param {string} dir @returns {number} bytes of the files under `dir` */
 function sizeOf(dir) {
   let total = 0;
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
@@ -56,7 +69,10 @@ function sizeOf(dir) {
   return total;
 }
 
-/** Top-level packages in node_modules (scoped ones as @scope/name). */
+/**
+ * Top-level packages in node_modules (scoped ones as @scope/name).
+ * @param {string} nodeModules
+ */
 function installedPackages(nodeModules) {
   const names = [];
   for (const entry of readdirSync(nodeModules)) {
@@ -67,13 +83,19 @@ function installedPackages(nodeModules) {
   return names;
 }
 
-const kib = (bytes) => `${Math.round(bytes / 1024)} KiB`;
+const kib = (/** @type {number} */ bytes) => `${Math.round(bytes / 1024)} KiB`;
 
-/** `name` and everything its `dependencies` pull in (peers excluded), as npm laid them out flat. */
+/**
+ * `name` and everything its `dependencies` pull in (peers excluded), as npm laid them out flat.
+ * @param {string} nodeModules
+ * @param {string} name
+ * @param {Set<string>} seen
+ * @returns {string[]}
+ */
 function dependencyClosure(nodeModules, name, seen = new Set()) {
   if (seen.has(name)) return [...seen];
   seen.add(name);
-  const manifest = JSON.parse(readFileSync(path.join(nodeModules, name, "package.json"), "utf8"));
+  const manifest = /** @type {Manifest} */ (JSON.parse(readFileSync(path.join(nodeModules, name, "package.json"), "utf8")));
   for (const dep of Object.keys(manifest.dependencies ?? {})) {
     if (!existsSync(path.join(nodeModules, dep))) throw new Error(`${name} needs ${dep}, which npm did not hoist`);
     dependencyClosure(nodeModules, dep, seen);
@@ -81,12 +103,13 @@ function dependencyClosure(nodeModules, name, seen = new Set()) {
   return [...seen].sort();
 }
 
+/** @returns {Promise<number>} */
 function freePort() {
   return new Promise((resolve, reject) => {
     const probe = net.createServer();
     probe.once("error", reject);
     probe.listen(0, "127.0.0.1", () => {
-      const { port } = probe.address();
+      const { port } = /** @type {net.AddressInfo} */ (probe.address());
       probe.close(() => resolve(port));
     });
   });
@@ -139,7 +162,7 @@ async function main() {
   run(pnpm, [...pnpmArgs, "--filter", "@parley/client", "pack", "--pack-destination", packDir], root);
   const tarball = readdirSync(packDir).find((f) => f.endsWith(".tgz"));
   if (!tarball) throw new Error("pnpm pack produced no tarball");
-  const manifest = JSON.parse(run("tar", ["-xzOf", path.join(packDir, tarball), "package/package.json"]));
+  const manifest = /** @type {Manifest} */ (JSON.parse(run("tar", ["-xzOf", path.join(packDir, tarball), "package/package.json"])));
   const deps = Object.keys(manifest.dependencies ?? {}).sort();
   if (deps.some((d) => d.startsWith("@parley/")) || manifest.exports?.["."]?.types !== "./dist/index.d.ts") {
     throw new Error(`the packed manifest is wrong: dependencies ${deps.join(", ")}, exports ${JSON.stringify(manifest.exports)}`);
@@ -196,7 +219,7 @@ async function main() {
   );
   if (leaked.length > 0) throw new Error(`server packages were installed: ${leaked.join(", ")}`);
   const footprint = dependencyClosure(nodeModules, "@parley/client");
-  const bytes = (names) => names.reduce((sum, name) => sum + sizeOf(path.join(nodeModules, name)), 0);
+  const bytes = (/** @type {string[]} */ names) => names.reduce((sum, name) => sum + sizeOf(path.join(nodeModules, name)), 0);
   const typesOnly = footprint.filter((name) => name.startsWith("@types/") || name === "undici-types");
   step(`footprint of @parley/client: ${kib(bytes(footprint))} in ${footprint.length} packages (${footprint.join(", ")}); ` +
     `of that, type declarations only: ${kib(bytes(typesOnly))}`);
@@ -219,12 +242,13 @@ async function main() {
   step("type-checking the consumer with tsc --strict");
   const tsc = path.join(app, "node_modules/.bin/tsc");
   run(tsc, ["-p", ".", "--strict", "--noEmit"], app);
-  const libCheck = (label) => {
+  const libCheck = (/** @type {string} */ label) => {
+    /** @type {(what: string, args: string[], cwd: string) => void} */
     const check = (what, args, cwd) => {
       try {
         run(tsc, args, cwd); // any error (or crash) exits non-zero
       } catch (error) {
-        throw new Error(`declarations fail to type-check (skipLibCheck off, ${what}, ${label}): ${error.message}`);
+        throw new Error(`declarations fail to type-check (skipLibCheck off, ${what}, ${label}): ${/** @type {Error} */ (error).message}`, { cause: error });
       }
     };
     for (const name of Object.keys(libCheckConfigs)) check(name, ["-p", name, "--strict"], app);
@@ -247,18 +271,19 @@ async function main() {
   step(run(process.execPath, [path.join(app, "out/trpc-http.js"), server.url], app).trim());
 }
 
+/** @type {string | null} what went wrong */
 let failed = null;
 try {
   await main();
 } catch (error) {
-  failed = error;
+  failed = error instanceof Error ? error.message : String(error);
 } finally {
   await stopServer().catch(() => {});
   if (keep) step(`kept ${work}`);
   else await rm(work, { recursive: true, force: true });
 }
-if (failed) {
-  console.error(`[client-pack] ${failed instanceof Error ? failed.message : String(failed)}`);
+if (failed !== null) {
+  console.error(`[client-pack] ${failed}`);
   console.log("client-pack: FAIL");
   process.exit(1);
 }

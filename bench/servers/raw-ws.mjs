@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import http from "node:http";
 import { WebSocketServer } from "ws";
 
+/** @type {Set<import("ws").WebSocket>} */
 const subscribers = new Set();
 const roomId = randomUUID();
 const author = { id: randomUUID(), username: "sender" };
@@ -16,8 +17,9 @@ const author = { id: randomUUID(), username: "sender" };
 const server = http.createServer((_req, res) => res.end("ok"));
 const wss = new WebSocketServer({ server });
 wss.on("connection", (ws) => {
-  ws.on("message", (data) => {
-    const msg = JSON.parse(String(data));
+  ws.on("message", (/** @type {Buffer} */ data) => {
+    /** @type {{ op?: unknown, id?: unknown, text?: unknown }} */
+    const msg = JSON.parse(data.toString());
     if (msg.op === "sub") {
       subscribers.add(ws);
       ws.send('{"op":"subscribed"}');
@@ -34,6 +36,7 @@ wss.on("connection", (ws) => {
   ws.on("error", () => ws.terminate());
 });
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? "127.0.0.1", () => {
-  console.log(`listening on ${server.address().port}`);
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  console.log(`listening on ${port}`);
 });
 process.on("SIGTERM", () => process.exit(0));

@@ -12,11 +12,11 @@ const author = { id: randomUUID(), username: "sender" };
 const server = http.createServer();
 const io = new Server(server, { serveClient: false });
 io.on("connection", (socket) => {
-  socket.on("join", (roomId, ack) => {
+  socket.on("join", (/** @type {unknown} */ roomId, /** @type {(() => void) | undefined} */ ack) => {
     void socket.join(String(roomId));
     if (typeof ack === "function") ack();
   });
-  socket.on("send", (input, ack) => {
+  socket.on("send", (/** @type {{ roomId?: unknown, text?: unknown }} */ input, /** @type {((reply: { id: string }) => void) | undefined} */ ack) => {
     const roomId = String(input.roomId);
     const message = { id: randomUUID(), roomId, author, text: String(input.text), createdAt: new Date().toISOString() };
     io.to(roomId).emit("event", { type: "message.created", message });
@@ -24,6 +24,7 @@ io.on("connection", (socket) => {
   });
 });
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? "127.0.0.1", () => {
-  console.log(`listening on ${server.address().port}`);
+  const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());
+  console.log(`listening on ${port}`);
 });
 process.on("SIGTERM", () => process.exit(0));

@@ -21,18 +21,20 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const dist = path.join(here, "dist");
 /**
  * Modules swapped while the declarations are bundled, by resolved path. tsc's declarations of the
- * router mention three things besides @trpc/server: the domain types (packages/db/src/types.ts),
- * the request context, and @parley/api's entry (which re-exports that context). The real entries
- * of @parley/api and @parley/db also export the server's runtime, whose declarations reach
- * Prisma's generated client; the real Context reaches the database, node:http and the hub.
- * A client never reads the context (createTRPCClient looks at the procedures, the error shape
- * and the transformer), so the published AppRouter carries `ctx: object` and is otherwise the
- * server's own type, as tsc infers it. The program that type-checks and emits is the real one.
+ * router mention three things besides @trpc/server: the domain types (@parley/contract), the
+ * request context, and @parley/api's entry (which re-exports that context). The contract's entry
+ * also exports its zod schemas, so its types module (zod-free; src/index.ts re-exports it whole)
+ * stands in for it. The real entry of @parley/api also exports the server's runtime, whose
+ * declarations reach Prisma's generated client; the real Context reaches the database, node:http
+ * and the hub. A client never reads the context (createTRPCClient looks at the procedures, the
+ * error shape and the transformer), so the published AppRouter carries `ctx: object` and is
+ * otherwise the server's own type, as tsc infers it. The program that type-checks and emits is
+ * the real one.
  */
 const standIns = new Map([
   [path.resolve(here, "../api/src/index.ts"), path.join(here, "build/api-types.d.ts")],
   [path.resolve(here, "../api/src/context.ts"), path.join(here, "build/server-context.d.ts")],
-  [path.resolve(here, "../db/src/index.ts"), path.resolve(here, "../db/src/types.ts")],
+  [path.resolve(here, "../contract/src/index.ts"), path.resolve(here, "../contract/src/types.ts")],
 ]);
 
 /** What the published files may import: the package's dependencies (and Node built-ins). */
@@ -74,7 +76,7 @@ const bundle = await rollup({
     dts({
       tsconfig: path.join(here, "tsconfig.json"),
       compilerOptions: { preserveSymlinks: false },
-      includeExternal: ["@parley/api", "@parley/db", "@trpc/client"],
+      includeExternal: ["@parley/api", "@parley/contract", "@trpc/client"],
     }),
   ],
   onwarn(warning, warn) {
@@ -96,7 +98,7 @@ await writeFile(declarations, `/// <reference lib="esnext.disposable" />\n${awai
 const problems = [];
 for (const [file, allowed] of Object.entries(allowedImports)) {
   const text = await readFile(path.join(dist, file), "utf8");
-  const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => m[1]);
+  const imports = [...text.matchAll(/(?:from\s+|import\s*\(\s*|import\s+)["']([^"']+)["']/g)].map((m) => /** @type {string} */ (m[1]));
   for (const name of new Set(imports)) {
     if (!allowed.test(name)) problems.push(`${file} imports '${name}'`);
   }

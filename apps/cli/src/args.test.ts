@@ -18,8 +18,14 @@ describe("parseArgs", () => {
     expect(parseArgs(["send", "general", "--", "--json", "-x"]).positionals).toEqual(["general", "--json", "-x"]);
   });
 
+  it("takes -h for --help", () => {
+    expect(parseArgs(["-h"])).toMatchObject({ command: null, help: true });
+  });
+
   it("refuses unknown options and bad values as usage errors", () => {
     expect(() => parseArgs(["rooms", "--nope"])).toThrow(expect.objectContaining({ exitCode: 2 }));
+    expect(() => parseArgs(["rooms", "-x"])).toThrow(/unknown option '-x'/);
+    expect(() => parseArgs(["rooms", "--json=yes"])).toThrow(/--json takes no value/);
     expect(() => parseArgs(["history", "x", "--limit", "0"])).toThrow(/--limit must be a whole number/);
     expect(() => parseArgs(["rooms", "--url"])).toThrow(/--url needs a value/);
   });

@@ -1,3 +1,4 @@
+import { parseArgs as parseArgv } from "node:util";
 import { usageError } from "./errors";
 
 export type ParsedArgs = {
@@ -7,56 +8,47 @@ export type ParsedArgs = {
   json: boolean;
   help: boolean;
   limit: number | null;
+  /** `create --private`. */
+  private: boolean;
 };
 
+/** The options every command shares (node:util parseArgs' configuration). */
+const OPTIONS = {
+  url: { type: "string" },
+  json: { type: "boolean" },
+  help: { type: "boolean", short: "h" },
+  limit: { type: "string" },
+  private: { type: "boolean" },
+} as const;
+const OPTION_TYPES = new Map<string, "string" | "boolean">(Object.entries(OPTIONS).map(([name, { type }]) => [name, type]));
+
 /**
- * A small argv parser: the command, its positionals, and the few options every command shares.
- * Options may come anywhere (`--url x`, `--url=x`); `--` ends them, so text may start with `-`.
+ * The command, its positionals and the shared options, read by node:util's parseArgs: options may
+ * come anywhere (`--url x`, `--url=x`); `--` ends them, so text may start with `-`. Its tokens are
+ * checked here rather than in strict mode, so that a mistake is told in parley's own words.
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const parsed: ParsedArgs = { command: null, positionals: [], url: null, json: false, help: false, limit: null };
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] ?? "";
-    if (arg === "--") {
-      words.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith("-") || arg === "-") {
-      words.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf("=");
-    const name = eq === -1 ? arg : arg.slice(0, eq);
-    const value = () => {
-      if (eq !== -1) return arg.slice(eq + 1);
-      const next = argv[++i];
-      if (next === undefined) throw usageError(`${name} needs a value`);
-      return next;
-    };
-    switch (name) {
-      case "--json":
-        parsed.json = true;
-        break;
-      case "--help":
-      case "-h":
-        parsed.help = true;
-        break;
-      case "--url":
-        parsed.url = value();
-        break;
-      case "--limit": {
-        const text = value();
-        const limit = Number(text);
-        if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw usageError(`--limit must be a whole number from 1 to 100, not '${text}'`);
-        parsed.limit = limit;
-        break;
-      }
-      default:
-        throw usageError(`unknown option '${name}'`);
-    }
+  const { values, positionals, tokens } = parseArgv({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  for (const token of tokens) {
+    if (token.kind !== "option") continue;
+    const type = OPTION_TYPES.get(token.name);
+    if (!type) throw usageError(`unknown option '${token.rawName}'`);
+    if (type === "string" && token.value === undefined) throw usageError(`${token.rawName} needs a value`);
+    if (type === "boolean" && token.value !== undefined) throw usageError(`${token.rawName} takes no value`);
   }
-  parsed.command = words[0] ?? null;
-  parsed.positionals = words.slice(1);
-  return parsed;
+  return {
+    command: positionals[0] ?? null,
+    positionals: positionals.slice(1),
+    url: typeof values.url === "string" ? values.url : null,
+    json: values.json === true,
+    help: values.help === true,
+    limit: typeof values.limit === "string" ? limitFrom(values.limit) : null,
+    private: values.private === true,
+  };
+}
+
+function limitFrom(text: string): number {
+  const limit = Number(text);
+  if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw usageError(`--limit must be a whole number from 1 to 100, not '${text}'`);
+  return limit;
 }

@@ -1,4 +1,4 @@
-import { isParleyClientError } from "@parley/client";
+import { errorCode, isParleyClientError, validationErrors } from "@parley/client";
 
 /** An error whose message is meant for the user as it is; `exitCode` 2 means bad usage. */
 export class CliError extends Error {
@@ -16,14 +16,13 @@ export function usageError(message: string): CliError {
   return new CliError(`${message} (see parley --help)`, 2, "USAGE");
 }
 
-type ZodErrorData = { fieldErrors?: Record<string, string[] | undefined>; formErrors?: string[] } | null | undefined;
-
 /** The first field error of a validation failure, as `field: message`. */
-function firstFieldError(zodError: ZodErrorData): string | null {
-  for (const [field, messages] of Object.entries(zodError?.fieldErrors ?? {})) {
+function firstFieldError(error: unknown): string | null {
+  const problems = validationErrors(error);
+  for (const [field, messages] of Object.entries(problems?.fieldErrors ?? {})) {
     if (messages?.[0]) return `${field}: ${messages[0]}`;
   }
-  return zodError?.formErrors?.[0] ?? null;
+  return problems?.formErrors[0] ?? null;
 }
 
 /**
@@ -33,13 +32,12 @@ function firstFieldError(zodError: ZodErrorData): string | null {
 export function describeError(error: unknown, usedSession = false): CliError {
   if (error instanceof CliError) return error;
   if (isParleyClientError(error)) {
-    const data = error.data as { code?: string; zodError?: ZodErrorData } | undefined;
-    const code = data?.code ?? null;
+    const code = errorCode(error);
     if (code === "UNAUTHORIZED" && usedSession) {
       return new CliError("Your session has expired or was revoked: run `parley login`", 1, code);
     }
     if (code === "BAD_REQUEST") {
-      const field = firstFieldError(data?.zodError);
+      const field = firstFieldError(error);
       if (field) return new CliError(field, 1, code);
     }
     if (!code) return new CliError(`Lost the connection to the server (${error.message})`, 1, "CONNECTION");

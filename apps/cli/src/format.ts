@@ -9,11 +9,15 @@ export function shortTime(iso: string): string {
   return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())} ${pad(d.getHours())}:${pad(d.getMinutes())}`;
 }
 
+/** `1 member`, `3 members`. */
+export function formatMembers(count: number): string {
+  return `${count} member${count === 1 ? "" : "s"}`;
+}
+
 export function formatRoom(room: Room): string {
-  const members = `${room.memberCount} member${room.memberCount === 1 ? "" : "s"}`;
   if (room.kind === "dm") return `@${room.name}  direct message`;
   const lock = room.visibility === "private" ? "  (private)" : "";
-  return `#${room.name}  ${members}${lock}${room.joined ? "  (joined)" : ""}`;
+  return `#${room.name}  ${formatMembers(room.memberCount)}${lock}${room.joined ? "  (joined)" : ""}`;
 }
 
 export function formatMessage(message: Message): string {

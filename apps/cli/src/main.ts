@@ -2,8 +2,8 @@
 // clear line on failure (stderr) and exits non-zero: 1 for errors, 2 for bad usage.
 import { parseArgs, type ParsedArgs } from "./args";
 import { login, logout, signup, whoami } from "./commands/auth";
-import { history, send } from "./commands/messages";
-import { create, join, rooms } from "./commands/rooms";
+import { dm, history, send } from "./commands/messages";
+import { add, create, join, remove, rooms } from "./commands/rooms";
 import { tail } from "./commands/tail";
 import { createContext, type CommandContext } from "./context";
 import { readEnv } from "./env";
@@ -16,16 +16,20 @@ Commands:
   login <username|email>        sign in (asks for a password)
   logout                        sign out and revoke the session
   whoami                        show who is signed in
-  rooms                         list every room
-  create <name>                 create a room
-  join <room>                   join a room (by name or id)
+  rooms                         list your rooms and the public channels (#name, @user for dms)
+  create <name> [--private]     create a channel (--private: only people you add can see it)
+  join <room>                   join a public channel (by name or id)
+  add <room> <user>             add someone to a channel
+  remove <room> <user>          remove someone from a channel (owners and admins)
   send <room> <text…>           post a message; text "-" reads it from stdin
+  dm <user> <text…>             send someone a direct message
   history <room> [--limit N]    show the latest messages (default 20, at most 100)
   tail <room>                   print the room's events as they happen, until Ctrl-C
 
 Options:
   --url <address>   the server (default: $PARLEY_URL, else http://127.0.0.1:3000)
   --json            print JSON for scripts (one object per line for tail)
+  --private         (create) make the channel private
   -h, --help        show this help
 
 Passwords come from $PARLEY_PASSWORD, else a prompt on a terminal, else the first line of stdin.
@@ -42,7 +46,10 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   rooms,
   create,
   join,
+  add,
+  remove,
   send,
+  dm,
   history,
   tail,
 };

@@ -147,6 +147,38 @@ describe("parley rooms, create, join, send, history", () => {
   });
 });
 
+describe("parley create --private, add, remove, dm", () => {
+  it("makes a private channel, adds and removes people, and sends direct messages", async () => {
+    const alice = await signedUpUser("alice");
+    const bob = await signedUpUser("bob");
+    const name = uniqueName("hush");
+    const created = await runCli(bin, alice, ["create", name, "--private"]);
+    expect(created).toMatchObject({ code: 0, stdout: `Created the private channel #${name}.\n` });
+    // Invisible to bob until he is added.
+    expect((await runCli(bin, bob, ["rooms"])).stdout).not.toContain(name);
+    expect(await failure(bob, ["join", name])).toEqual({ code: 1, line: `parley: No room named '${name}' (see \`parley rooms\`)` });
+
+    expect(await runCli(bin, alice, ["add", name, bob.name])).toMatchObject({ code: 0, stdout: `${bob.name} is in #${name}.\n` });
+    expect((await runCli(bin, bob, ["rooms"])).stdout).toContain(`#${name}  2 members  (private)  (joined)\n`);
+    expect((await runCli(bin, bob, ["send", name, "thanks"])).code).toBe(0);
+    // A plain member may not remove anyone.
+    const refused = await failure(bob, ["remove", name, alice.name]);
+    expect(refused.code).toBe(1);
+    expect(refused.line).toMatch(/^parley: /);
+    expect(await runCli(bin, alice, ["remove", name, bob.name])).toMatchObject({ code: 0, stdout: `${bob.name} is no longer in #${name}.\n` });
+    expect((await runCli(bin, bob, ["rooms"])).stdout).not.toContain(name);
+
+    const sent = await runCli(bin, alice, ["dm", bob.name, "psst,", "over", "here", "--json"]);
+    expect(sent.code).toBe(0);
+    const message = JSON.parse(sent.stdout) as { roomId: string; text: string };
+    expect(message.text).toBe("psst, over here");
+    expect((await runCli(bin, bob, ["rooms"])).stdout).toContain(`@${alice.name}  direct message\n`);
+    const history = await runCli(bin, bob, ["history", `@${alice.name}`]);
+    expect(history.stdout).toContain(`${alice.name}: psst, over here`);
+    expect(await failure(alice, ["dm", alice.name, "me?"])).toMatchObject({ code: 1 });
+  });
+});
+
 describe("parley errors", () => {
   it("prints one line and exits 1 for failures, 2 for bad usage", async () => {
     const dave = await signedUpUser("dave");

@@ -1,4 +1,5 @@
-import { messages, publicUser } from "@parley/db";
+import { publicUser } from "@parley/contract";
+import { messages } from "@parley/db";
 import { afterEach, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import type { ParleyServer } from "../src/app";

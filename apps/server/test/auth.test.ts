@@ -1,6 +1,6 @@
 import { users as usersRepo } from "@parley/db";
 import { describe, expect, it } from "vitest";
-import { Collector, connect, errorCode, rejection, signUp, sleep, uniqueName, useTestServer } from "./harness";
+import { Collector, connect, errorCode, errorField, rejection, signUp, sleep, uniqueName, useTestServer } from "./harness";
 
 const app = useTestServer();
 
@@ -38,7 +38,7 @@ describe("auth.signup", () => {
     expect(sessions[0]?.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
   });
 
-  it("rejects a taken username ignoring case with CONFLICT naming the username", async () => {
+  it("rejects a taken username ignoring case with CONFLICT, data.field \"username\"", async () => {
     const first = await signUp(app.server);
     const client = connect(app.server);
     const error = await rejection(
@@ -49,17 +49,25 @@ describe("auth.signup", () => {
       }),
     );
     expect(error.data?.code).toBe("CONFLICT");
+    expect(error.data?.field).toBe("username");
+    expect(errorField(error)).toBe("username");
     expect(error.message).toMatch(/username/i);
   });
 
-  it("rejects a taken email ignoring case with CONFLICT naming the email", async () => {
+  it("rejects a taken email ignoring case with CONFLICT, data.field \"email\", over WebSocket and HTTP", async () => {
     const first = await signUp(app.server);
     const client = connect(app.server);
     const error = await rejection(
       client.trpc.auth.signup.mutate({ username: uniqueName(), email: first.email.toUpperCase(), password: "a long password" }),
     );
     expect(error.data?.code).toBe("CONFLICT");
+    expect(error.data?.field).toBe("email");
+    expect(errorField(error)).toBe("email");
     expect(error.message).toMatch(/email/i);
+    // The web app signs up over HTTP: the same data there.
+    const res = await postJson("/trpc/auth.signup", { username: uniqueName(), email: first.email, password: "a long password" });
+    expect(res.status).toBe(409);
+    expect(res.body.error.data).toMatchObject({ code: "CONFLICT", field: "email" });
   });
 
   it("rejects bad input with BAD_REQUEST, field errors in zodError, and creates nothing", async () => {

@@ -1,4 +1,4 @@
-import type { InboxEvent, Room, RoomEvent } from "@parley/api";
+import type { InboxEvent, Room, RoomEvent } from "@parley/contract";
 import { describe, expect, it } from "vitest";
 import {
   Collector,

@@ -1,7 +1,7 @@
 import { createParleyClient } from "@parley/client";
-import type { RoomEvent } from "@parley/api";
+import type { RoomEvent } from "@parley/contract";
 import { describe, expect, it } from "vitest";
-import { Collector, errorCode, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
+import { codeOf, Collector, errorCode, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
 import { startProxy } from "./tcp-proxy";
 
 const app = useTestServer();
@@ -102,7 +102,7 @@ describe("room.events", () => {
       const code = await new Promise<string>((resolve) => {
         const sub = alice.client.trpc.room.events.subscribe(
           { roomId: room.id, lastEventId },
-          { onError: (e) => resolve(String((e.data as { code?: string } | undefined)?.code)), onStarted: () => resolve("started") },
+          { onError: (e) => resolve(String(codeOf(e))), onStarted: () => resolve("started") },
         );
         setTimeout(() => sub.unsubscribe(), 3000);
       });

@@ -1,11 +1,11 @@
 // message.send under concurrency: sends to one room are written together (group commit), and
 // every rule of a lone send still holds for each of them.
 import { inject } from "vitest";
-import type { Message, RoomEvent } from "@parley/api";
-import { messages, publicUser } from "@parley/db";
+import { publicUser, type Message, type RoomEvent } from "@parley/contract";
+import { messages } from "@parley/db";
 import pg from "pg";
 import { describe, expect, it } from "vitest";
-import { Collector, databaseKind, rejection, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
+import { codeOf, Collector, databaseKind, rejection, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
 
 const app = useTestServer();
 
@@ -114,7 +114,7 @@ describe("message.send under concurrency (group commit)", () => {
       send(alice, "😀".repeat(4000)),
       send(alice, "x".repeat(4001)),
     ]);
-    const outcome = (r: PromiseSettledResult<Message>) => (r.status === "fulfilled" ? "ok" : String((r.reason as { data?: { code?: string } }).data?.code));
+    const outcome = (r: PromiseSettledResult<Message>) => (r.status === "fulfilled" ? "ok" : String(codeOf(r.reason)));
     expect(results.map(outcome)).toEqual([
       ...Array<string>(10).fill("ok"),
       "FORBIDDEN",

@@ -5,9 +5,8 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createParleyClient, type ParleyClient } from "@parley/client";
+import { createParleyClient, errorCode as clientErrorCode, isParleyClientError, type ParleyClient, type ParleyClientError } from "@parley/client";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
-import { TRPCClientError } from "@trpc/client";
 import { afterAll, beforeAll, inject } from "vitest";
 import { startServer, type ParleyServer } from "../src/app";
 import { loadConfig, type ServerConfig } from "../src/env";
@@ -112,32 +111,24 @@ export async function roomWith(...people: TestUser[]) {
   return room;
 }
 
-/** The tRPC error code a promise rejects with (fails the test if it resolves). */
-export async function errorCode(promise: Promise<unknown>): Promise<string> {
+// Errors are read with @parley/client's decoders, as any app reads them: `codeOf` is its
+// errorCode for an error in hand; errorCode here waits for a call to fail first.
+export { errorCode as codeOf, errorField, retryAfterMs } from "@parley/client";
+
+/** The error a call rejects with, as the client types it (fails the test if the call succeeds). */
+export async function rejection(promise: Promise<unknown>): Promise<ParleyClientError> {
   try {
     await promise;
   } catch (error) {
-    if (error instanceof TRPCClientError) return String((error.data as { code?: string } | undefined)?.code);
+    if (isParleyClientError(error)) return error;
     throw error;
   }
   throw new Error("expected the call to fail, but it succeeded");
 }
 
-/** What the tests read from a failed call: the message and the error's data. */
-export type CallError = {
-  message: string;
-  data: { code: string; httpStatus?: number; retryAfterMs?: number; zodError?: { fieldErrors: Record<string, string[]> } | null; stack?: string } | undefined;
-};
-
-/** The TRPCClientError a promise rejects with. */
-export async function rejection(promise: Promise<unknown>): Promise<CallError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof TRPCClientError) return error as CallError;
-    throw error;
-  }
-  throw new Error("expected the call to fail, but it succeeded");
+/** The tRPC error code a call rejects with ("null" when it got no answer from the server). */
+export async function errorCode(promise: Promise<unknown>): Promise<string> {
+  return String(clientErrorCode(await rejection(promise)));
 }
 
 /** Collects what a subscription yields, for assertions. */
@@ -216,7 +207,11 @@ export async function startBuiltServer(
   let output = "";
   child.stderr.on("data", (chunk) => (output += String(chunk)));
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no start within 20 s: ${output}`)), 20_000);
+    const timer = setTimeout(() => {
+      // A server that has not started in time must not outlive the test that gave up on it.
+      child.kill("SIGKILL");
+      reject(new Error(`no start within 20 s: ${output}`));
+    }, 20_000);
     child.stdout.on("data", (chunk) => {
       output += String(chunk);
       const match = /listening on (http:\/\/\S+)/.exec(output);

@@ -1,12 +1,14 @@
 import http from "node:http";
-import type { RoomEvent } from "@parley/api";
+import type { RoomEvent } from "@parley/contract";
 import { describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
 import {
+  codeOf,
   Collector,
   connect,
   errorCode,
   rejection,
+  retryAfterMs,
   roomWith,
   signUp,
   sleep,
@@ -50,8 +52,6 @@ function post(server: ParleyServer, path: string, input: unknown, localAddress =
     req.end(body);
   });
 }
-
-type RetryData = { code: string; retryAfterMs?: number };
 
 describe("an edit takes the earlier text out of the log", () => {
   it("a late joiner replaying from the first event never reads the text from before the edit", async () => {
@@ -104,10 +104,10 @@ describe("limits on unbounded work", () => {
     const results = await Promise.allSettled(
       Array.from({ length: 80 }, (_, i) => alice.client.trpc.message.edit.mutate({ messageId: m.id, text: `v${i + 1}` })),
     );
-    const limited = results.flatMap((r) => (r.status === "rejected" ? [(r.reason as { data?: RetryData }).data] : []));
+    const limited = results.flatMap((r) => (r.status === "rejected" ? [r.reason] : []));
     expect(limited.length).toBeGreaterThan(0);
-    expect(limited.every((d) => d?.code === "TOO_MANY_REQUESTS")).toBe(true);
-    expect(limited[0]?.retryAfterMs).toBeGreaterThan(0);
+    expect(limited.every((e) => codeOf(e) === "TOO_MANY_REQUESTS")).toBe(true);
+    expect(retryAfterMs(limited[0])).toBeGreaterThan(0);
   });
 
   it("rate-limits room.activity churn, so a loop cannot broadcast presence without end", async () => {
@@ -128,7 +128,7 @@ describe("limits on unbounded work", () => {
               sub.unsubscribe();
               resolve("started");
             },
-            onError: (error) => resolve(String((error.data as RetryData | undefined)?.code)),
+            onError: (error) => resolve(String(codeOf(error))),
           },
         );
       });
@@ -150,7 +150,7 @@ describe("limits on unbounded work", () => {
       codes.push(
         await alice.client.trpc.room.create.mutate({ name: uniqueName("spam") }).then(
           () => "ok",
-          (error: { data?: RetryData }) => String(error.data?.code),
+          (error: unknown) => String(codeOf(error)),
         ),
       );
     }

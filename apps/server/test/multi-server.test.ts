@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Activity, InboxEvent, RoomEvent } from "@parley/api";
+import type { Activity, InboxEvent, RoomEvent } from "@parley/contract";
 import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";

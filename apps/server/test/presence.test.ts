@@ -1,4 +1,4 @@
-import type { Activity } from "@parley/api";
+import type { Activity } from "@parley/contract";
 import { describe, expect, it } from "vitest";
 import { Collector, connect, roomWith, signUp, sleep, started, type TestUser, useTestServer } from "./harness";
 

@@ -1,4 +1,4 @@
-import type { RoomEvent } from "@parley/api";
+import type { RoomEvent } from "@parley/contract";
 import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";

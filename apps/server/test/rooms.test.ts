@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Collector, connect, errorCode, rejection, signUp, sleep, started, uniqueName, useTestServer } from "./harness";
+import { codeOf, Collector, connect, errorCode, errorField, rejection, signUp, sleep, started, uniqueName, useTestServer } from "./harness";
 
 const app = useTestServer();
 
@@ -27,12 +27,14 @@ describe("room.create", () => {
     expect(members.map((m) => m.user.id)).toEqual([alice.id]);
   });
 
-  it("rejects a name taken ignoring case with CONFLICT", async () => {
+  it("rejects a name taken ignoring case with CONFLICT, data.field \"name\"", async () => {
     const alice = await signUp(app.server);
     const name = uniqueName("Dup");
     await alice.client.trpc.room.create.mutate({ name });
     const error = await rejection(alice.client.trpc.room.create.mutate({ name: name.toUpperCase() }));
     expect(error.data?.code).toBe("CONFLICT");
+    expect(error.data?.field).toBe("name");
+    expect(errorField(error)).toBe("name");
     expect(error.message).toContain(name.toUpperCase());
   });
 
@@ -164,7 +166,7 @@ describe("members-only procedures", () => {
     expect(await errorCode(t.message.list.query({ roomId: "x" }))).toBe("NOT_FOUND");
     const subscriptionError = (subscribe: (handlers: { onError: (e: { data?: unknown }) => void; onData: () => void }) => { unsubscribe(): void }) =>
       new Promise<string>((resolve) => {
-        const sub = subscribe({ onError: (e) => resolve(String((e.data as { code?: string } | undefined)?.code)), onData: () => resolve("data") });
+        const sub = subscribe({ onError: (e) => resolve(String(codeOf(e))), onData: () => resolve("data") });
         setTimeout(() => {
           sub.unsubscribe();
           resolve("timeout");

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { RoomEvent } from "@parley/api";
+import type { RoomEvent } from "@parley/contract";
 import { Collector, roomWith, signUp, started, useTestServer } from "./harness";
 
 // The Go server this replaces let one slow client stall every room. Here a subscriber that stops

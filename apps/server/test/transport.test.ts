@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { connect, errorCode, openTestDatabase, signUp, startTestServer, uniqueName, useTestServer } from "./harness";
+import { codeOf, connect, errorCode, openTestDatabase, signUp, startTestServer, uniqueName, useTestServer } from "./harness";
 
 const app = useTestServer({ ALLOWED_ORIGINS: "https://chat.example.com" });
 
@@ -150,7 +150,7 @@ describe("rate limits", () => {
       const results = await Promise.allSettled(
         Array.from({ length: 40 }, (_, i) => u.client.trpc.message.send.mutate({ roomId: room.id, text: `flood ${i}` })),
       );
-      const limitedCalls = results.filter((r) => r.status === "rejected" && (r.reason).data?.code === "TOO_MANY_REQUESTS");
+      const limitedCalls = results.filter((r) => r.status === "rejected" && codeOf(r.reason) === "TOO_MANY_REQUESTS");
       expect(limitedCalls.length).toBeGreaterThanOrEqual(15);
       expect(results.filter((r) => r.status === "fulfilled").length).toBeGreaterThanOrEqual(20);
       expect(await app.db.prisma.message.count({ where: { roomId: room.id } })).toBe(40 - limitedCalls.length);

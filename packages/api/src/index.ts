@@ -15,7 +15,6 @@ export { RoomChannels } from "./stream/room-channels";
 export { SubscriptionSlots } from "./services/subscription-slots";
 export { createSendBatcher, SendBatcher, type BatchWriter, type SendResult } from "./services/send-batcher";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
-export type { User, Me, Role, Room, Member, Message, RoomEvent, Activity, RoomListChange, InboxEvent } from "@parley/db";
 export {
   DirectStream,
   eventFrame,

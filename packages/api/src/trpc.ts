@@ -2,6 +2,7 @@ import { initTRPC, TRPCError } from "@trpc/server";
 import { MessageGoneError, UniqueViolationError, UnknownCursorError } from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
+import { FieldTakenError } from "./lib/conflict";
 import { RetryLaterError } from "./lib/retry-later";
 import type { RateLimitAction } from "./services/rate-limit";
 
@@ -9,8 +10,9 @@ const t = initTRPC.context<Context>().create({
   // Subscriptions run over the WebSocket only. tRPC would also serve them over HTTP as
   // server-sent events, streams that logout, removal and shutdown could not reach (issue 11.3).
   sse: { enabled: false },
-  // Stack traces only in development; see errorFormatter for the message itself.
-  isDev: process.env.NODE_ENV === "development" || process.env.NODE_ENV === "test",
+  // tRPC puts the stack into every error's shape; errorFormatter keeps it (and an internal
+  // error's message) only when the server's config says development (apps/server/src/env.ts).
+  isDev: true,
   errorFormatter({ shape, error, ctx }) {
     const zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null =
       error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
@@ -19,10 +21,18 @@ const t = initTRPC.context<Context>().create({
     const { stack, ...data } = shape.data;
     // TOO_MANY_REQUESTS says when to try again (HTTP also gets Retry-After, see retryAfterHeaders).
     const retryAfterMs = error.cause instanceof RetryLaterError ? error.cause.retryAfterMs : undefined;
+    // CONFLICT says which field is taken (username, email or a room's name).
+    const field = error.cause instanceof FieldTakenError ? error.cause.field : undefined;
     return {
       ...shape,
       message: hideDetail ? "Internal server error" : shape.message,
-      data: { ...data, ...(isDev && stack ? { stack } : {}), zodError, ...(retryAfterMs !== undefined ? { retryAfterMs } : {}) },
+      data: {
+        ...data,
+        ...(isDev && stack ? { stack } : {}),
+        zodError,
+        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(field !== undefined ? { field } : {}),
+      },
     };
   },
 });

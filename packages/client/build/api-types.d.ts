@@ -1,4 +1,4 @@
-// Build-time stand-in for @parley/api's entry (see build.mjs): only what a client needs.
+// Build-time stand-in for @parley/api's entry (see build.mjs): only the router's types. The domain
+// types come from @parley/contract (src/index.ts re-exports them), so no name is listed here.
 export type { AppRouter, RouterInputs, RouterOutputs } from "../../api/src/root";
 export type { Context } from "./server-context";
-export type { User, Me, Role, Room, Member, Message, RoomEvent, Activity, RoomListChange, InboxEvent } from "../../db/src/types";

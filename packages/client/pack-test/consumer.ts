@@ -5,6 +5,7 @@
 import {
   createParleyClient,
   errorCode,
+  errorField,
   type Activity,
   type ConnectionState,
   type Me,
@@ -136,6 +137,8 @@ check(members.length === 1 && members[0]?.user.id === me.id, "room.members is wr
 const page = await client.trpc.message.list.query({ roomId: room.id, limit: 10 });
 check(page.messages.length === 1 && page.lastEventId === first?.id, "message.list disagrees with room.events");
 check(errorCode(await client.trpc.room.get.query({ roomId: "no-such-room" }).catch((e: unknown) => e)) === "NOT_FOUND", "room.get of an unknown room is not NOT_FOUND");
+const taken = await client.trpc.room.create.mutate({ name: room.name }).catch((e: unknown) => e);
+check(errorCode(taken) === "CONFLICT" && errorField(taken) === "name", "room.create with a taken name is not a CONFLICT about its name");
 check(states.includes("open"), `connection states: ${states.join(", ")}`);
 
 await client.close();

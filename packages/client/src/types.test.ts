@@ -7,16 +7,19 @@ import { describe, expectTypeOf, it } from "vitest";
 import type {
   Activity,
   InboxEvent,
+  ConflictField,
   Me,
   Member,
   Message,
   ParleyClient,
+  ParleyErrorData,
   Room,
   Role,
   RoomEvent,
   RouterInputs,
   RouterOutputs,
   User,
+  ValidationErrors,
 } from "./index";
 
 type Trpc = ParleyClient["trpc"];
@@ -76,6 +79,13 @@ describe("client types", () => {
       | { type: "presence.offline"; roomId: string; user: User }
       | { type: "typing"; roomId: string; user: User }
     >();
+
+    // What a failed call's `error.data` carries besides tRPC's own code, httpStatus and path.
+    expectTypeOf<ConflictField>().toEqualTypeOf<"username" | "email" | "name">();
+    expectTypeOf<ParleyErrorData["field"]>().toEqualTypeOf<ConflictField | undefined>();
+    expectTypeOf<ParleyErrorData["retryAfterMs"]>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<ParleyErrorData["zodError"]>().toEqualTypeOf<ValidationErrors | null>();
+    expectTypeOf<ValidationErrors>().toEqualTypeOf<{ formErrors: string[]; fieldErrors: Record<string, string[] | undefined> }>();
 
     // Exactly these procedures: adding one means pinning it here too.
     expectTypeOf<keyof RouterInputs>().toEqualTypeOf<"auth" | "user" | "room" | "message" | "dm" | "me">();

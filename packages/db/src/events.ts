@@ -1,8 +1,11 @@
+import type { RoomEvent } from "@parley/contract";
 import type { Database } from "./database";
 import type { Prisma } from "./generated/client";
-import type { RoomEvent, StoredRoomEvent } from "./types";
 
 export type Tx = Prisma.TransactionClient;
+
+/** A room event as stored: `seq` is its position in the room's log (the public event id). */
+export type StoredRoomEvent = { roomId: string; seq: bigint; event: RoomEvent };
 
 /**
  * Options for interactive transactions that take a room's lock: under a burst in one room they

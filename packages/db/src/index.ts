@@ -1,9 +1,9 @@
 // @parley/db: the only package that knows Prisma. It opens the database (PGlite or PostgreSQL),
-// applies migrations and offers repository functions that return the contract's domain shapes.
+// applies migrations and offers repository functions that return the domain types of
+// @parley/contract (mapped from Prisma's rows in mappers.ts).
 export { openDatabase, type Database, type DatabaseOptions, type SqlRunner } from "./database";
 export { applyMigrations } from "./migrate";
 export { UniqueViolationError } from "./errors";
-export * from "./types";
 export * as users from "./users";
 export * as sessions from "./sessions";
 export * as rooms from "./rooms";
@@ -11,3 +11,4 @@ export * as messages from "./messages";
 export * as events from "./events";
 export { MessageGoneError, UnknownCursorError, type MessageDraft, type SendOutcome } from "./messages";
 export type { SessionRecord } from "./sessions";
+export type { StoredRoomEvent } from "./events";

@@ -1,5 +1,5 @@
+import type { Me, Message, User } from "@parley/contract";
 import type { Prisma } from "./generated/client";
-import type { Me, Message, User } from "./types";
 
 // Explicit selects: a password hash can never reach a response by accident.
 export const userSelect = {

@@ -1,9 +1,9 @@
+import type { Message, RoomEvent, User } from "@parley/contract";
 import type { Database } from "./database";
 import { uniqueViolationFields } from "./errors";
-import { insertEvent, nextEventSeq, TX_OPTIONS, type Tx } from "./events";
+import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent, type Tx } from "./events";
 import { uuidv7 } from "./ids";
 import { messageSelect, toMessage } from "./mappers";
-import type { Message, RoomEvent, StoredRoomEvent, User } from "./types";
 
 /** The message was deleted (or never existed) by the time the write took the room's lock. */
 export class MessageGoneError extends Error {

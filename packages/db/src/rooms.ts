@@ -1,9 +1,9 @@
+import { publicUser, type Role, type Room, type User } from "@parley/contract";
 import type { Database } from "./database";
 import { mapUniqueViolation, uniqueViolationFields } from "./errors";
-import { insertEvent, nextEventSeq, TX_OPTIONS, type Tx } from "./events";
+import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent, type Tx } from "./events";
 import type { Prisma } from "./generated/client";
 import { toUser, userSelect } from "./mappers";
-import { publicUser, type Role, type Room, type StoredRoomEvent, type User } from "./types";
 
 type Kind = Room["kind"];
 type Visibility = Room["visibility"];

@@ -1,6 +1,6 @@
+import type { Me } from "@parley/contract";
 import type { Database } from "./database";
 import { meSelect, toMe } from "./mappers";
-import type { Me } from "./types";
 
 export type SessionRecord = { id: string; user: Me; expiresAt: Date };
 

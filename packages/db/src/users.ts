@@ -1,7 +1,7 @@
+import type { Me, User } from "@parley/contract";
 import type { Database } from "./database";
 import { mapUniqueViolation } from "./errors";
 import { meSelect, toMe, toUser, userSelect } from "./mappers";
-import type { Me, User } from "./types";
 
 /** Creates a user; throws UniqueViolationError naming `usernameKey` or `email` when taken. */
 export async function createUser(

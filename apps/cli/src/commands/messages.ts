@@ -6,17 +6,36 @@ import { formatMessage } from "../format";
 import { readStdin } from "../input";
 import { findJoinedRoom } from "./rooms";
 
-/** `parley send <room> <text…>`: posts a message; `-` as the text reads it from stdin. */
-export async function send(ctx: CommandContext): Promise<void> {
-  const [ref, ...words] = ctx.args.positionals;
-  if (!ref) throw usageError("missing <room>");
+/** The text after the first positional: the words, or stdin for `-`. */
+async function messageText(ctx: CommandContext, first: string): Promise<{ target: string; text: string }> {
+  const [target, ...words] = ctx.args.positionals;
+  if (!target) throw usageError(`missing <${first}>`);
   if (words.length === 0) throw usageError("missing <text> (use - to read it from stdin)");
   const text = words.length === 1 && words[0] === "-" ? await readStdin() : words.join(" ");
   if (text.trim() === "") throw usageError("the message is empty");
+  return { target, text };
+}
+
+/** `parley send <room> <text…>`: posts a message; `-` as the text reads it from stdin. */
+export async function send(ctx: CommandContext): Promise<void> {
+  const { target: ref, text } = await messageText(ctx, "room");
   const { client } = await ctx.connect({ signedIn: true });
   try {
     const room = await findJoinedRoom(client.trpc, ref);
     // One id per invocation: if the reply is lost and tRPC's call is repeated, no duplicate appears.
+    const message = await client.trpc.message.send.mutate({ roomId: room.id, text, clientMsgId: randomUUID() });
+    ctx.print(message, null);
+  } finally {
+    await client.close();
+  }
+}
+
+/** `parley dm <user> <text…>`: a direct message, opening the conversation on the first one. */
+export async function dm(ctx: CommandContext): Promise<void> {
+  const { target, text } = await messageText(ctx, "user");
+  const { client } = await ctx.connect({ signedIn: true });
+  try {
+    const room = await client.trpc.dm.open.mutate({ username: target.replace(/^@/, "") });
     const message = await client.trpc.message.send.mutate({ roomId: room.id, text, clientMsgId: randomUUID() });
     ctx.print(message, null);
   } finally {

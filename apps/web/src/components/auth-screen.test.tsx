@@ -5,14 +5,17 @@ import { describe, expect, it, vi } from "vitest";
 import { StaticSessionProvider, type Session } from "../hooks/use-session";
 import { AuthScreen } from "./auth-screen";
 
-/** A tRPC error as the server sends it: code, message and the flattened zod error. */
-function serverError(code: string, message: string, fieldErrors: Record<string, string[]> = {}) {
+/**
+ * A tRPC error as the server sends it: code, message, the flattened zod error, and whatever else
+ * the server puts in `data` (a CONFLICT's `field`).
+ */
+function serverError(code: string, message: string, fieldErrors: Record<string, string[]> = {}, data: Record<string, unknown> = {}) {
   return new TRPCClientError(message, {
     result: {
       error: {
         code: -32600,
         message,
-        data: { code, httpStatus: 400, zodError: code === "BAD_REQUEST" ? { formErrors: [], fieldErrors } : null },
+        data: { code, httpStatus: 400, zodError: code === "BAD_REQUEST" ? { formErrors: [], fieldErrors } : null, ...data },
       },
     },
   });
@@ -81,17 +84,26 @@ describe("AuthScreen", () => {
     expect(document.activeElement).toBe(username);
   });
 
-  it("puts a taken email under Email", async () => {
-    renderScreen({ signUp: () => Promise.reject(serverError("CONFLICT", "That email is already registered")) });
+  it.each([
+    { field: "email", label: "Email", message: "That email is already registered" },
+    { field: "username", label: "Username", message: "The username 'alice' is taken" },
+    // The data decides, not the wording: this message names neither field.
+    { field: "email", label: "Email", message: "Already in use" },
+  ])("puts a taken $field under $label, as the CONFLICT's data.field says ($message)", async ({ field, label, message }) => {
+    renderScreen({ signUp: () => Promise.reject(serverError("CONFLICT", message, {}, { field })) });
     await userEvent.click(screen.getByRole("button", { name: "Sign up" }));
     await userEvent.type(screen.getByLabelText("Username"), "alice");
     await userEvent.type(screen.getByLabelText("Email"), "a@example.com");
     await userEvent.type(screen.getByLabelText("Password"), "long enough");
     await userEvent.click(screen.getByRole("button", { name: "Sign up" }));
-    const email = screen.getByLabelText("Email");
-    expect(document.getElementById(email.getAttribute("aria-describedby") ?? "")?.textContent).toBe(
-      "That email is already registered",
-    );
+    const input = screen.getByLabelText(label);
+    expect(input.getAttribute("aria-invalid")).toBe("true");
+    expect(document.getElementById(input.getAttribute("aria-describedby") ?? "")?.textContent).toBe(message);
+    // Only that field is marked, and the message is not repeated for the whole form.
+    const other = screen.getByLabelText(label === "Email" ? "Username" : "Email");
+    expect(other.getAttribute("aria-invalid")).toBeNull();
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(document.activeElement).toBe(input);
   });
 
   it("checks a field with the shared schema when it loses focus", async () => {

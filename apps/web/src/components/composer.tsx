@@ -1,4 +1,4 @@
-import { codePoints } from "@parley/api/schemas";
+import { codePoints } from "@parley/contract";
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import { SendIcon } from "./icons";
 import "./composer.css";

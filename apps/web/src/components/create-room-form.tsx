@@ -1,9 +1,9 @@
-import { roomNameSchema } from "@parley/api/schemas";
+import { roomNameSchema } from "@parley/contract";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useStoreRoom } from "../hooks/use-rooms";
 import { checkField } from "../hooks/use-form";
-import { errorCode, fieldErrorsOf, messageOf } from "../lib/errors";
+import { fieldErrorsOf, messageOf } from "../lib/errors";
 import { navigate, roomPath } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
 import { LockIcon, PlusIcon } from "./icons";
@@ -27,7 +27,8 @@ export function CreateRoomForm() {
         navigate(roomPath(room.id));
       },
       onError(err) {
-        setError(fieldErrorsOf(err).name ?? (errorCode(err) === "CONFLICT" ? err.message : messageOf(err)));
+        // A taken name (CONFLICT) says so in its message, as any other refusal does.
+        setError(fieldErrorsOf(err).name ?? messageOf(err));
       },
     }),
   );

@@ -1,4 +1,4 @@
-import { loginInput } from "@parley/api/schemas";
+import { loginInput } from "@parley/contract";
 import { useRef, useState, type FormEvent } from "react";
 import { useForm } from "../hooks/use-form";
 import { useSession } from "../hooks/use-session";

@@ -1,4 +1,4 @@
-import { messageTextSchema } from "@parley/api/schemas";
+import { messageTextSchema } from "@parley/contract";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { checkField } from "../hooks/use-form";
 

@@ -1,6 +1,6 @@
 import { useEffect } from "react";
+import { errorCode } from "@parley/client";
 import { useRoom } from "../hooks/use-rooms";
-import { errorCode } from "../lib/errors";
 import { roomLabel } from "../lib/room-list";
 import { followLink } from "../lib/router";
 import { HashIcon } from "./icons";

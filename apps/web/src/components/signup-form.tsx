@@ -1,8 +1,9 @@
-import { emailSchema, passwordSchema, usernameSchema } from "@parley/api/schemas";
+import { errorField } from "@parley/client";
+import { emailSchema, passwordSchema, usernameSchema } from "@parley/contract";
 import { useRef, useState, type FormEvent } from "react";
 import { useForm } from "../hooks/use-form";
 import { useSession } from "../hooks/use-session";
-import { errorCode, fieldErrorsOf, messageOf, type FieldErrors } from "../lib/errors";
+import { fieldErrorsOf, messageOf, type FieldErrors } from "../lib/errors";
 import { Field } from "./field";
 
 // The server's own schemas: the browser says exactly what the server would.
@@ -25,8 +26,9 @@ export function SignupForm() {
       await session.signUp(form.values);
     } catch (error) {
       const fields: FieldErrors = fieldErrorsOf(error);
-      // CONFLICT names the taken field in its message ("That email is already registered").
-      if (errorCode(error) === "CONFLICT") fields[/email/i.test(messageOf(error)) ? "email" : "username"] = messageOf(error);
+      // A CONFLICT names the taken field (username or email) in `error.data.field`.
+      const taken = errorField(error);
+      if (taken === "username" || taken === "email") fields[taken] = messageOf(error);
       form.setErrors(fields);
       if (Object.keys(fields).length === 0) setFormError(messageOf(error));
       const first = ["username", "email", "password"].find((name) => fields[name]);

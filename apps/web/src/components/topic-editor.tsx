@@ -1,4 +1,4 @@
-import { topicSchema } from "@parley/api/schemas";
+import { topicSchema } from "@parley/contract";
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import type { Room } from "@parley/client";

@@ -1,5 +1,5 @@
 import { useEffect } from "react";
-import { errorCode } from "../lib/errors";
+import { errorCode } from "@parley/client";
 
 /** How long to wait before opening a subscription again after an unexpected error. */
 export const SUBSCRIPTION_RETRY_MS = 3_000;

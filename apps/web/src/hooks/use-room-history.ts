@@ -1,8 +1,7 @@
 import { skipToken, useInfiniteQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useCallback, useEffect, useRef, useState } from "react";
-import type { RoomEvent } from "@parley/client";
-import { errorCode } from "../lib/errors";
+import { errorCode, type RoomEvent } from "@parley/client";
 import { applyRoomEvent, historyEventId, type MessageHistory, type MessagePage } from "../lib/message-cache";
 import { signOutOnUnauthorized } from "../lib/query-client";
 import { useTRPC, useTRPCClient } from "../lib/trpc";

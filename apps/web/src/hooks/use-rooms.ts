@@ -1,7 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef } from "react";
-import type { InboxEvent, Room } from "@parley/client";
+import { errorCode, type InboxEvent, type Room } from "@parley/client";
 import { signOutOnUnauthorized } from "../lib/query-client";
 import { notJoined, upsertRoom, withoutMembership } from "../lib/room-list";
 import { navigate, roomPath, useRoute } from "../lib/router";
@@ -87,7 +87,7 @@ export function useRoom(roomId: string) {
       {
         placeholderData: () =>
           queryClient.getQueryData<Room[]>(trpc.room.list.queryKey())?.find((room) => room.id === roomId),
-        retry: (failures, error) => error.data?.code === undefined && failures < 3,
+        retry: (failures, error) => errorCode(error) === null && failures < 3,
       },
     ),
   );

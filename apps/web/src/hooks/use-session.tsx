@@ -1,9 +1,8 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { createContext, useContext, useMemo, type ReactNode } from "react";
-import type { Me } from "@parley/client";
-import type { LoginInput, SignupInput } from "@parley/api/schemas";
+import { errorCode, type Me } from "@parley/client";
+import type { LoginInput, SignupInput } from "@parley/contract";
 import type { AuthApi } from "../lib/auth-api";
-import { errorCode } from "../lib/errors";
 import { ME_KEY } from "../lib/query-client";
 import { navigate } from "../lib/router";
 import { useTRPCClient } from "../lib/trpc";

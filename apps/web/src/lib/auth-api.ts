@@ -1,6 +1,6 @@
 import { createTRPCClient, httpLink } from "@trpc/client";
 import type { AppRouter, Me } from "@parley/client";
-import type { LoginInput, SignupInput } from "@parley/api/schemas";
+import type { LoginInput, SignupInput } from "@parley/contract";
 
 /** The three calls that set or clear the session cookie; they must go over HTTP. */
 export type AuthApi = {

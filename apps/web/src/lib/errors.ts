@@ -1,22 +1,8 @@
-import { TRPCClientError } from "@trpc/client";
+// How the web app shows errors. Reading them (code, field errors) is @parley/client's job; this
+// file only turns what it reads into what a person sees.
+import { errorCode, validationErrors } from "@parley/client";
 
 export type FieldErrors = Partial<Record<string, string>>;
-
-type ErrorData = {
-  code?: string;
-  zodError?: { fieldErrors?: Record<string, string[] | undefined>; formErrors?: string[] } | null;
-};
-
-function dataOf(error: unknown): ErrorData | null {
-  if (!(error instanceof TRPCClientError)) return null;
-  const data: unknown = error.data;
-  return data !== null && typeof data === "object" ? data : null;
-}
-
-/** The tRPC error code (`UNAUTHORIZED`, `CONFLICT`, …) of a server error; null otherwise. */
-export function errorCode(error: unknown): string | null {
-  return dataOf(error)?.code ?? null;
-}
 
 /**
  * True when the call never got a server answer (socket closed, network down): the same call
@@ -28,9 +14,8 @@ export function isConnectionError(error: unknown): boolean {
 
 /** The first message for each field of a BAD_REQUEST's `zodError`. */
 export function fieldErrorsOf(error: unknown): FieldErrors {
-  const fields = dataOf(error)?.zodError?.fieldErrors ?? {};
   const out: FieldErrors = {};
-  for (const [field, messages] of Object.entries(fields)) {
+  for (const [field, messages] of Object.entries(validationErrors(error)?.fieldErrors ?? {})) {
     if (messages?.[0]) out[field] = messages[0];
   }
   return out;

@@ -1,5 +1,6 @@
 import { MutationCache, QueryCache, QueryClient } from "@tanstack/react-query";
-import { errorCode, isConnectionError } from "./errors";
+import { errorCode } from "@parley/client";
+import { isConnectionError } from "./errors";
 
 /** Where the signed-in user lives in the cache: `Me`, or null when signed out. */
 export const ME_KEY = ["session", "me"] as const;

@@ -1,4 +1,4 @@
-import type { User } from "@parley/db";
+import type { User } from "@parley/contract";
 import type { Channel } from "./topics";
 
 export type Unsubscribe = () => void;

@@ -1,4 +1,5 @@
-import type { StoredRoomEvent, User } from "@parley/db";
+import type { User } from "@parley/contract";
+import type { StoredRoomEvent } from "@parley/db";
 import { describe, expect, it } from "vitest";
 import { MemoryHub } from "./memory-hub";
 import { topics } from "./topics";

@@ -1,4 +1,4 @@
-import type { User } from "@parley/db";
+import type { User } from "@parley/contract";
 import type { Hub, Unsubscribe } from "./hub";
 import { Listeners } from "./listeners";
 import type { Channel } from "./topics";

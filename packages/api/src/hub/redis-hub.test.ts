@@ -1,5 +1,6 @@
 import { randomBytes } from "node:crypto";
-import type { Activity, StoredRoomEvent, User } from "@parley/db";
+import type { Activity, User } from "@parley/contract";
+import type { StoredRoomEvent } from "@parley/db";
 import { Redis } from "ioredis";
 import { afterEach, describe, expect, it } from "vitest";
 import { RedisHub } from "./redis-hub";

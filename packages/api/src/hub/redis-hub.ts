@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import type { User } from "@parley/db";
+import type { User } from "@parley/contract";
 import { Redis } from "ioredis";
 import type { Hub, Unsubscribe } from "./hub";
 import { Listeners } from "./listeners";

@@ -1,4 +1,5 @@
-import type { Activity, InboxEvent, RoomEvent, RoomListChange, StoredRoomEvent } from "@parley/db";
+import type { Activity, InboxEvent, RoomEvent, RoomListChange } from "@parley/contract";
+import type { StoredRoomEvent } from "@parley/db";
 
 /**
  * How a topic's messages cross a process boundary (the Redis hub encodes once per publish and

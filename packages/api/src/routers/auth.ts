@@ -1,8 +1,9 @@
 import { TRPCError } from "@trpc/server";
-import { sessions, UniqueViolationError, users, type Me } from "@parley/db";
+import { loginInput, signupInput, type Me } from "@parley/contract";
+import { sessions, UniqueViolationError, users } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
 import { topics } from "../hub/topics";
-import { loginInput, signupInput } from "../schemas";
+import { conflict } from "../lib/conflict";
 import { hashSessionToken, newSessionToken } from "../services/tokens";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
 
@@ -35,12 +36,9 @@ export const authRouter = router({
       return await startSession(ctx, user);
     } catch (error) {
       if (error instanceof UniqueViolationError) {
-        const field = error.fields.includes("email") ? "email" : "username";
-        throw new TRPCError({
-          code: "CONFLICT",
-          message: field === "email" ? "That email is already registered" : `The username '${input.username}' is taken`,
-          cause: error,
-        });
+        throw error.fields.includes("email")
+          ? conflict("email", "That email is already registered", error)
+          : conflict("username", `The username '${input.username}' is taken`, error);
       }
       throw error;
     }

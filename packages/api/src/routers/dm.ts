@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { publicUser, rooms, users, type Room } from "@parley/db";
-import { dmOpenInput } from "../schemas";
+import { dmOpenInput, publicUser, type Room } from "@parley/contract";
+import { rooms, users } from "@parley/db";
 import { announceRoomAdded, publishEvents } from "../services/inbox";
 import { authedProcedure, rateLimit, router } from "../trpc";
 

@@ -1,5 +1,5 @@
+import { meEventsInput } from "@parley/contract";
 import { topics } from "../hub/topics";
-import { meEventsInput } from "../schemas";
 import { HubFeed } from "../services/hub-feed";
 import { socketIsBackedUp } from "../services/stream-lifecycle";
 import { router, subscriptionProcedure } from "../trpc";

@@ -1,5 +1,5 @@
-import { messages, publicUser } from "@parley/db";
-import { messageEditInput, messageIdInput, messageListInput, messageSendInput } from "../schemas";
+import { messageEditInput, messageIdInput, messageListInput, messageSendInput, publicUser } from "@parley/contract";
+import { messages } from "@parley/db";
 import { topics } from "../hub/topics";
 import { TRPCError } from "@trpc/server";
 import { isIdShape, notMember, requireAuthor, requireMember, roomNotFound } from "../services/access";

@@ -1,7 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { publicUser, rooms, UniqueViolationError, users, type Member, type Room } from "@parley/db";
-import { topics } from "../hub/topics";
 import {
+  publicUser,
   roomCreateInput,
   roomEventsInput,
   roomFeedInput,
@@ -9,7 +8,12 @@ import {
   roomMemberInput,
   roomSetRoleInput,
   roomUpdateInput,
-} from "../schemas";
+  type Member,
+  type Room,
+} from "@parley/contract";
+import { rooms, UniqueViolationError, users } from "@parley/db";
+import { topics } from "../hub/topics";
+import { conflict } from "../lib/conflict";
 import {
   badRequest,
   forbidden,
@@ -27,7 +31,7 @@ import { authedProcedure, rateLimit, router, subscriptionProcedure } from "../tr
 import type { Context } from "../context";
 
 function nameTaken(name: string, cause: unknown): TRPCError {
-  return new TRPCError({ code: "CONFLICT", message: `A room named '${name}' already exists`, cause });
+  return conflict("name", `A room named '${name}' already exists`, cause);
 }
 
 /** A user named in a membership call: NOT_FOUND when there is nobody of that name. */

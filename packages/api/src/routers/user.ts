@@ -1,6 +1,6 @@
 import { TRPCError } from "@trpc/server";
+import { userGetInput, userSearchInput } from "@parley/contract";
 import { users } from "@parley/db";
-import { userGetInput, userSearchInput } from "../schemas";
 import { authedProcedure, router } from "../trpc";
 
 export const userRouter = router({

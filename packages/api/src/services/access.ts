@@ -1,5 +1,6 @@
 import { TRPCError } from "@trpc/server";
-import { messages, rooms, type Database, type Role } from "@parley/db";
+import type { Role } from "@parley/contract";
+import { messages, rooms, type Database } from "@parley/db";
 
 /** Every id Parley issues is a UUID; anything else cannot name a row, so it is simply unknown. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;

@@ -1,5 +1,5 @@
 import { randomUUID } from "node:crypto";
-import { publicUser, type Activity, type User } from "@parley/db";
+import { publicUser, type Activity, type User } from "@parley/contract";
 import type { Context } from "../context";
 import type { Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";

@@ -1,4 +1,4 @@
-import type { RoomListChange } from "@parley/db";
+import type { RoomListChange } from "@parley/contract";
 import { describe, expect, it } from "vitest";
 import { MemoryHub } from "../hub/memory-hub";
 import { topics } from "../hub/topics";

@@ -1,4 +1,5 @@
-import { rooms, type RoomListChange, type StoredRoomEvent } from "@parley/db";
+import type { RoomListChange } from "@parley/contract";
+import { rooms, type StoredRoomEvent } from "@parley/db";
 import type { Context } from "../context";
 import { topics } from "../hub/topics";
 

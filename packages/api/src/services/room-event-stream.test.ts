@@ -1,5 +1,6 @@
 import { fileURLToPath } from "node:url";
-import { applyMigrations, events, messages, openDatabase, publicUser, rooms, users, type Database, type Me, type StoredRoomEvent } from "@parley/db";
+import { publicUser, type Me } from "@parley/contract";
+import { applyMigrations, events, messages, openDatabase, rooms, users, type Database, type StoredRoomEvent } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Context } from "../context";
 import type { ApiDeps } from "../deps";

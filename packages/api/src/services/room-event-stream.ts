@@ -1,5 +1,6 @@
+import type { RoomEvent } from "@parley/contract";
 import { TRPCError } from "@trpc/server";
-import { events, type RoomEvent, type StoredRoomEvent } from "@parley/db";
+import { events, type StoredRoomEvent } from "@parley/db";
 import type { Context } from "../context";
 import { rateLimit } from "../trpc";
 import { DirectStream, eventFrame, type FrameSink } from "../stream/direct-stream";

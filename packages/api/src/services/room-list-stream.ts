@@ -1,4 +1,4 @@
-import type { RoomListChange } from "@parley/db";
+import type { RoomListChange } from "@parley/contract";
 import type { Context } from "../context";
 import { topics } from "../hub/topics";
 import { HubFeed } from "./hub-feed";

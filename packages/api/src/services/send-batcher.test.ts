@@ -1,4 +1,5 @@
-import type { Message, MessageDraft, SendOutcome, StoredRoomEvent } from "@parley/db";
+import type { Message } from "@parley/contract";
+import type { MessageDraft, SendOutcome, StoredRoomEvent } from "@parley/db";
 import { describe, expect, it } from "vitest";
 import { SendBatcher } from "./send-batcher";
 

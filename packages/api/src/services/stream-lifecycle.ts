@@ -1,11 +1,15 @@
-import { rooms, type RoomEvent } from "@parley/db";
+import type { RoomEvent } from "@parley/contract";
+import { rooms } from "@parley/db";
 import type { Context } from "../context";
 
-// What the room.events and room.activity streams share.
+// What the room.events, room.activity and room.feed streams share: membership checks on a
+// departure (events, activity), clean-up tied to the subscription's abort signal, and dropping a
+// socket that cannot keep up (activity, feed; RoomEventStream checks its own sink the same way).
 
 /**
  * True (and the socket dropped) when the caller's socket cannot keep up: more than
- * `maxSocketBacklogBytes` unsent. Its client reconnects and resumes from lastEventId.
+ * `maxSocketBacklogBytes` unsent. Its client reconnects: room.events resumes from lastEventId;
+ * room.activity and room.feed start again from now (what they sent in between is not kept).
  */
 export function socketIsBackedUp(ctx: Context): boolean {
   if (ctx.socket && ctx.socket.bufferedAmount > ctx.deps.config.maxSocketBacklogBytes) {

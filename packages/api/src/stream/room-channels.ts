@@ -1,4 +1,5 @@
-import { events, type Database, type RoomEvent, type StoredRoomEvent } from "@parley/db";
+import type { RoomEvent } from "@parley/contract";
+import { events, type Database, type StoredRoomEvent } from "@parley/db";
 import type { Hub, Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";
 import { Semaphore } from "../lib/semaphore";

@@ -1,5 +1,5 @@
-// Input schemas of every procedure. The web app imports the same schemas for its forms, so a
-// field error reads the same in the browser as in the server's `zodError`.
+// Input schemas of every procedure: the router validates with them, and the web app's forms use
+// the same ones, so a field error reads the same in the browser as in the server's `zodError`.
 import { z } from "zod";
 
 /** Length in Unicode code points, as the contract counts it (an emoji is one character). */

@@ -1,13 +1,11 @@
-// The domain shapes of the public API contract (../shared/API.md, "Types"). The repositories in
-// this package return exactly these, so nothing above the database ever sees a Prisma row.
+// The domain shapes of the public API contract (../shared/API.md, "Types"), declared once: the
+// repositories in @parley/db return exactly these, the router passes them on, and @parley/client,
+// the web app and docs/api.md (scripts/gen-api-docs.mjs) all read them from here. Types only, and
+// nothing imported: @parley/client's published declarations carry this whole module.
 
 export type User = { id: string; username: string; createdAt: string };
 export type Me = User & { email: string };
 
-/** The public part of a user: what other people may see (never the email). */
-export function publicUser(user: User): User {
-  return { id: user.id, username: user.username, createdAt: user.createdAt };
-}
 export type Role = "owner" | "admin" | "member";
 export type Room = {
   id: string;
@@ -68,5 +66,8 @@ export type InboxEvent =
   /** The user left (in any tab) or was removed. */
   | { type: "room.removed"; roomId: string };
 
-/** A room event as stored: `seq` is its position in the room's log (the public event id). */
-export type StoredRoomEvent = { roomId: string; seq: bigint; event: RoomEvent };
+/**
+ * Which unique field a `CONFLICT` is about, as `error.data.field`: a taken username or email
+ * (auth.signup), or a taken room name (room.create).
+ */
+export type ConflictField = "username" | "email" | "name";
