@@ -1,4 +1,6 @@
+import { guards } from "@parley/api";
 import type { InboxEvent, Room, RoomEvent } from "@parley/contract";
+import { rooms } from "@parley/db";
 import { describe, expect, it } from "vitest";
 import {
   Collector,
@@ -297,6 +299,33 @@ describe("room.leave v2", () => {
     // No admin left: the longest-standing member.
     await admin.client.trpc.room.leave.mutate({ roomId: room.id });
     expect((await early.client.trpc.room.get.query({ roomId: room.id })).role).toBe("owner");
+  });
+});
+
+describe("ownership never lapses", () => {
+  it("gives a channel whose members all left to the next person who joins", async () => {
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
+    const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("empty") });
+    await alice.client.trpc.room.leave.mutate({ roomId: room.id });
+    const joined = await bob.client.trpc.room.join.mutate({ roomId: room.id });
+    expect(joined.role).toBe("owner");
+    expect(await bob.client.trpc.room.update.mutate({ roomId: room.id, topic: "mine now" })).toMatchObject({ topic: "mine now" });
+  });
+
+  it("refuses a role change whose check went stale: the owner left (another tab) before it committed", async () => {
+    const owner = await signUp(app.server);
+    const heir = await signUp(app.server);
+    const room = await owner.client.trpc.room.create.mutate({ name: uniqueName("race") });
+    await heir.client.trpc.room.join.mutate({ roomId: room.id });
+    await owner.client.trpc.room.setRole.mutate({ roomId: room.id, username: heir.username, role: "admin" });
+    // room.setRole checked "the caller is the owner"; then the caller's other tab left, handing the room to the heir.
+    await connect(app.server, owner.token).trpc.room.leave.mutate({ roomId: room.id });
+    // The write itself re-checks under the room's lock, with the same rule the procedure uses.
+    const stale = rooms.setRole(app.db, room.id, heir.id, "member", { guard: guards.setRole(owner.id, heir.id), actorId: owner.id });
+    await expect(stale).rejects.toBeInstanceOf(rooms.GuardRefused);
+    const members = await heir.client.trpc.room.members.query({ roomId: room.id });
+    expect(members.map((m) => [m.user.id, m.role])).toEqual([[heir.id, "owner"]]);
   });
 });
 

@@ -23,3 +23,5 @@ export {
   type EventFrame,
   type FrameSink,
 } from "./stream/direct-stream";
+/** The membership procedures' permission rules, as the repository re-checks them under a room's lock. */
+export { guards } from "./services/access";

@@ -124,10 +124,14 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
       FROM input i
     ), valid AS (
       SELECT v.*, row_number() OVER (ORDER BY v.ord) AS rn FROM verdict v WHERE v.member AND NOT v.duplicate
+    ), room AS (
+      SELECT visibility = 'private' AS private FROM rooms WHERE id = ${roomId}::text
     ), bumped AS (
+      -- Only a batch with something to write locks the room: an outsider's send must not queue
+      -- behind the room's writers (its answer would be slower for a busy room than for none).
       UPDATE rooms SET last_event_seq = last_event_seq + (SELECT count(*) FROM valid)
-      WHERE id = ${roomId}::text
-      RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base, visibility = 'private' AS private
+      WHERE id = ${roomId}::text AND EXISTS (SELECT 1 FROM valid)
+      RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base
     ), inserted AS (
       INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at)
       SELECT v.id, ${roomId}::text, v.author_id, v.elem->>'text', v.client_msg_id, ${createdAt}::timestamptz
@@ -141,11 +145,12 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
       FROM valid v, bumped
       RETURNING seq
     )
-    SELECT v.ord::int AS ord, v.member, v.duplicate, b.base + w.rn AS seq, b.base IS NOT NULL AS room_found,
-           coalesce(b.private, false) AS private
+    SELECT v.ord::int AS ord, v.member, v.duplicate, b.base + w.rn AS seq, r.private IS NOT NULL AS room_found,
+           coalesce(r.private, false) AS private
     FROM verdict v
     LEFT JOIN valid w ON w.ord = v.ord
     LEFT JOIN bumped b ON true
+    LEFT JOIN room r ON true
     ORDER BY v.ord`;
 
   const outcomes: (SendOutcome | null)[] = batch.map(() => null);

@@ -177,27 +177,73 @@ export async function getMembership(
   return access.role ? "member" : "not-member";
 }
 
-/** Adds `user` to the room. `event` is null when they were a member already (join is idempotent). */
+/** What a permission rule reads, under the room's lock: the room and the roles of those involved. */
+export type RoomState = Access & { roleOf: (userId: string) => Role | null };
+
+/**
+ * A permission rule, checked again inside the writing transaction after the room row is locked
+ * (the callers check it first for a quick answer): a role or visibility that changed since then
+ * refuses the write instead of acting on a stale check. "ok", or why not.
+ */
+export type Guard = (state: RoomState) => "ok" | "forbidden" | "not-found";
+
+/** Thrown inside a transaction by a failed guard: rolls the write (and its sequence bump) back. */
+export class GuardRefused extends Error {
+  constructor(readonly reason: "forbidden" | "not-found") {
+    super(`refused: ${reason}`);
+    this.name = "GuardRefused";
+  }
+}
+
+/** Checks `guard` against the room as it is now; call it after nextEventSeq has locked the room. */
+async function enforce(tx: Tx, roomId: string, userIds: string[], guard: Guard | undefined): Promise<void> {
+  if (!guard) return;
+  const room = await tx.room.findUniqueOrThrow({
+    where: { id: roomId },
+    select: { kind: true, visibility: true, memberships: { where: { userId: { in: userIds } }, select: { userId: true, role: true } } },
+  });
+  const roles = new Map(room.memberships.map((m) => [m.userId, m.role as Role]));
+  const verdict = guard({
+    kind: room.kind as Kind,
+    visibility: room.visibility as Visibility,
+    role: null,
+    roleOf: (userId) => roles.get(userId) ?? null,
+  });
+  if (verdict !== "ok") throw new GuardRefused(verdict);
+}
+
+/**
+ * Adds `user` to the room, if `guard` (checked under the room's lock) allows. `events` is empty
+ * when they were a member already (join is idempotent). Someone joining a channel that has no
+ * owner (everyone left) becomes its owner, so no channel is left that nobody can manage.
+ */
 export async function joinRoom(
   db: Database,
   roomId: string,
   user: User,
-): Promise<{ event: StoredRoomEvent | null }> {
+  options: { guard?: Guard; actorId?: string } = {},
+): Promise<{ events: StoredRoomEvent[] }> {
   try {
     return await db.prisma.$transaction(async (tx) => {
       const existing = await tx.membership.findUnique({
         where: { roomId_userId: { roomId, userId: user.id } },
         select: { userId: true },
       });
-      if (existing) return { event: null };
+      if (existing) return { events: [] };
       const seq = await nextEventSeq(tx, roomId);
-      await tx.membership.create({ data: { roomId, userId: user.id } });
-      const event = await insertEvent(tx, roomId, seq, { type: "member.joined", roomId, user: publicUser(user) });
-      return { event };
+      await enforce(tx, roomId, [user.id, ...(options.actorId ? [options.actorId] : [])], options.guard);
+      const owned = await tx.membership.findFirst({ where: { roomId, role: "owner" }, select: { userId: true } });
+      await tx.membership.create({ data: { roomId, userId: user.id, role: owned ? "member" : "owner" } });
+      const events = [await insertEvent(tx, roomId, seq, { type: "member.joined", roomId, user: publicUser(user) })];
+      if (!owned) {
+        const next = await nextEventSeq(tx, roomId);
+        events.push(await insertEvent(tx, roomId, next, { type: "member.role", roomId, user: publicUser(user), role: "owner" }));
+      }
+      return { events };
     }, TX_OPTIONS);
   } catch (error) {
     // Two joins raced: the other one made the member and emitted the event.
-    if (uniqueViolationFields(error)) return { event: null };
+    if (uniqueViolationFields(error)) return { events: [] };
     throw error;
   }
 }
@@ -211,11 +257,12 @@ export async function leaveRoom(
   db: Database,
   roomId: string,
   user: User,
-  options: { by?: User } = {},
+  options: { by?: User; guard?: Guard } = {},
 ): Promise<{ events: StoredRoomEvent[] }> {
   return db.prisma
     .$transaction(async (tx) => {
       const seq = await nextEventSeq(tx, roomId);
+      await enforce(tx, roomId, [user.id, ...(options.by ? [options.by.id] : [])], options.guard);
       const gone = await tx.membership.findUnique({ where: { roomId_userId: { roomId, userId: user.id } }, select: { role: true } });
       // Not a member: throwing rolls the sequence bump back.
       if (!gone) throw new NotAMember();
@@ -270,10 +317,12 @@ export async function setRole(
   roomId: string,
   userId: string,
   role: Role,
+  options: { guard?: Guard; actorId?: string } = {},
 ): Promise<{ event: StoredRoomEvent | null } | null> {
   return db.prisma
     .$transaction(async (tx) => {
       const seq = await nextEventSeq(tx, roomId);
+      await enforce(tx, roomId, [userId, ...(options.actorId ? [options.actorId] : [])], options.guard);
       const member = await tx.membership.findUnique({
         where: { roomId_userId: { roomId, userId } },
         select: { role: true, user: { select: userSelect } },
@@ -306,11 +355,13 @@ export async function updateRoom(
   db: Database,
   roomId: string,
   changes: { name?: string; topic?: string; visibility?: Visibility },
+  options: { guard?: Guard; actorId?: string } = {},
 ): Promise<{ event: StoredRoomEvent | null; before: Visibility }> {
   return mapUniqueViolation(() =>
     db.prisma
       .$transaction(async (tx) => {
         const seq = await nextEventSeq(tx, roomId);
+        await enforce(tx, roomId, options.actorId ? [options.actorId] : [], options.guard);
         const current = await tx.room.findUniqueOrThrow({
           where: { id: roomId },
           select: { name: true, topic: true, visibility: true },

@@ -52,9 +52,12 @@ export class SubscriptionQueue<T> {
     return batch;
   }
 
+  /** Ends the stream now, dropping what is buffered; a waiting taker gets null. */
   dispose(): void {
     this.signal.removeEventListener("abort", this.onAbort);
     this.ended = true;
     this.items = [];
+    this.overflowed = false;
+    this.wake?.();
   }
 }

@@ -17,6 +17,8 @@ import { conflict } from "../lib/conflict";
 import {
   badRequest,
   forbidden,
+  guarded,
+  guards,
   manages,
   notMember,
   requireMember,
@@ -89,9 +91,11 @@ export const roomRouter = router({
     const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
     if (!access.role) {
       // Only a public channel is visible to someone outside it, so only that one can be joined.
-      const { event } = await rooms.joinRoom(ctx.deps.db, input.roomId, publicUser(ctx.user));
-      if (event) {
-        publishEvents(ctx, [event]);
+      const { events } = await guarded(input.roomId, () =>
+        rooms.joinRoom(ctx.deps.db, input.roomId, publicUser(ctx.user), { guard: guards.join() }),
+      );
+      if (events.length > 0) {
+        publishEvents(ctx, events);
         announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
         await announceRoomAdded(ctx, input.roomId, ctx.user.id);
       }
@@ -122,11 +126,14 @@ export const roomRouter = router({
     if (access.kind === "dm") throw badRequest("A direct message has no name, topic or visibility to change");
     if (!manages(access.role)) throw forbidden("Only the room's owner or an admin can change it");
     try {
-      const { event, before } = await rooms.updateRoom(ctx.deps.db, input.roomId, {
-        name: input.name,
-        topic: input.topic,
-        visibility: input.visibility,
-      });
+      const { event, before } = await guarded(input.roomId, () =>
+        rooms.updateRoom(
+          ctx.deps.db,
+          input.roomId,
+          { name: input.name, topic: input.topic, visibility: input.visibility },
+          { guard: guards.update(ctx.user.id), actorId: ctx.user.id },
+        ),
+      );
       if (event) {
         publishEvents(ctx, [event]);
         // Whoever could see it before or can see it now re-reads the list.
@@ -154,9 +161,11 @@ export const roomRouter = router({
     if (access.visibility === "private" && !manages(access.role)) {
       throw forbidden("Only the room's owner or an admin can add people to a private channel");
     }
-    const { event } = await rooms.joinRoom(ctx.deps.db, input.roomId, user);
-    if (event) {
-      publishEvents(ctx, [event]);
+    const { events } = await guarded(input.roomId, () =>
+      rooms.joinRoom(ctx.deps.db, input.roomId, user, { guard: guards.add(ctx.user.id), actorId: ctx.user.id }),
+    );
+    if (events.length > 0) {
+      publishEvents(ctx, events);
       announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
       await announceRoomAdded(ctx, input.roomId, user.id);
     }
@@ -174,7 +183,9 @@ export const roomRouter = router({
     // The owner removes anyone but themselves; an admin removes members only.
     const allowed = target.role !== "owner" && (access.role === "owner" || target.role === "member");
     if (!allowed) throw forbidden(target.role === "owner" ? "The owner cannot be removed" : "Only the owner can remove an admin");
-    const { events } = await rooms.leaveRoom(ctx.deps.db, input.roomId, user, { by: publicUser(ctx.user) });
+    const { events } = await guarded(input.roomId, () =>
+      rooms.leaveRoom(ctx.deps.db, input.roomId, user, { by: publicUser(ctx.user), guard: guards.remove(ctx.user.id, user.id) }),
+    );
     if (events.length > 0) {
       // member.left ends the removed user's room.events and room.activity on every server.
       publishEvents(ctx, events);
@@ -193,7 +204,12 @@ export const roomRouter = router({
     const target = await rooms.getMember(ctx.deps.db, input.roomId, user.id);
     if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `${user.username} is not a member of this room` });
     if (target.role === "owner") throw forbidden("The owner's role cannot be changed (leave the room to hand it over)");
-    const result = await rooms.setRole(ctx.deps.db, input.roomId, user.id, input.role);
+    const result = await guarded(input.roomId, () =>
+      rooms.setRole(ctx.deps.db, input.roomId, user.id, input.role, {
+        guard: guards.setRole(ctx.user.id, user.id),
+        actorId: ctx.user.id,
+      }),
+    );
     if (!result) throw new TRPCError({ code: "NOT_FOUND", message: `${user.username} is not a member of this room` });
     if (result.event) publishEvents(ctx, [result.event]);
     return memberOf(ctx, input.roomId, user.id);
@@ -218,7 +234,16 @@ export const roomRouter = router({
 
   events: subscriptionProcedure.input(roomEventsInput).subscription(async ({ ctx, input, signal }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
-    return openRoomEventStream(ctx, ctx.user.id, input, signal);
+    const stream = await openRoomEventStream(ctx, ctx.user.id, input, signal);
+    // Removed between the check above and the stream going live? Then its member.left may be
+    // behind the stream's start, and only a second look (now that it listens) can tell.
+    try {
+      await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    } catch (error) {
+      stream.cancel();
+      throw error;
+    }
+    return stream;
   }),
 
   activity: subscriptionProcedure.input(roomIdInput).subscription(async ({ ctx, input, signal }) => {

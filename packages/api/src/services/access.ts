@@ -70,3 +70,63 @@ export async function requireAuthor(
   }
   return message;
 }
+
+type Guard = rooms.Guard;
+
+/**
+ * The permission rules of the membership procedures, as guards the repository checks again under
+ * the room's lock (the routers check first, with a precise message). A role or visibility that
+ * changed in between refuses the write.
+ */
+export const guards = {
+  /** Only a public channel can be joined by someone outside it. */
+  join: (): Guard => (room) => (room.kind === "channel" && room.visibility === "public" ? "ok" : "not-found"),
+  /** A public channel: any member; a private one: its owner or an admin. */
+  add:
+    (actorId: string): Guard =>
+    (room) => {
+      const actor = room.roleOf(actorId);
+      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
+      return room.visibility === "public" || manages(actor) ? "ok" : "forbidden";
+    },
+  /** The owner removes anyone but themselves; an admin removes members. */
+  remove:
+    (actorId: string, targetId: string): Guard =>
+    (room) => {
+      const actor = room.roleOf(actorId);
+      const target = room.roleOf(targetId);
+      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
+      if (target === "owner") return "forbidden";
+      return actor === "owner" || (actor === "admin" && target !== "admin") ? "ok" : "forbidden";
+    },
+  /** Only the owner sets roles, and not their own. */
+  setRole:
+    (actorId: string, targetId: string): Guard =>
+    (room) => {
+      const actor = room.roleOf(actorId);
+      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
+      return actor === "owner" && room.roleOf(targetId) !== "owner" ? "ok" : "forbidden";
+    },
+  /** The owner or an admin. */
+  update:
+    (actorId: string): Guard =>
+    (room) => {
+      const actor = room.roleOf(actorId);
+      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
+      return manages(actor) ? "ok" : "forbidden";
+    },
+};
+
+/** Runs a guarded write; a guard that refused under the lock becomes the matching tRPC error. */
+export async function guarded<T>(roomId: string, write: () => Promise<T>): Promise<T> {
+  try {
+    return await write();
+  } catch (error) {
+    if (error instanceof rooms.GuardRefused) {
+      throw error.reason === "not-found"
+        ? roomNotFound(roomId)
+        : forbidden("Your role in this room changed while this was on its way; nothing was done");
+    }
+    throw error;
+  }
+}

@@ -3,6 +3,7 @@ import { publicUser, type Activity, type User } from "@parley/contract";
 import type { Context } from "../context";
 import type { Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";
+import { requireMember } from "./access";
 import { HubFeed } from "./hub-feed";
 import { followAbort, isOwnDeparture, socketIsBackedUp, stillMember } from "./stream-lifecycle";
 
@@ -50,14 +51,18 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
     unsubscribers.push(
       await hub.subscribe(topics.roomEvents(roomId), (stored) => {
         if (!isOwnDeparture(stored.event, me.id)) return;
+        // Gone: stop at once, without sending what is still buffered.
         stillMember(ctx, roomId, me.id).then(
-          (member) => member || opened.end(),
-          () => opened.end(),
+          (member) => member || opened.close(),
+          () => opened.close(),
         );
       }),
     );
     // Stopped already (a quick room switch): never announce this subscription at all.
     if (closed) return (async function* stopped(): AsyncGenerator<Activity> {})();
+    // Removed while the subscriptions above were being made? Their member.left went by unseen,
+    // so look again now that they listen, before announcing anyone.
+    await requireMember(ctx.deps.db, roomId, me.id);
     const { first } = await hub.presenceEnter(roomId, me, subscriptionId);
     if (first) hub.publish(activityChannel, { type: "presence.online", roomId, user: me });
     online = await hub.onlineUsers(roomId);

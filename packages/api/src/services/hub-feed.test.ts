@@ -53,4 +53,19 @@ describe("HubFeed", () => {
     expect(got.length).toBeLessThan(5);
     expect(got.at(-1)).toBe("e");
   });
+
+  it("ends a waiting reader's loop at once on close, dropping what is buffered", async () => {
+    const hub = new MemoryHub();
+    const feed = await HubFeed.open(hub, topics.rooms(), undefined, { limit: 10 });
+    const got: string[] = [];
+    const reading = (async () => {
+      for await (const c of feed) got.push(c.roomId);
+    })();
+    hub.publish(topics.rooms(), change("a"));
+    await new Promise((r) => setTimeout(r, 10));
+    feed.close();
+    await reading;
+    expect(got).toEqual(["a"]);
+    expect(hub.listenerCount(topics.rooms())).toBe(0);
+  });
 });

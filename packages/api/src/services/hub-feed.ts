@@ -60,7 +60,7 @@ export class HubFeed<T> implements AsyncIterable<T> {
     this.queue.end();
   }
 
-  /** Stops listening now (for a caller that will not iterate). */
+  /** Stops listening now and drops what is buffered: a reader's loop ends at once. */
   close(): void {
     this.release();
   }
