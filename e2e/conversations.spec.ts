@@ -37,7 +37,9 @@ async function addPerson(page: Page, username: string): Promise<void> {
   await search.pressSequentially(username.slice(0, -2), { delay: 15 });
   await members(page).getByRole("button", { name: username, exact: true }).click();
   await expect(memberRow(page, username)).toContainText("Member");
-  await expect(search).toHaveValue("");
+  // Done: the picker closes and the focus goes back to "Add people".
+  await expect(search).toHaveCount(0);
+  await expect(page.getByRole("button", { name: "Add people" })).toBeFocused();
 }
 
 test.describe("conversations", () => {

@@ -1,5 +1,5 @@
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
-import { useId, useMemo, useState } from "react";
+import { useEffect, useId, useMemo, useRef, useState } from "react";
 import type { Member, Room } from "@parley/client";
 import { useOpenDm } from "../hooks/use-rooms";
 import { useMe } from "../hooks/use-session";
@@ -24,9 +24,18 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const id = useId();
-  // How many times "Add people" was pressed: each press opens the picker and puts the cursor in it.
+  // How many times "Add people" was pressed: each press opens the picker and puts the cursor in
+  // it. Someone added (or Cancel) closes it again, and the focus goes back to the button.
   const [addRequests, setAddRequests] = useState(0);
   const adding = addRequests > 0;
+  const addButton = useRef<HTMLButtonElement>(null);
+  const stopAdding = () => setAddRequests(0);
+  const wasAdding = useRef(false);
+  useEffect(() => {
+    // After the picker is gone, so that nothing in it takes the focus back.
+    if (wasAdding.current && !adding) addButton.current?.focus();
+    wasAdding.current = adding;
+  }, [adding]);
   const [error, setError] = useState<string | null>(null);
   const members = useQuery(trpc.room.members.queryOptions({ roomId: room.id }, { staleTime: 0 }));
   const memberIds = useMemo(() => new Set(members.data?.map((m) => m.user.id) ?? [me.id]), [members.data, me.id]);
@@ -49,6 +58,7 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
         </Heading>
         {canAddPeople(room) ? (
           <button
+            ref={addButton}
             type="button"
             className="button button-secondary button-sm"
             aria-expanded={adding}
@@ -66,10 +76,13 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
             focusKey={addRequests}
             exclude={memberIds}
             hint={room.visibility === "private" ? "Only members see this channel." : undefined}
-            onPick={(username) => add.mutateAsync({ roomId: room.id, username })}
+            onPick={async (username) => {
+              await add.mutateAsync({ roomId: room.id, username });
+              stopAdding();
+            }}
           />
-          <button type="button" className="button button-ghost button-sm members-add-done" onClick={() => setAddRequests(0)}>
-            Done
+          <button type="button" className="button button-ghost button-sm members-add-cancel" onClick={stopAdding}>
+            Cancel
           </button>
         </div>
       ) : null}
