@@ -91,15 +91,21 @@ async function seed(url) {
     return /** @type {{ token: string }} */ (data).token;
   };
   const people = { maya: await signup("maya"), leo: await signup("leo"), sam: await signup("sam"), priya: await signup("priya") };
-  /** @type {(name: string, owner: string) => Promise<string>} the new room's id */
-  const create = async (name, owner) => /** @type {{ id: string }} */ (await call(url, "room.create", { name }, owner)).id;
+  /** @type {(name: string, owner: string, extra?: { visibility?: string, topic?: string }) => Promise<string>} the new room's id */
+  const create = async (name, owner, extra = {}) =>
+    /** @type {{ id: string }} */ (await call(url, "room.create", { name, ...extra }, owner)).id;
   const rooms = {
-    "design-review": await create("design-review", people.maya),
+    "design-review": await create("design-review", people.maya, { topic: "Work in progress, critiques welcome" }),
     general: await create("general", people.leo),
+    "launch-plans": await create("launch-plans", people.maya, { visibility: "private", topic: "Dates, owners and the go/no-go list for v2" }),
     "release-train": await create("release-train", people.sam),
     random: await create("random", people.priya),
     support: await create("support", people.sam),
   };
+  // A private channel: Maya owns it, Leo is an admin, Sam a member; Priya is not in it.
+  for (const username of ["leo", "sam"]) await call(url, "room.addMember", { roomId: rooms["launch-plans"], username }, people.maya);
+  await call(url, "room.setRole", { roomId: rooms["launch-plans"], username: "leo", role: "admin" }, people.maya);
+  await call(url, "message.send", { roomId: rooms["launch-plans"], text: "Go/no-go is Thursday at 10." }, people.maya);
   for (const token of Object.values(people)) {
     for (const roomId of [rooms["design-review"], rooms.general]) await call(url, "room.join", { roomId }, token);
   }
@@ -123,6 +129,14 @@ async function seed(url) {
     ["sam", "In. The usual place?"],
   ])) {
     await call(url, "message.send", { roomId: rooms.general, text }, people[who]);
+  }
+  // Direct messages: Maya with Priya, then with Leo (the newest first in her sidebar).
+  for (const [from, to, text] of /** @type {[keyof typeof people, string, string][]} */ ([
+    ["priya", "maya", "Do you have the icon set somewhere I can grab it?"],
+    ["leo", "maya", "Can we swap our 1:1 to Friday?"],
+  ])) {
+    const dm = /** @type {{ id: string }} */ (await call(url, "dm.open", { username: to }, people[from]));
+    await call(url, "message.send", { roomId: dm.id, text }, people[from]);
   }
   return { people, rooms };
 }
@@ -169,13 +183,24 @@ async function main() {
 
     for (const [scheme, suffix] of /** @type {const} */ ([["light", ""], ["dark", "-dark"]])) {
       const desktop = await (
-        await signedIn(browser, server.url, people.maya, { viewport: { width: 1280, height: 800 }, colorScheme: scheme })
+        // 1x: the README shows it under 700 px wide, so 1280 px stays sharp, at half the bytes of 2x.
+        await signedIn(browser, server.url, people.maya, { viewport: { width: 1280, height: 800 }, colorScheme: scheme, deviceScaleFactor: 1 })
       ).newPage();
       await desktop.goto(roomPath);
       await desktop.getByRole("list", { name: "Online" }).getByText("leo").waitFor();
       await keepTyping();
       await desktop.getByText("leo is typing…").waitFor();
       await shoot(desktop, `chat-desktop${suffix}.png`);
+
+      // The private channel, its members with their roles, and the owner adding someone.
+      if (scheme === "light") {
+        await desktop.goto(`/rooms/${rooms["launch-plans"]}`);
+        await desktop.getByRole("button", { name: "Make admin" }).waitFor();
+        await desktop.getByRole("button", { name: "Add people" }).click();
+        await desktop.getByRole("textbox", { name: "Search people" }).fill("pri");
+        await desktop.getByRole("region", { name: "Members" }).getByRole("button", { name: "priya" }).waitFor();
+        await shoot(desktop, "members-desktop.png");
+      }
 
       const phone = await (
         await signedIn(browser, server.url, people.maya, {

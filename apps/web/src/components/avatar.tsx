@@ -9,7 +9,7 @@ export function hueOf(name: string): number {
 }
 
 /** A round badge with a user's initial in their colour. Decorative: the name is always nearby. */
-export function Avatar({ name, size = "md" }: { name: string; size?: "sm" | "md" }) {
+export function Avatar({ name, size = "md" }: { name: string; size?: "xs" | "sm" | "md" }) {
   const initial = [...name][0]?.toUpperCase() ?? "?";
   return (
     <span className={`avatar avatar-${size}`} style={{ "--hue": hueOf(name) } as CSSProperties} aria-hidden="true">

@@ -1,10 +1,12 @@
 import { useQueryClient } from "@tanstack/react-query";
 import { useEffect } from "react";
 import { useConnection } from "../hooks/use-connection";
+import { NoticeProvider } from "../hooks/use-notice";
 import { OutboxProvider } from "../hooks/use-outbox";
 import { useRoute } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
 import { HashIcon } from "./icons";
+import { NoticeToast } from "./notice-toast";
 import { RoomView } from "./room-view";
 import { Sidebar } from "./sidebar";
 import "./chat.css";
@@ -31,22 +33,25 @@ export function ChatApp() {
   const roomId = route.name === "room" ? route.roomId : null;
   return (
     <OutboxProvider>
-      <div className="chat" data-screen={route.name}>
-        <Sidebar activeRoomId={roomId} />
-        <main className="chat-main">
-          {roomId ? (
-            <RoomView key={roomId} roomId={roomId} />
-          ) : (
-            <div className="empty-state no-room">
-              <span className="empty-icon" aria-hidden="true">
-                <HashIcon />
-              </span>
-              <h1>Pick a room</h1>
-              <p>Choose a room on the left, or create one and invite people in.</p>
-            </div>
-          )}
-        </main>
-      </div>
+      <NoticeProvider>
+        <NoticeToast />
+        <div className="chat" data-screen={route.name}>
+          <Sidebar activeRoomId={roomId} />
+          <main className="chat-main">
+            {roomId ? (
+              <RoomView key={roomId} roomId={roomId} />
+            ) : (
+              <div className="empty-state no-room">
+                <span className="empty-icon" aria-hidden="true">
+                  <HashIcon />
+                </span>
+                <h1>Pick a room</h1>
+                <p>Choose a room on the left, or create one and invite people in.</p>
+              </div>
+            )}
+          </main>
+        </div>
+      </NoticeProvider>
     </OutboxProvider>
   );
 }

@@ -6,7 +6,7 @@ import { Composer } from "./composer";
 function setup() {
   const onSend = vi.fn();
   const onTyping = vi.fn();
-  render(<Composer roomName="general" onSend={onSend} onTyping={onTyping} />);
+  render(<Composer to="#general" onSend={onSend} onTyping={onTyping} />);
   return { onSend, onTyping, box: screen.getByRole("textbox", { name: "Message" }) };
 }
 

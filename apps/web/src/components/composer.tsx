@@ -7,7 +7,8 @@ import "./composer.css";
 const MAX_CHARS = 4000;
 
 type Props = {
-  roomName: string;
+  /** Where the message goes, as running text names it (`#general`, `leo`). */
+  to: string;
   onSend: (text: string) => void;
   onTyping: () => void;
   /** Arrow Up in an empty composer: edit your last message. */
@@ -15,7 +16,7 @@ type Props = {
 };
 
 /** "Message" and "Send": Enter sends, Shift+Enter starts a new line. */
-export function Composer({ roomName, onSend, onTyping, onEditLast }: Props) {
+export function Composer({ to, onSend, onTyping, onEditLast }: Props) {
   const [text, setText] = useState("");
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = codePoints(text.trim());
@@ -69,7 +70,7 @@ export function Composer({ roomName, onSend, onTyping, onEditLast }: Props) {
           id="composer-input"
           ref={ref}
           rows={1}
-          placeholder={`Write to #${roomName}`}
+          placeholder={`Write to ${to}`}
           value={text}
           onChange={(e) => {
             setText(e.target.value);

@@ -6,19 +6,24 @@ import { checkField } from "../hooks/use-form";
 import { fieldErrorsOf, messageOf } from "../lib/errors";
 import { navigate, roomPath } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
-import { PlusIcon } from "./icons";
+import { LockIcon, PlusIcon } from "./icons";
 
-/** "Room name" and "Create room": creates a room (you are its first member) and opens it. */
+/**
+ * "Room name", "Private" and "Create room": creates a channel (you are its owner and first
+ * member) and opens it. A private one is seen only by the people its owner and admins add.
+ */
 export function CreateRoomForm() {
   const trpc = useTRPC();
   const storeRoom = useStoreRoom();
   const [name, setName] = useState("");
+  const [isPrivate, setPrivate] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const create = useMutation(
     trpc.room.create.mutationOptions({
       onSuccess(room) {
         storeRoom(room);
         setName("");
+        setPrivate(false);
         navigate(roomPath(room.id));
       },
       onError(err) {
@@ -35,7 +40,7 @@ export function CreateRoomForm() {
     const problem = checkField(roomNameSchema, name);
     if (problem) return setError(problem);
     setError(null);
-    create.mutate({ name });
+    create.mutate({ name, visibility: isPrivate ? "private" : "public" });
   }
 
   return (
@@ -67,6 +72,22 @@ export function CreateRoomForm() {
           {error}
         </p>
       ) : null}
+      <div className="create-room-private">
+        <input
+          id="room-private"
+          type="checkbox"
+          checked={isPrivate}
+          onChange={(e) => setPrivate(e.target.checked)}
+          aria-describedby="room-private-hint"
+        />
+        <label htmlFor="room-private">
+          <LockIcon />
+          Private
+        </label>
+        <span id="room-private-hint" className="create-room-private-hint">
+          only people you add
+        </span>
+      </div>
     </form>
   );
 }

@@ -1,39 +1,36 @@
-import { useQueryClient } from "@tanstack/react-query";
 import { useCallback, useMemo, useState } from "react";
 import type { Room, RoomEvent } from "@parley/client";
 import { useOutbox, usePendingMessages } from "../hooks/use-outbox";
 import { useRoomActivity } from "../hooks/use-room-activity";
+import { useRoomChanges } from "../hooks/use-room-changes";
 import { useRoomHistory } from "../hooks/use-room-history";
 import { useMe } from "../hooks/use-session";
 import { useTypingNotifier } from "../hooks/use-typing-notifier";
 import { typists } from "../lib/activity";
 import { flattenHistory } from "../lib/message-cache";
-import { useTRPC } from "../lib/trpc";
+import { roomLabel } from "../lib/room-list";
 import { Composer } from "./composer";
 import { MessageLog } from "./message-log";
+import { MembersPanel } from "./members-panel";
 import { OnlineList } from "./online-list";
 import { TypingIndicator } from "./typing-indicator";
 
-/** A room you are a member of: live history, who is here and typing, and the composer. */
+/**
+ * A room you are a member of: live history, who is typing, the composer, and beside them who is
+ * here now and (in a channel) who belongs to it.
+ */
 export function JoinedRoom({ room }: { room: Room }) {
   const me = useMe();
-  const trpc = useTRPC();
-  const queryClient = useQueryClient();
   const outbox = useOutbox();
   const activity = useRoomActivity(room.id);
   const { stopTyping } = activity;
   const [editingId, setEditingId] = useState<string | null>(null);
 
-  const onEvent = useCallback(
-    (event: RoomEvent) => {
-      if (event.type === "message.created") stopTyping(event.message.author.id);
-      if (event.type === "member.joined" || event.type === "member.left") {
-        void queryClient.invalidateQueries({ queryKey: trpc.room.get.queryKey({ roomId: room.id }) });
-        void queryClient.invalidateQueries({ queryKey: trpc.room.list.queryKey() });
-      }
-    },
-    [queryClient, room.id, stopTyping, trpc],
-  );
+  const roomChanges = useRoomChanges(room);
+  const onEvent = (event: RoomEvent) => {
+    if (event.type === "message.created") stopTyping(event.message.author.id);
+    roomChanges(event);
+  };
   const { history, loadOlder } = useRoomHistory(room.id, onEvent);
   const messages = useMemo(() => flattenHistory(history.data), [history.data]);
   const pending = usePendingMessages(room.id);
@@ -62,7 +59,7 @@ export function JoinedRoom({ room }: { room: Room }) {
         />
         <TypingIndicator users={typists(activity)} />
         <Composer
-          roomName={room.name}
+          to={roomLabel(room)}
           onSend={(text) => {
             outbox.send(room.id, text);
             typing.sent();
@@ -71,7 +68,10 @@ export function JoinedRoom({ room }: { room: Room }) {
           onEditLast={editLast}
         />
       </div>
-      <OnlineList users={activity.online} meId={me.id} />
+      <div className="room-side">
+        <OnlineList users={activity.online} meId={me.id} />
+        {room.kind === "channel" ? <MembersPanel room={room} /> : null}
+      </div>
     </div>
   );
 }

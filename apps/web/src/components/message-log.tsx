@@ -92,9 +92,14 @@ export function MessageLog(props: Props) {
             </button>
           ) : (
             <span className="history-begin">
-              <strong>This is the very beginning of #{room.name}.</strong>
+              <strong>
+                {room.kind === "dm"
+                  ? `This is the very beginning of your conversation with ${room.name}.`
+                  : `This is the very beginning of #${room.name}.`}
+              </strong>
               <span>
-                Created by {room.createdBy.username}. {messages.length === 0 ? "Say hello!" : null}
+                {room.kind === "dm" ? null : `Created by ${room.createdBy.username}. `}
+                {messages.length === 0 ? "Say hello!" : null}
               </span>
             </span>
           )}

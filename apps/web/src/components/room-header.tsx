@@ -1,19 +1,31 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useState } from "react";
 import type { Room } from "@parley/client";
-import { useStoreRoom } from "../hooks/use-rooms";
+import { useDropMembership, useStoreRoom } from "../hooks/use-rooms";
 import { historyKey } from "../hooks/use-room-history";
 import { messageOf } from "../lib/errors";
-import { followLink } from "../lib/router";
+import { canEditChannel } from "../lib/roles";
+import { notJoined } from "../lib/room-list";
+import { followLink, navigate } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
-import { BackIcon } from "./icons";
+import { Avatar } from "./avatar";
+import { BackIcon, LockIcon, PencilIcon, UsersIcon } from "./icons";
+import { MembersDialog } from "./members-panel";
+import { TopicEditor } from "./topic-editor";
 
-/** The room's name and size, with "Join" or "Leave" (exactly one of them). */
+/**
+ * The room's name with its topic under it, and "Join" or "Leave" (exactly one of them; neither
+ * in a direct message, which nobody leaves). On a narrow screen "Members" opens the member list,
+ * which a wide one shows beside the conversation.
+ */
 export function RoomHeader({ room }: { room: Room }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const storeRoom = useStoreRoom();
+  const dropMembership = useDropMembership();
   const [error, setError] = useState<string | null>(null);
+  const [editingTopic, setEditingTopic] = useState(false);
+  const [showMembers, setShowMembers] = useState(false);
 
   const join = useMutation(
     trpc.room.join.mutationOptions({
@@ -24,7 +36,13 @@ export function RoomHeader({ room }: { room: Room }) {
   const leave = useMutation(
     trpc.room.leave.mutationOptions({
       onSuccess() {
-        storeRoom({ ...room, joined: false, memberCount: Math.max(0, room.memberCount - 1) });
+        if (room.visibility === "private") {
+          // A private channel is gone for someone outside it: back to the list.
+          dropMembership(room.id);
+          navigate("/", { replace: true });
+          return;
+        }
+        storeRoom(notJoined(room));
         // What a non-member cannot read is not kept either; joining again reads it afresh.
         queryClient.removeQueries({ queryKey: historyKey(room.id) });
       },
@@ -32,31 +50,75 @@ export function RoomHeader({ room }: { room: Room }) {
     }),
   );
   const busy = join.isPending || leave.isPending;
+  const isDm = room.kind === "dm";
+  const isPrivate = !isDm && room.visibility === "private";
 
   return (
     <header className="room-header">
       <a href="/" className="icon-button room-back" onClick={followLink} aria-label="All rooms" title="All rooms">
         <BackIcon />
       </a>
+      {isDm ? <Avatar name={room.name} /> : null}
       <div className="room-title">
         <h1 id="room-title">
-          <span className="room-title-hash" aria-hidden="true">
-            #
-          </span>
+          {isDm ? null : (
+            <span className="room-title-hash" aria-hidden="true" title={isPrivate ? "Private channel" : undefined}>
+              {isPrivate ? <LockIcon /> : "#"}
+            </span>
+          )}
           {room.name}
         </h1>
-        <p className="room-subtitle">
-          {room.memberCount} {room.memberCount === 1 ? "member" : "members"}
-          <span aria-hidden="true"> · </span>
-          created by {room.createdBy.username}
-        </p>
+        {editingTopic ? (
+          <TopicEditor room={room} onDone={() => setEditingTopic(false)} />
+        ) : (
+          <div className="room-subtitle-row">
+            <p className="room-subtitle">
+              {isPrivate ? <span className="sr-only">Private channel. </span> : null}
+              {isDm ? (
+                "Direct message"
+              ) : room.topic ? (
+                <span className="room-topic">{room.topic}</span>
+              ) : (
+                <>
+                  {room.memberCount} {room.memberCount === 1 ? "member" : "members"}
+                  <span aria-hidden="true"> · </span>
+                  created by {room.createdBy.username}
+                </>
+              )}
+            </p>
+            {canEditChannel(room) ? (
+              <button
+                type="button"
+                className="icon-button icon-button-sm"
+                aria-label="Change topic"
+                title="Change topic"
+                onClick={() => setEditingTopic(true)}
+              >
+                <PencilIcon />
+              </button>
+            ) : null}
+          </div>
+        )}
       </div>
       {error ? (
         <p className="field-error room-header-error" role="alert">
           {error}
         </p>
       ) : null}
-      {room.joined ? (
+      {room.joined && !isDm ? (
+        <button
+          type="button"
+          className="button button-ghost room-members-button"
+          aria-haspopup="dialog"
+          title="Members"
+          onClick={() => setShowMembers(true)}
+        >
+          <UsersIcon />
+          <span aria-hidden="true">{room.memberCount}</span>
+          <span className="sr-only">Members</span>
+        </button>
+      ) : null}
+      {isDm ? null : room.joined ? (
         <button
           type="button"
           className="button button-secondary"
@@ -83,6 +145,7 @@ export function RoomHeader({ room }: { room: Room }) {
           Join
         </button>
       )}
+      {showMembers && room.joined ? <MembersDialog room={room} onClose={() => setShowMembers(false)} /> : null}
     </header>
   );
 }

@@ -1,18 +1,37 @@
+import type { ReactNode } from "react";
 import type { Room } from "@parley/client";
 import { followLink, roomPath } from "../lib/router";
+import { Avatar } from "./avatar";
+import { LockIcon } from "./icons";
+
+type RoomListProps = {
+  /** The heading and the navigation's name: "Channels" or "Direct messages". */
+  title: string;
+  id: string;
+  rooms: Room[];
+  activeRoomId: string | null;
+  /** Said when the list is empty. */
+  empty: ReactNode;
+  /** A button beside the heading ("New message"). */
+  action?: ReactNode;
+};
 
 /**
- * The "Rooms" navigation. Each link's accessible name is exactly the room's name; the member
- * count and the not-joined mark are decoration for sighted users.
+ * One navigation of rooms. Each link's accessible name is exactly the room's name (a dm's is the
+ * other person's); the lock, the member count and the not-joined mark are decoration.
  */
-export function RoomList({ rooms, activeRoomId }: { rooms: Room[]; activeRoomId: string | null }) {
+export function RoomList({ title, id, rooms, activeRoomId, empty, action }: RoomListProps) {
+  const headingId = `${id}-heading`;
   return (
-    <nav className="room-nav" aria-labelledby="rooms-heading">
-      <h2 id="rooms-heading" className="sidebar-heading">
-        Rooms
-      </h2>
-      {rooms.length === 0 ? <p className="room-nav-empty">No rooms yet. Create the first one below.</p> : null}
-      <ul className="room-list" aria-labelledby="rooms-heading">
+    <nav className="room-nav" aria-labelledby={headingId}>
+      <div className="sidebar-heading-row">
+        <h2 id={headingId} className="sidebar-heading">
+          {title}
+        </h2>
+        {action}
+      </div>
+      {rooms.length === 0 ? <p className="room-nav-empty">{empty}</p> : null}
+      <ul className="room-list" aria-labelledby={headingId}>
         {rooms.map((room) => (
           <li key={room.id}>
             <a
@@ -20,18 +39,27 @@ export function RoomList({ rooms, activeRoomId }: { rooms: Room[]; activeRoomId:
               onClick={followLink}
               className={`room-link${room.joined ? " is-joined" : ""}`}
               aria-current={room.id === activeRoomId ? "page" : undefined}
+              title={room.kind === "channel" && room.visibility === "private" ? "Private channel" : undefined}
             >
-              <span className="room-link-hash" aria-hidden="true">
-                #
-              </span>
+              <RoomMark room={room} />
               <span className="room-link-name">{room.name}</span>
               <span className="room-link-meta" aria-hidden="true">
-                {room.joined ? room.memberCount : ""}
+                {room.joined && room.kind === "channel" ? room.memberCount : ""}
               </span>
             </a>
           </li>
         ))}
       </ul>
     </nav>
+  );
+}
+
+/** "#" for a public channel, a lock for a private one, the other person's initial for a dm. */
+function RoomMark({ room }: { room: Room }) {
+  if (room.kind === "dm") return <Avatar name={room.name} size="xs" />;
+  return (
+    <span className="room-link-hash" aria-hidden="true">
+      {room.visibility === "private" ? <LockIcon /> : "#"}
+    </span>
   );
 }

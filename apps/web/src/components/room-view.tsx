@@ -1,6 +1,7 @@
 import { useEffect } from "react";
 import { errorCode } from "@parley/client";
 import { useRoom } from "../hooks/use-rooms";
+import { roomLabel } from "../lib/room-list";
 import { followLink } from "../lib/router";
 import { HashIcon } from "./icons";
 import { JoinedRoom } from "./joined-room";
@@ -9,18 +10,20 @@ import { RoomHeader } from "./room-header";
 /** The open room: header, then either the conversation or an invitation to join. */
 export function RoomView({ roomId }: { roomId: string }) {
   const room = useRoom(roomId);
-  const name = room.data?.name;
+  const label = room.data ? roomLabel(room.data) : null;
+  // A private room the user was just removed from answers NOT_FOUND, while the cache may still
+  // hold what they saw of it: the answer wins.
+  const missing = errorCode(room.error) === "NOT_FOUND";
 
   useEffect(() => {
-    if (!name) return;
-    document.title = `#${name} · Parley`;
+    if (!label) return;
+    document.title = `${label} · Parley`;
     return () => {
       document.title = "Parley";
     };
-  }, [name]);
+  }, [label]);
 
-  if (!room.data) {
-    const missing = errorCode(room.error) === "NOT_FOUND";
+  if (!room.data || missing) {
     return (
       <section className="room room-placeholder">
         {missing ? (

@@ -1,18 +1,26 @@
-import { useState } from "react";
+import { useMemo, useState } from "react";
 import { useMe, useSession } from "../hooks/use-session";
 import { useRooms } from "../hooks/use-rooms";
 import { messageOf } from "../lib/errors";
+import { splitRooms } from "../lib/room-list";
 import { Avatar } from "./avatar";
 import { CreateRoomForm } from "./create-room-form";
-import { LogoMark, LogoutIcon } from "./icons";
+import { LogoMark, LogoutIcon, PlusIcon } from "./icons";
+import { NewMessageDialog } from "./new-message-dialog";
 import { RoomList } from "./room-list";
 
-/** Brand, the rooms, the new-room form and who you are (with "Log out"). */
+/**
+ * Brand, the rooms ("Channels", then "Direct messages" with "New message"), the new-room form
+ * and who you are (with "Log out"). The two lists sit in one navigation named "Rooms", the
+ * name the app's first version gave its single list.
+ */
 export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
   const me = useMe();
   const session = useSession();
   const rooms = useRooms();
   const [logoutError, setLogoutError] = useState<string | null>(null);
+  const [composing, setComposing] = useState(false);
+  const lists = useMemo(() => (rooms.data ? splitRooms(rooms.data) : null), [rooms.data]);
 
   async function logOut() {
     setLogoutError(null);
@@ -29,9 +37,36 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
         <LogoMark />
         <span>Parley</span>
       </div>
-      <div className="sidebar-scroll">
-        {rooms.data ? (
-          <RoomList rooms={rooms.data} activeRoomId={activeRoomId} />
+      <nav className="sidebar-scroll" aria-label="Rooms">
+        {lists ? (
+          <>
+            <RoomList
+              id="channels"
+              title="Channels"
+              rooms={lists.channels}
+              activeRoomId={activeRoomId}
+              empty="No channels yet. Create the first one below."
+            />
+            <RoomList
+              id="dms"
+              title="Direct messages"
+              rooms={lists.dms}
+              activeRoomId={activeRoomId}
+              empty="Talk to one person: start with New message."
+              action={
+                <button
+                  type="button"
+                  className="icon-button icon-button-sm"
+                  aria-label="New message"
+                  title="New message"
+                  aria-haspopup="dialog"
+                  onClick={() => setComposing(true)}
+                >
+                  <PlusIcon />
+                </button>
+              }
+            />
+          </>
         ) : (
           <div className="room-nav-loading" aria-busy="true">
             <span className="skeleton" />
@@ -39,7 +74,8 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
             <span className="skeleton" />
           </div>
         )}
-      </div>
+      </nav>
+      {composing ? <NewMessageDialog onClose={() => setComposing(false)} /> : null}
       <CreateRoomForm />
       <div className="sidebar-me">
         <Avatar name={me.username} />

@@ -67,6 +67,9 @@ export function applyRoomEvent(data: MessageHistory, eventId: string, event: Roo
       break;
     case "member.joined":
     case "member.left":
+    case "member.role":
+    case "room.updated":
+      // Not messages: they change the room (see use-room-changes), and only the id is recorded.
       break;
   }
   const [newest, ...older] = next.pages;

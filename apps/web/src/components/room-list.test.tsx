@@ -1,0 +1,67 @@
+import { render, screen, within } from "@testing-library/react";
+import { describe, expect, it } from "vitest";
+import type { Room } from "@parley/client";
+import { RoomList } from "./room-list";
+
+const maya = { id: "u1", username: "maya", createdAt: "2026-01-01T00:00:00.000Z" };
+
+function room(id: string, name: string, extra: Partial<Room> = {}): Room {
+  return {
+    id,
+    name,
+    createdAt: "2026-01-01T00:00:00.000Z",
+    createdBy: maya,
+    memberCount: 3,
+    joined: true,
+    kind: "channel",
+    visibility: "public",
+    topic: "",
+    role: "member",
+    peer: null,
+    ...extra,
+  };
+}
+
+describe("RoomList", () => {
+  it("is a navigation named by its title whose links are named exactly by the rooms", () => {
+    const rooms = [room("c1", "general"), room("c2", "secret", { visibility: "private" })];
+    render(<RoomList id="channels" title="Channels" rooms={rooms} activeRoomId="c2" empty="none" />);
+    const nav = screen.getByRole("navigation", { name: "Channels" });
+    const links = within(nav).getAllByRole("link");
+    expect(links.map((link) => link.textContent)).toEqual(["#general3", "secret3"]);
+    expect(within(nav).getByRole("link", { name: "general" }).getAttribute("href")).toBe("/rooms/c1");
+    const secret = within(nav).getByRole("link", { name: "secret" });
+    expect(secret.getAttribute("aria-current")).toBe("page");
+    // A lock instead of "#", and a description, for the private one only.
+    expect(secret.getAttribute("title")).toBe("Private channel");
+    expect(secret.querySelector("svg")).not.toBeNull();
+    expect(within(nav).getByRole("link", { name: "general" }).getAttribute("title")).toBeNull();
+  });
+
+  it("lists dms by the other person's name, in the order given, with the action beside the title", () => {
+    const dms = [
+      room("d1", "leo", { kind: "dm", visibility: "private", peer: maya }),
+      room("d2", "ann", { kind: "dm", visibility: "private", peer: maya }),
+    ];
+    render(
+      <RoomList
+        id="dms"
+        title="Direct messages"
+        rooms={dms}
+        activeRoomId={null}
+        empty="none"
+        action={<button type="button">New message</button>}
+      />,
+    );
+    const nav = screen.getByRole("navigation", { name: "Direct messages" });
+    expect(within(nav).getAllByRole("link").map((link) => link.getAttribute("href"))).toEqual(["/rooms/d1", "/rooms/d2"]);
+    expect(within(nav).getByRole("link", { name: "leo" })).toBeTruthy();
+    expect(within(nav).getByRole("button", { name: "New message" })).toBeTruthy();
+  });
+
+  it("says so when there is nothing to list", () => {
+    render(<RoomList id="dms" title="Direct messages" rooms={[]} activeRoomId={null} empty="Nobody yet." />);
+    expect(screen.getByText("Nobody yet.")).toBeTruthy();
+    expect(screen.queryAllByRole("link")).toHaveLength(0);
+  });
+});
