@@ -10,7 +10,9 @@ describe("parseArgs", () => {
       json: true,
       help: false,
       limit: 5,
+      private: false,
     });
+    expect(parseArgs(["create", "plans", "--private"])).toMatchObject({ command: "create", positionals: ["plans"], private: true });
   });
 
   it("keeps '-' as a word and stops at '--'", () => {
