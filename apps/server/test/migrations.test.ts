@@ -50,8 +50,6 @@ describe("the conversations migration", () => {
         { room_id: "r2", user_id: "u2", role: "member" },
         { room_id: "r2", user_id: "u3", role: "owner" },
       ]);
-      // The new columns refuse values the code does not know.
-      await expect(db.sql.exec("UPDATE memberships SET role = 'king' WHERE user_id = 'u2'")).rejects.toThrow();
     } finally {
       await db.close();
       await scratch.remove();

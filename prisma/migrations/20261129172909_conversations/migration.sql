@@ -11,11 +11,6 @@ ALTER COLUMN "name_key" DROP NOT NULL;
 -- CreateIndex
 CREATE UNIQUE INDEX "rooms_dm_key_key" ON "rooms"("dm_key");
 
--- Only the values the code knows (Prisma's schema language cannot say this).
-ALTER TABLE "rooms" ADD CONSTRAINT "rooms_kind_check" CHECK ("kind" IN ('channel', 'dm'));
-ALTER TABLE "rooms" ADD CONSTRAINT "rooms_visibility_check" CHECK ("visibility" IN ('public', 'private'));
-ALTER TABLE "memberships" ADD CONSTRAINT "memberships_role_check" CHECK ("role" IN ('owner', 'admin', 'member'));
-
 -- Existing rooms are public channels (the defaults above); their creator becomes the owner.
 UPDATE "memberships" AS m SET "role" = 'owner'
 FROM "rooms" AS r
