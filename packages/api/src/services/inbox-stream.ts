@@ -160,12 +160,18 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
       case "message.created": {
         const message = event.message;
         state.lastMessageAt = message.createdAt;
-        dirty.add(roomId);
         if (message.author.id === this.userId) {
-          await this.advanceRead(roomId, seq); // sending moves the read position to the message
+          // Sending moves the read position to the message. The author is told only when that
+          // cleared something (their other tabs still showed it unread): their own message is
+          // no news to them.
+          const before = readStateOf(state);
+          await this.advanceRead(roomId, seq);
+          const after = readStateOf(state);
+          if (before.unreadCount !== after.unreadCount || before.mentionCount !== after.mentionCount) dirty.add(roomId);
         } else if (seq > state.readSeq) {
           const mention = message.mentions.some((user) => user.id === this.userId);
           state.tracked.set(message.id, { seq, mention });
+          dirty.add(roomId);
           if (mention) out.push({ type: "mention", roomId, message });
         }
         return;
