@@ -196,8 +196,11 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
           dirty.delete(roomId);
         }
         return;
-      default:
-        return;
+      case "member.joined":
+      case "member.role":
+      case "room.updated":
+      case "reactions.changed":
+        return; // nothing to count
     }
   }
 
