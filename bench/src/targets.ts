@@ -7,14 +7,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
 import pg from "pg";
-import { rawWsProtocol, socketIoProtocol, trpcProtocol, type WireProtocol } from "./protocols";
+import { rawWsProtocol, socketIoProtocol, trpcInboxProtocol, trpcProtocol, type WireProtocol } from "./protocols";
 
 // Starts the servers under test, each as its own process so /proc can measure it alone.
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const benchRoot = path.join(repoRoot, "bench");
 
-export type TargetKind = "raw-ws" | "socketio" | "parley-pg" | "parley-pglite" | "parley-pg-redis";
+export type TargetKind = "raw-ws" | "socketio" | "parley-pg" | "parley-pg-inbox" | "parley-pglite" | "parley-pg-redis";
 
 /** A running system under test: one or two server processes serving one room. */
 export interface Target {
@@ -219,8 +219,13 @@ export async function startTarget(kind: TargetKind, options: TargetOptions): Pro
       cleanups.push(() => server.stop());
     }
     return {
-      name: { "parley-pg": "Parley PostgreSQL", "parley-pglite": "Parley PGlite", "parley-pg-redis": "Parley PG + Redis ×2" }[kind],
-      protocol: trpcProtocol,
+      name: {
+        "parley-pg": "Parley PostgreSQL",
+        "parley-pg-inbox": "Parley PG + me.events",
+        "parley-pglite": "Parley PGlite",
+        "parley-pg-redis": "Parley PG + Redis ×2",
+      }[kind],
+      protocol: kind === "parley-pg-inbox" ? trpcInboxProtocol : trpcProtocol,
       hostPorts: servers.map((s) => s.hostPort),
       pids: servers.map((s) => s.pid),
       roomId,

@@ -6,7 +6,7 @@ import { SubscriptionQueue } from "../lib/queue";
 import { followAbort, releaseOnce } from "./stream-lifecycle";
 
 /** What a me.events stream reads: its user's own news, and the events of each of their rooms. */
-type Input = { kind: "inbox"; event: InboxEvent } | { kind: "room"; stored: StoredRoomEvent };
+type Input = { kind: "inbox"; event: InboxEvent } | { kind: "room"; stored: StoredRoomEvent } | { kind: "flush" };
 
 /** Reads where the user stands in rooms, from the database (reading.readStates in production). */
 export type ReadStateReader = (roomIds: string[], userId: string) => Promise<Map<string, reading.ReadingOf>>;
@@ -36,8 +36,10 @@ type RoomReading = {
  * room) and go back to it only when an event cannot be counted locally (a deleted message, a
  * read position before the stream began, a reader that fell behind).
  *
- * The events of one hub batch become at most one `room.unread` per room, after the `mention`
- * events among them.
+ * Counts are sent at most every `unreadIntervalMs` per stream (the first change after a quiet
+ * spell at once, later ones together at the end of the interval): a member of a room that
+ * takes 50 messages a second gets a few `room.unread` a second, each with the latest counts,
+ * rather than 50. `mention` events are never held back.
  */
 export class InboxStream implements AsyncIterable<InboxEvent> {
   private readonly rooms = new Map<string, RoomReading>();
@@ -46,6 +48,10 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
   private readonly release: () => void;
   private readonly abort: AbortController;
   private userUnsubscribe: Unsubscribe | null = null;
+  /** Rooms whose counts changed since they were last sent. */
+  private readonly dirty = new Set<string>();
+  private lastFlush = -Infinity;
+  private flushTimer: NodeJS.Timeout | null = null;
 
   private constructor(
     private readonly hub: Hub,
@@ -53,10 +59,12 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
     private readonly readStates: ReadStateReader,
     signal: AbortSignal | undefined,
     limit: number,
+    private readonly unreadIntervalMs: number,
   ) {
     this.abort = followAbort(signal);
     this.queue = new SubscriptionQueue<Input>(this.abort.signal, limit);
     this.release = releaseOnce(this.abort.signal, () => {
+      if (this.flushTimer) clearTimeout(this.flushTimer);
       this.userUnsubscribe?.();
       for (const unsubscribe of this.roomSubscriptions.values()) unsubscribe();
       this.roomSubscriptions.clear();
@@ -69,9 +77,9 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
     deps: { hub: Hub; readStates: ReadStateReader; memberRooms: MemberRoomsReader },
     userId: string,
     signal: AbortSignal | undefined,
-    options: { limit: number },
+    options: { limit: number; unreadIntervalMs: number },
   ): Promise<InboxStream> {
-    const stream = new InboxStream(deps.hub, userId, deps.readStates, signal, options.limit);
+    const stream = new InboxStream(deps.hub, userId, deps.readStates, signal, options.limit, options.unreadIntervalMs);
     try {
       stream.userUnsubscribe = await deps.hub.subscribe(topics.user(userId), (event) => stream.queue.push({ kind: "inbox", event }));
       const roomIds = await deps.memberRooms(userId);
@@ -107,7 +115,7 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
         const batch = await this.queue.take();
         if (!batch) return;
         const out: InboxEvent[] = [];
-        const dirty = new Set<string>();
+        const dirty = this.dirty;
         // The reader fell behind and events were dropped: count everything again.
         if (batch.overflowed) {
           const roomIds = [...this.roomSubscriptions.keys()];
@@ -115,9 +123,21 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
           for (const roomId of roomIds) dirty.add(roomId);
         }
         for (const input of batch.items) await this.apply(input, out, dirty);
-        for (const roomId of dirty) {
-          const state = this.rooms.get(roomId);
-          if (state) out.push({ type: "room.unread", roomId, ...readStateOf(state) });
+        if (dirty.size > 0) {
+          const wait = this.lastFlush + this.unreadIntervalMs - performance.now();
+          if (wait <= 0) {
+            this.lastFlush = performance.now();
+            for (const roomId of dirty) {
+              const state = this.rooms.get(roomId);
+              if (state) out.push({ type: "room.unread", roomId, ...readStateOf(state) });
+            }
+            dirty.clear();
+          } else {
+            this.flushTimer ??= setTimeout(() => {
+              this.flushTimer = null;
+              this.queue.push({ kind: "flush" });
+            }, wait);
+          }
         }
         yield* out;
       }
@@ -127,6 +147,7 @@ export class InboxStream implements AsyncIterable<InboxEvent> {
   }
 
   private async apply(input: Input, out: InboxEvent[], dirty: Set<string>): Promise<void> {
+    if (input.kind === "flush") return; // the interval is over: the caller sends what changed
     if (input.kind === "inbox") {
       const event = input.event;
       switch (event.type) {
