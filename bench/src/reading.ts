@@ -161,7 +161,7 @@ try {
     server = await startProcess("parley", PARLEY_MAIN, { DATABASE_URL: url.toString(), RATE_LIMITS: "off", NODE_ENV: "production" });
   }
   const host2 = server.hostPort;
-  const total = config.searchMessages;
+  const total = Math.max(config.searchMessages, config.listMessages);
   const frequency = async (word: string) =>
     Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE search @@ to_tsquery('simple', $1)`, [word])).rows[0]?.n ?? 0);
   const me2 = await time(config.runs, async () => void (await query(host2, "auth.me")()));
@@ -192,6 +192,7 @@ try {
   for (const row of rows) console.log(row);
 } finally {
   await server?.stop();
-  await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
+  if (env.BENCH_KEEP_DB) log(`kept the database: ${url.toString()}`);
+  else await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
   await admin.end();
 }
