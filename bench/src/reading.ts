@@ -59,8 +59,9 @@ async function addMessages(sql: pg.Client, count: number): Promise<void> {
     UPDATE messages m SET ord = o.ord, event_seq = o.ord + 100, deleted_ord = CASE WHEN m.deleted_at IS NOT NULL THEN o.ord END
     FROM (SELECT id, row_number() OVER (PARTITION BY room_id ORDER BY seq) AS ord FROM messages) o
     WHERE m.id = o.id AND m.ord = 0`);
-  await sql.query(`UPDATE rooms r SET message_count = c.n, last_event_seq = c.n + 100
-                   FROM (SELECT room_id, count(*) AS n FROM messages GROUP BY room_id) c WHERE c.room_id = r.id`);
+  await sql.query(`UPDATE rooms r SET message_count = c.n, last_event_seq = c.n + 100, last_message_at = c.newest
+                   FROM (SELECT room_id, count(*) AS n, max(created_at) FILTER (WHERE deleted_at IS NULL) AS newest
+                         FROM messages GROUP BY room_id) c WHERE c.room_id = r.id`);
   await sql.query(`INSERT INTO message_mentions (message_id, user_id, room_id, ord, position)
                    SELECT m.id, u.id, m.room_id, m.ord, 1 FROM messages m JOIN users u ON u.username_key = 'bench0'
                    WHERE m.text LIKE '@bench0 %' ON CONFLICT DO NOTHING`);
