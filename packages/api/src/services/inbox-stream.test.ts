@@ -84,6 +84,7 @@ describe("InboxStream", () => {
     hub.publish(topics.roomEvents("r"), created(13n, message("mine", me)));
     await s.settle();
     expect(unread(s.got)).toEqual([
+      [1, 1, "10"],
       [2, 1, "10"],
       [1, 0, "11"],
       [0, 0, "13"],
@@ -91,7 +92,7 @@ describe("InboxStream", () => {
     // With nothing unread, the user's own message is no news.
     hub.publish(topics.roomEvents("r"), created(14n, message("mine2", me)));
     await s.settle();
-    expect(unread(s.got)).toHaveLength(3);
+    expect(unread(s.got)).toHaveLength(4);
     expect(db.reads).toBe(1);
     await s.stop();
   });
@@ -152,6 +153,22 @@ describe("InboxStream", () => {
     await s.settle();
     expect(s.stream.roomCount).toBe(0);
     expect(hub.listenerCount(topics.roomEvents("r"))).toBe(0);
+    await s.stop();
+  });
+
+  it("remembers the newest unread messages one by one and folds older ones into a count", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(10n));
+    const s = await open(hub, db);
+    for (let i = 11n; i <= 160n; i++) hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them, i === 15n ? [me] : [])));
+    await s.settle();
+    expect(unread(s.got).at(-1)).toEqual([150, 1, "10"]);
+    // A read among the remembered ones: counted without the database.
+    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "150", lastMessageAt: null });
+    await s.settle();
+    expect(unread(s.got).at(-1)).toEqual([10, 0, "150"]);
+    expect(db.reads).toBe(1);
     await s.stop();
   });
 });
