@@ -49,14 +49,14 @@ export function createLogger(settings: LogSettings, destination?: DestinationStr
   };
   if (settings.format === "pretty") {
     const stream = prettyStream({
-      colorize: process.stdout.isTTY,
+      colorize: !destination && process.stdout.isTTY,
       translateTime: "SYS:HH:MM:ss.l",
       ignore: "pid,hostname",
       sync: true,
       singleLine: true,
-      destination: 1,
+      destination: destination ?? 1,
     });
-    return pino(options, destination ?? stream);
+    return pino(options, stream);
   }
   return destination ? pino(options, destination) : pino(options);
 }

@@ -80,7 +80,8 @@ function timedPrisma(prisma: PrismaClient, onQuery: DatabaseObservers["onQuery"]
       async $allOperations({ model, operation, args, query }) {
         const started = performance.now();
         try {
-          return await query(args);
+          // Whatever the operation returns, unchanged (typed `any` by Prisma's extension API).
+          return (await query(args)) as unknown;
         } finally {
           // e.g. "Message.findMany"; raw statements "queryRaw", "executeRaw" (without the "$").
           onQuery(model ? `${model}.${operation}` : operation.startsWith("$") ? operation.slice(1) : operation, (performance.now() - started) / 1000);
