@@ -1,3 +1,4 @@
+import http from "node:http";
 import { Writable } from "node:stream";
 import { createParleyClient, type ParleyClient } from "@parley/client";
 import type { RoomEvent } from "@parley/contract";
@@ -141,10 +142,20 @@ describe("the built server with METRICS=on and LOG_LEVEL=debug", () => {
     expect(sample(text, "parley_subscriptions", 'procedure="room.events"')).toBe(0);
   });
 
-  it("serves /metrics without any session or Host check, and the web app's auth never applies", async () => {
-    const res = await fetch(`${server.url}/metrics`, { headers: { host: "scraper.internal:9090" } });
-    expect(res.status).toBe(200);
-    expect(await res.text()).toContain("# TYPE parley_deliveries_total counter");
+  it("serves /metrics without any session, and to a Host the web app refuses (Prometheus scrapes by address)", async () => {
+    const get = (path: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const request = http.get(`${server.url}${path}`, { headers: { host: "scraper.internal:9090" } }, (res) => {
+          let body = "";
+          res.on("data", (chunk) => (body += String(chunk)));
+          res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        request.on("error", reject);
+      });
+    expect((await get("/")).status).toBe(421);
+    const scraped = await get("/metrics");
+    expect(scraped.status).toBe(200);
+    expect(scraped.body).toContain("# TYPE parley_deliveries_total counter");
   });
 
   it("a run's log has the configuration and request and connection ids, and no password, token, cookie or message text", async () => {

@@ -324,10 +324,13 @@ class Connection<TContext> {
       if (outcome) this.respondError(id, jsonrpc, outcome.error, "subscription", path, input);
       else this.respond({ id, jsonrpc, result: { type: "stopped" } });
     };
-    // Open from `started` until it ends, however it ends (every end aborts its controller).
-    const open = this.metrics.subscriptions(path);
-    open.inc();
-    abort.signal.addEventListener("abort", () => open.dec(), { once: true });
+    // Open from `started` until it ends, however it ends (every end aborts its controller). No
+    // listener at all with metrics off: it would cost memory on every subscription.
+    if (this.metrics.enabled) {
+      const open = this.metrics.subscriptions(path);
+      open.inc();
+      abort.signal.addEventListener("abort", () => open.dec(), { once: true });
+    }
     if (isDirectStream(result)) {
       this.respond({ id, jsonrpc, result: { type: "started" } });
       result.run(new SocketFrameSink(this.socket, responsePrefix(id, jsonrpc), abort.signal, finish));
