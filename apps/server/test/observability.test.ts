@@ -195,9 +195,11 @@ describe("the built server with METRICS=on and LOG_LEVEL=debug", () => {
       client = createParleyClient({ url: server.url, token });
       const room = await client.trpc.room.create.mutate({ name: uniqueName("room") });
       await client.trpc.message.send.mutate({ roomId: room.id, text });
-      // The text in a GET's query string too.
+      // A GET's query string holds its input (a search's words, say): the text rides along in one.
       const input = encodeURIComponent(JSON.stringify({ roomId: room.id, limit: 5 }));
-      const list = await fetch(`${server.url}/trpc/message.list?input=${input}`, { headers: { authorization: `Bearer ${token}` } });
+      const list = await fetch(`${server.url}/trpc/message.list?input=${input}&q=${encodeURIComponent(text)}`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
       expect(await list.text()).toContain(text);
       // A refused call (wrong password) logs nothing of its input either.
       const wrong = await fetch(`${server.url}/trpc/auth.login`, {
