@@ -45,7 +45,10 @@ export const createCallerFactory = t.createCallerFactory;
  * unexpected with its detail before it becomes an opaque INTERNAL_SERVER_ERROR.
  */
 const errorMapping = t.middleware(async ({ ctx, next, path }) => {
+  // /metrics: message.send's latency, from the call to its answer (refusals included).
+  const sendStarted = path === "message.send" && ctx.deps.metrics.enabled ? performance.now() : 0;
   const result = await next();
+  if (sendStarted) ctx.deps.metrics.messageSend.observe((performance.now() - sendStarted) / 1000);
   // Only errors nobody classified yet (tRPC wraps a thrown non-TRPCError as INTERNAL_SERVER_ERROR).
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     const cause = result.error.cause;

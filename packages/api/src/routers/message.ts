@@ -5,18 +5,8 @@ import { TRPCError } from "@trpc/server";
 import { isIdShape, notMember, requireAuthor, requireMember, roomNotFound } from "../services/access";
 import { authedProcedure, rateLimit, router } from "../trpc";
 
-/** Times message.send for /metrics, from the call to its answer (or refusal). */
-const timedSend = authedProcedure.use(async ({ ctx, next }) => {
-  const metrics = ctx.deps.metrics;
-  if (!metrics.enabled) return next();
-  const started = performance.now();
-  const result = await next();
-  metrics.messageSend.observe((performance.now() - started) / 1000);
-  return result;
-});
-
 export const messageRouter = router({
-  send: timedSend.input(messageSendInput).mutation(async ({ ctx, input }) => {
+  send: authedProcedure.input(messageSendInput).mutation(async ({ ctx, input }) => {
     if (!isIdShape(input.roomId)) throw roomNotFound(input.roomId);
     await rateLimit(ctx, "message", ctx.user.id);
     // Joins the room's next batch (services/send-batcher.ts), which checks membership in the same
