@@ -25,7 +25,16 @@ export type Context = {
   socket: CallSocket | null;
   /** Who to rate-limit anonymous calls by. */
   clientAddress: string;
+  /** The request's User-Agent (HTTP call, or the WebSocket's upgrade request): a new session's device. */
+  userAgent?: string | null;
 };
+
+/** The User-Agent header, bounded (it is stored with the session and shown back to its owner). */
+export function userAgentOf(req: IncomingMessage): string | null {
+  const header = req.headers["user-agent"];
+  if (!header) return null;
+  return header.slice(0, 512);
+}
 
 /** Reads one cookie from a Cookie header. */
 export function readCookie(header: string | undefined, name: string): string | null {
@@ -115,6 +124,7 @@ export async function createHttpContext(
     },
     socket: null,
     clientAddress: clientAddressOf(req, deps.config.trustProxy),
+    userAgent: userAgentOf(req),
   };
 }
 
@@ -129,5 +139,12 @@ export async function createWsContext(
   const token = pickToken({ connectionParams, req, cookieAllowed });
   const session = await resolveSession(deps, token);
   if (session) deps.sockets.add(session.id, socket);
-  return { deps, session, http: null, socket, clientAddress: clientAddressOf(req, deps.config.trustProxy) };
+  return {
+    deps,
+    session,
+    http: null,
+    socket,
+    clientAddress: clientAddressOf(req, deps.config.trustProxy),
+    userAgent: userAgentOf(req),
+  };
 }
