@@ -15,6 +15,7 @@ import {
   RoomChannels,
   rulesFromEnv,
   SocketRegistry,
+  startSessionSweep,
   SubscriptionSlots,
   topics,
   type ApiDeps,
@@ -106,6 +107,12 @@ export async function startServer(config: ServerConfig, options: { db?: Database
     },
   };
   const origins = createOriginPolicy(config.allowedOrigins);
+  // Sessions deleted by `pnpm admin` without Redis: their sockets close within a minute.
+  const stopSessionSweep = startSessionSweep({
+    sockets,
+    existing: (ids) => sessions.existingSessionIds(db, ids),
+    onError: (error) => console.error("[sessions] revocation sweep failed:", error),
+  });
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -221,6 +228,7 @@ export async function startServer(config: ServerConfig, options: { db?: Database
       closing ??= (async () => {
         clearInterval(sweep);
         unsubscribeRevocations();
+        stopSessionSweep();
         server.close(); // stop accepting; resolves once every connection is gone
         wsAdapter.broadcastReconnect();
         // Give clients a moment to read the notification, then close what is left.

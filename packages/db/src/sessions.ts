@@ -56,6 +56,16 @@ export async function touchSession(db: Database, id: string, now = new Date(), m
   return (await db.prisma.session.count({ where: { id } })) > 0;
 }
 
+/** Which of `ids` are still sessions (not revoked, whatever their expiry). */
+export async function existingSessionIds(db: Database, ids: string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < ids.length; i += 1000) {
+    const rows = await db.prisma.session.findMany({ where: { id: { in: ids.slice(i, i + 1000) } }, select: { id: true } });
+    for (const row of rows) found.add(row.id);
+  }
+  return found;
+}
+
 /** A user's live sessions, newest first. */
 export async function listSessions(db: Database, userId: string, now = new Date()): Promise<SessionInfo[]> {
   const rows = await db.prisma.session.findMany({
