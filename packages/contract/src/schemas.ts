@@ -159,6 +159,8 @@ export const messageSendInput = z.object({
   roomId: idSchema,
   text: messageTextSchema,
   clientMsgId: text("clientMsgId").min(1).max(64).refine(...noNul("clientMsgId")).optional(),
+  /** The message this one answers: a live message of the same room (NOT_FOUND otherwise). */
+  replyToId: idSchema.optional(),
 });
 
 export const messageListInput = z.object({
@@ -169,6 +171,29 @@ export const messageListInput = z.object({
 
 export const messageEditInput = z.object({ messageId: idSchema, text: messageTextSchema });
 export const messageIdInput = z.object({ messageId: idSchema });
+
+/** An event id names a position in a room's log; an id the room never issued is BAD_REQUEST. */
+export const roomMarkReadInput = z.object({ roomId: idSchema, eventId: text("eventId").min(1).max(32) });
+
+/** An emoji reaction: 1–16 code points, no white space (a flag or a family is one reaction). */
+export const emojiSchema = text("Emoji")
+  .refine((s) => codePoints(s) >= 1 && codePoints(s) <= 16, { message: "An emoji is 1–16 characters" })
+  .refine((s) => !/[\s\p{Cc}]/u.test(s), { message: "An emoji cannot contain white space" });
+export const messageReactInput = z.object({ messageId: idSchema, emoji: emojiSchema });
+
+/**
+ * message.search: every word of `query` must occur in the text (PostgreSQL full text, `simple`
+ * configuration). The query is words, never query syntax: any text is a valid query.
+ */
+export const messageSearchInput = z.object({
+  query: text("Search")
+    .refine(...noNul("Search"))
+    .refine((s) => s.trim().length >= 1, { message: "Type something to search for" })
+    .refine((s) => codePoints(s) <= 200, { message: "Search can be at most 200 characters" }),
+  roomId: idSchema.optional(),
+  before: text("Cursor").nullish(),
+  limit: z.number().int().min(1).max(50).default(20),
+});
 
 export type SignupInput = z.infer<typeof signupInput>;
 export type LoginInput = z.infer<typeof loginInput>;

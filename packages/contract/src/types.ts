@@ -33,8 +33,20 @@ export type Room = {
   role: Role | null;
   /** A dm: the other person; null for a channel. */
   peer: User | null;
+  /** Live messages by others after the caller's read position (0 when not a member). */
+  unreadCount: number;
+  /** Those of them that mention the caller. */
+  mentionCount: number;
+  /** The caller's read position, an event id; null when not a member or before any event. */
+  lastReadEventId: string | null;
+  /** When the room's newest live message was written; null when it has none. */
+  lastMessageAt: string | null;
 };
 export type Member = { user: User; joinedAt: string; online: boolean; role: Role };
+/** One emoji on a message and who reacted with it, in reaction order. */
+export type Reaction = { emoji: string; userIds: string[] };
+/** The message a reply answers; `text` is its first 200 code points, "" once it is deleted. */
+export type ReplyTo = { id: string; author: User; text: string };
 export type Message = {
   id: string;
   roomId: string;
@@ -43,6 +55,11 @@ export type Message = {
   createdAt: string;
   editedAt: string | null;
   clientMsgId: string | null;
+  replyTo: ReplyTo | null;
+  /** Members named `@username` in the text, once each, in order of appearance. */
+  mentions: User[];
+  /** In order of each emoji's first reaction. */
+  reactions: Reaction[];
 };
 
 /** Persisted, resumable room events. */
@@ -53,7 +70,8 @@ export type RoomEvent =
   | { type: "member.joined"; roomId: string; user: User }
   | { type: "member.left"; roomId: string; user: User; by?: User }
   | { type: "member.role"; roomId: string; user: User; role: Role }
-  | { type: "room.updated"; room: { id: string; name: string; topic: string; visibility: "public" | "private" } };
+  | { type: "room.updated"; room: { id: string; name: string; topic: string; visibility: "public" | "private" } }
+  | { type: "reactions.changed"; roomId: string; messageId: string; reactions: Reaction[] };
 
 /** Ephemeral room activity, never stored. */
 export type Activity =
@@ -73,7 +91,22 @@ export type InboxEvent =
   /** The user joined, was added, or a dm with them was opened. */
   | { type: "room.added"; room: Room }
   /** The user left (in any tab) or was removed. */
-  | { type: "room.removed"; roomId: string };
+  | { type: "room.removed"; roomId: string }
+  /** The user's unread counts or read position in a room changed. */
+  | ({ type: "room.unread"; roomId: string } & ReadState)
+  /** Someone else's new message names the user. */
+  | { type: "mention"; roomId: string; message: Message };
+
+/** Where one member stands in a room: room.markRead's answer and the body of `room.unread`. */
+export type ReadState = {
+  unreadCount: number;
+  mentionCount: number;
+  lastReadEventId: string | null;
+  lastMessageAt: string | null;
+};
+
+/** One message.search result. */
+export type SearchHit = { message: Message; roomName: string };
 
 /**
  * Which unique field a `CONFLICT` is about, as `error.data.field`: a taken username or email

@@ -13,3 +13,5 @@ export * as admin from "./admin";
 export { MessageGoneError, UnknownCursorError, type MessageDraft, type SendOutcome } from "./messages";
 export type { SessionRecord } from "./sessions";
 export type { StoredRoomEvent } from "./events";
+export * as reading from "./reading";
+export { TooManyReactionsError } from "./reading";
