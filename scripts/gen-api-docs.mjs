@@ -43,6 +43,18 @@ const PROSE = {
     errors: {},
   },
   "auth.me": { summary: "The signed-in user, with their email.", errors: {} },
+  "auth.changePassword": {
+    summary: "Changes the caller's password (`newPassword` 8–256 characters) and revokes every other session of theirs (their WebSockets close); the caller's own session stays.",
+    errors: { UNAUTHORIZED: "the current password is wrong", TOO_MANY_REQUESTS: "too many attempts, counted like failed logins (`data.retryAfterMs`)" },
+  },
+  "auth.sessions": {
+    summary: "The caller's live sessions, newest first: `id` (not the token), `createdAt`, `lastSeenAt` (recorded at most once a minute), the `userAgent` that opened it, and `current` for the one making this call.",
+    errors: {},
+  },
+  "auth.revokeSession": {
+    summary: "Revokes one of the caller's own sessions: its token stops working and its WebSockets close, as on logout.",
+    errors: { NOT_FOUND: "no such session among the caller's (another user's session id reads the same)" },
+  },
   "user.search": {
     summary: "Users whose username starts with `query` (1–32 characters, ignoring case), ordered by username; `limit` 1–20, default 10.",
     errors: {},

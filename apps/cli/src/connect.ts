@@ -1,5 +1,16 @@
 import { createParleyClient, type ConnectionState, type ParleyClient } from "@parley/client";
+import WebSocket from "ws";
 import { CliError } from "./errors";
+
+/** What the server records as a session's device (`parley sessions`, the web app's Sessions). */
+export const USER_AGENT = `parley-cli (Node ${process.version}; ${process.platform})`;
+
+/** ws, sending the CLI's User-Agent with the upgrade request. */
+class CliWebSocket extends WebSocket {
+  constructor(address: string | URL, protocols?: string | string[]) {
+    super(address, protocols, { headers: { "user-agent": USER_AGENT } });
+  }
+}
 
 /**
  * Opens a client and waits until its WebSocket is open. The client itself retries forever (right
@@ -16,6 +27,7 @@ export async function openClient(options: {
   const client = createParleyClient({
     url: options.url,
     token: () => options.token,
+    WebSocket: CliWebSocket as unknown as typeof globalThis.WebSocket,
     onConnectionStateChange: (state) => {
       if (state === "open") markOpen();
       options.onConnectionStateChange?.(state);

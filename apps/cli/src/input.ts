@@ -53,3 +53,21 @@ export async function readPassword(fromEnv: string | null, confirm: boolean): Pr
   if (confirm && (await promptHidden("Password (again): ")) !== password) throw new Error("The passwords do not match");
   return password;
 }
+
+/**
+ * `parley passwd`'s two passwords: the current one from PARLEY_PASSWORD and the new one from
+ * PARLEY_NEW_PASSWORD, else hidden prompts on a terminal (the new one asked twice), else the
+ * first two lines of stdin.
+ */
+export async function readPasswordChange(env: { password: string | null; newPassword: string | null }): Promise<{ currentPassword: string; newPassword: string }> {
+  if (env.password !== null && env.newPassword !== null) return { currentPassword: env.password, newPassword: env.newPassword };
+  if (!process.stdin.isTTY) {
+    const [first = "", second = ""] = (await readStdin()).split(/\r?\n/);
+    return env.password !== null ? { currentPassword: env.password, newPassword: env.newPassword ?? first } : { currentPassword: first, newPassword: env.newPassword ?? second };
+  }
+  const currentPassword = env.password ?? (await promptHidden("Current password: "));
+  if (env.newPassword !== null) return { currentPassword, newPassword: env.newPassword };
+  const newPassword = await promptHidden("New password: ");
+  if ((await promptHidden("New password (again): ")) !== newPassword) throw new Error("The passwords do not match");
+  return { currentPassword, newPassword };
+}

@@ -1,6 +1,7 @@
 // parley: a terminal client for Parley, built only on @parley/client. Every command prints one
 // clear line on failure (stderr) and exits non-zero: 1 for errors, 2 for bad usage.
 import { parseArgs, type ParsedArgs } from "./args";
+import { passwd, revoke, sessions } from "./commands/account";
 import { login, logout, signup, whoami } from "./commands/auth";
 import { dm, history, search, send } from "./commands/messages";
 import { add, create, join, remove, rooms, unread } from "./commands/rooms";
@@ -16,6 +17,9 @@ Commands:
   login <username|email>        sign in (asks for a password)
   logout                        sign out and revoke the session
   whoami                        show who is signed in
+  passwd                        change your password (signs your other sessions out)
+  sessions                      list your sessions, newest first (this one marked)
+  revoke <id>                   sign one session out (its id from \`parley sessions\`)
   rooms                         list your rooms and the public channels (#name, @user for dms)
   create <name> [--private]     create a channel (--private: only people you add can see it)
   join <room>                   join a public channel (by name or id)
@@ -37,7 +41,8 @@ Options:
   --room <room>     (search) search one room only
   -h, --help        show this help
 
-Passwords come from $PARLEY_PASSWORD, else a prompt on a terminal, else the first line of stdin.
+Passwords come from $PARLEY_PASSWORD, else a prompt on a terminal, else the first line of stdin
+(passwd: the current one so, the new one from $PARLEY_NEW_PASSWORD or the next line).
 The session token is kept in $PARLEY_CONFIG_DIR, else $XDG_CONFIG_HOME/parley, else ~/.config/parley (mode 0600).`;
 
 /** Commands that run without a stored session (the rest send one). */
@@ -48,6 +53,9 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   login,
   logout,
   whoami,
+  passwd,
+  sessions,
+  revoke,
   rooms,
   create,
   join,

@@ -16,6 +16,7 @@ import {
   RoomChannels,
   rulesFromEnv,
   SocketRegistry,
+  startSessionSweep,
   SubscriptionSlots,
   topics,
   type ApiDeps,
@@ -148,6 +149,12 @@ export async function startServer(
     log,
   };
   const origins = createOriginPolicy(config.allowedOrigins);
+  // Sessions deleted by `pnpm admin` without Redis: their sockets close within a minute.
+  const stopSessionSweep = startSessionSweep({
+    sockets,
+    existing: (ids) => sessions.existingSessionIds(db, ids),
+    onError: (err) => log.error({ err }, "session revocation sweep failed"),
+  });
 
   const trpcHandler = createHTTPHandler({
     router: appRouter,
@@ -314,6 +321,7 @@ export async function startServer(
         clearInterval(sweep);
         unsubscribeRevocations();
         await metricsServer?.close();
+        stopSessionSweep();
         server.close(); // stop accepting; resolves once every connection is gone
         wsAdapter.broadcastReconnect();
         // Give clients a moment to read the notification, then close what is left.

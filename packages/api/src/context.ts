@@ -28,7 +28,16 @@ export type Context = {
   clientAddress: string;
   /** The server's logger with this request's (or connection's) id on every line. */
   log: Logger;
+  /** The request's User-Agent (HTTP call, or the WebSocket's upgrade request): a new session's device. */
+  userAgent?: string | null;
 };
+
+/** The User-Agent header, bounded (it is stored with the session and shown back to its owner). */
+export function userAgentOf(req: IncomingMessage): string | null {
+  const header = req.headers["user-agent"];
+  if (!header) return null;
+  return header.slice(0, 512);
+}
 
 /** Reads one cookie from a Cookie header. */
 export function readCookie(header: string | undefined, name: string): string | null {
@@ -120,6 +129,7 @@ export async function createHttpContext(
     socket: null,
     clientAddress: clientAddressOf(req, deps.config.trustProxy),
     log,
+    userAgent: userAgentOf(req),
   };
 }
 
@@ -135,5 +145,13 @@ export async function createWsContext(
   const token = pickToken({ connectionParams, req, cookieAllowed });
   const session = await resolveSession(deps, token);
   if (session) deps.sockets.add(session.id, socket);
-  return { deps, session, http: null, socket, clientAddress: clientAddressOf(req, deps.config.trustProxy), log };
+  return {
+    deps,
+    session,
+    http: null,
+    socket,
+    clientAddress: clientAddressOf(req, deps.config.trustProxy),
+    log,
+    userAgent: userAgentOf(req),
+  };
 }

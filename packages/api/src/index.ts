@@ -17,6 +17,7 @@ export { RoomChannels } from "./stream/room-channels";
 export { SubscriptionSlots } from "./services/subscription-slots";
 export { createSendBatcher, SendBatcher, type BatchWriter, type SendResult } from "./services/send-batcher";
 export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
+export { startSessionSweep } from "./services/session-sweep";
 export {
   DirectStream,
   eventFrame,

@@ -1,5 +1,5 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { MessageGoneError, UniqueViolationError, UnknownCursorError } from "@parley/db";
+import { MessageGoneError, sessions, UniqueViolationError, UnknownCursorError } from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { FieldTakenError } from "./lib/conflict";
@@ -72,11 +72,28 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
 
 export const publicProcedure = t.procedure.use(errorMapping);
 
+const SIGN_IN_FIRST = "Sign in first";
+
+/** How often a session's last use is written (auth.sessions' lastSeenAt), at most. */
+export const LAST_SEEN_INTERVAL_MS = 60_000;
+
 /** Procedures that need a signed-in user: `ctx.session` is non-null inside. */
-export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
+export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   const session = ctx.session;
-  if (!session || session.expiresAt.getTime() <= Date.now()) {
-    throw new TRPCError({ code: "UNAUTHORIZED", message: "Sign in first" });
+  const now = Date.now();
+  if (!session || session.expiresAt.getTime() <= now) {
+    throw new TRPCError({ code: "UNAUTHORIZED", message: SIGN_IN_FIRST });
+  }
+  // A WebSocket's context holds its session for the connection's life: once a minute a call
+  // records the use, and finds out if the session is gone (revoked by an operator's command,
+  // which has no hub to tell the servers when there is no Redis).
+  if (now - session.lastSeenAt.getTime() >= LAST_SEEN_INTERVAL_MS) {
+    session.lastSeenAt = new Date(now);
+    if (!(await sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS))) {
+      ctx.session = null;
+      ctx.deps.sockets.closeSession(session.id);
+      throw new TRPCError({ code: "UNAUTHORIZED", message: SIGN_IN_FIRST });
+    }
   }
   return next({ ctx: { ...ctx, session, user: session.user } });
 });

@@ -40,8 +40,9 @@ type SubscriptionData<TProcedure extends { subscribe: (...args: never[]) => unkn
 describe("client types", () => {
   it("are checked at compile time", () => {
     // The contract's domain types, field by field.
-    expectTypeOf<User>().toEqualTypeOf<{ id: string; username: string; createdAt: string }>();
-    expectTypeOf<Flat<Me>>().toEqualTypeOf<{ id: string; username: string; createdAt: string; email: string }>();
+    // `deactivated` is Parley's own optional addition (present only for a deactivated account).
+    expectTypeOf<User>().toEqualTypeOf<{ id: string; username: string; createdAt: string; deactivated?: true }>();
+    expectTypeOf<Flat<Me>>().toEqualTypeOf<{ id: string; username: string; createdAt: string; deactivated?: true; email: string }>();
     expectTypeOf<Room>().toEqualTypeOf<{
       id: string;
       name: string;
@@ -105,7 +106,9 @@ describe("client types", () => {
 
     // Exactly these procedures: adding one means pinning it here too.
     expectTypeOf<keyof RouterInputs>().toEqualTypeOf<"auth" | "user" | "room" | "message" | "dm" | "me">();
-    expectTypeOf<keyof RouterInputs["auth"]>().toEqualTypeOf<"signup" | "login" | "logout" | "me">();
+    expectTypeOf<keyof RouterInputs["auth"]>().toEqualTypeOf<
+      "signup" | "login" | "logout" | "me" | "changePassword" | "sessions" | "revokeSession"
+    >();
     expectTypeOf<keyof RouterInputs["user"]>().toEqualTypeOf<"get" | "search">();
     expectTypeOf<keyof RouterInputs["dm"]>().toEqualTypeOf<"open">();
     expectTypeOf<keyof RouterInputs["me"]>().toEqualTypeOf<"events">();
@@ -141,6 +144,14 @@ describe("client types", () => {
     expectTypeOf<RouterInputs["auth"]["me"]>().toEqualTypeOf<void>();
     expectTypeOf<RouterOutputs["auth"]["me"]>().toEqualTypeOf<Me>();
     expectTypeOf<Trpc["auth"]["me"]["query"]>().returns.resolves.toEqualTypeOf<Me>();
+    expectTypeOf<RouterInputs["auth"]["changePassword"]>().toEqualTypeOf<{ currentPassword: string; newPassword: string }>();
+    expectTypeOf<RouterOutputs["auth"]["changePassword"]>().toEqualTypeOf<Ok>();
+    expectTypeOf<RouterInputs["auth"]["sessions"]>().toEqualTypeOf<void>();
+    expectTypeOf<RouterOutputs["auth"]["sessions"]>().toEqualTypeOf<
+      { id: string; createdAt: string; lastSeenAt: string; userAgent: string | null; current: boolean }[]
+    >();
+    expectTypeOf<RouterInputs["auth"]["revokeSession"]>().toEqualTypeOf<{ sessionId: string }>();
+    expectTypeOf<RouterOutputs["auth"]["revokeSession"]>().toEqualTypeOf<Ok>();
 
     // user
     expectTypeOf<RouterInputs["user"]["get"]>().toEqualTypeOf<{ username: string }>();

@@ -68,6 +68,15 @@ export const loginInput = z.object({
   password: text("Password").min(1, "Enter your password").max(1024),
 });
 
+/** auth.changePassword: the current password is checked like a login's; the new one like a signup's. */
+export const changePasswordInput = z.object({
+  currentPassword: text("Current password").min(1, "Enter your current password").max(1024),
+  newPassword: passwordSchema,
+});
+
+/** auth.revokeSession: a session id from auth.sessions (an unknown one is NOT_FOUND). */
+export const revokeSessionInput = z.object({ sessionId: idSchema });
+
 export const userGetInput = z.object({ username: lookupKey });
 
 /**
@@ -188,3 +197,4 @@ export const messageSearchInput = z.object({
 
 export type SignupInput = z.infer<typeof signupInput>;
 export type LoginInput = z.infer<typeof loginInput>;
+export type ChangePasswordInput = z.infer<typeof changePasswordInput>;

@@ -3,8 +3,17 @@
 // the web app and docs/api.md (scripts/gen-api-docs.mjs) all read them from here. Types only, and
 // nothing imported: @parley/client's published declarations carry this whole module.
 
-export type User = { id: string; username: string; createdAt: string };
+export type User = {
+  id: string;
+  username: string;
+  createdAt: string;
+  /** Present (true) only when an operator deactivated the account (`pnpm admin deactivate`). */
+  deactivated?: true;
+};
 export type Me = User & { email: string };
+
+/** One of the caller's sessions (auth.sessions). `id` is not the token; `current`: this call's. */
+export type SessionInfo = { id: string; createdAt: string; lastSeenAt: string; userAgent: string | null; current: boolean };
 
 export type Role = "owner" | "admin" | "member";
 export type Room = {

@@ -9,6 +9,7 @@ export * as sessions from "./sessions";
 export * as rooms from "./rooms";
 export * as messages from "./messages";
 export * as events from "./events";
+export * as admin from "./admin";
 export { MessageGoneError, UnknownCursorError, type MessageDraft, type SendOutcome } from "./messages";
 export type { SessionRecord } from "./sessions";
 export type { StoredRoomEvent } from "./events";

@@ -6,6 +6,7 @@ export const userSelect = {
   id: true,
   username: true,
   createdAt: true,
+  deactivatedAt: true,
 } satisfies Prisma.UserSelect;
 
 export const meSelect = { ...userSelect, email: true } satisfies Prisma.UserSelect;
@@ -27,12 +28,18 @@ type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
 type MeRow = Prisma.UserGetPayload<{ select: typeof meSelect }>;
 type MessageRow = Prisma.MessageGetPayload<{ select: typeof messageSelect }>;
 
-export function toUser(row: UserRow): User {
-  return { id: row.id, username: row.username, createdAt: row.createdAt.toISOString() };
+export function toUser(row: Omit<UserRow, "deactivatedAt"> & { deactivatedAt?: Date | null }): User {
+  return {
+    id: row.id,
+    username: row.username,
+    createdAt: row.createdAt.toISOString(),
+    ...(row.deactivatedAt ? { deactivated: true as const } : {}),
+  };
 }
 
 export function toMe(row: MeRow): Me {
-  return { ...toUser(row), email: row.email };
+  const { deactivatedAt: _, ...user } = row;
+  return { ...toUser(user), email: row.email };
 }
 
 export function toMessage(row: MessageRow): Message {

@@ -22,11 +22,14 @@ export async function createUser(
   return toMe(row);
 }
 
-/** Finds a user by username or email, ignoring case, with the hash needed to check a password. */
+/**
+ * Finds a user by username or email, ignoring case, with the hash needed to check a password.
+ * `deactivated`: an operator deactivated the account; it must not log in.
+ */
 export async function findUserForLogin(
   db: Database,
   login: string,
-): Promise<{ user: Me; passwordHash: string } | null> {
+): Promise<{ user: Me; passwordHash: string; deactivated: boolean } | null> {
   const key = login.toLowerCase();
   if (key.includes("\u0000")) return null; // cannot be stored, so names nobody
   const row = await db.prisma.user.findFirst({
@@ -34,7 +37,25 @@ export async function findUserForLogin(
     select: { ...meSelect, passwordHash: true },
   });
   if (!row) return null;
-  return { user: toMe(row), passwordHash: row.passwordHash };
+  return { user: toMe(row), passwordHash: row.passwordHash, deactivated: row.deactivatedAt !== null };
+}
+
+/** The password hash of a user, by id (null when there is no such user). */
+export async function passwordHashOf(db: Database, userId: string): Promise<string | null> {
+  const row = await db.prisma.user.findUnique({ where: { id: userId }, select: { passwordHash: true } });
+  return row?.passwordHash ?? null;
+}
+
+/** Replaces a user's password hash; false when there is no such user. */
+export async function setPasswordHash(db: Database, userId: string, passwordHash: string): Promise<boolean> {
+  const { count } = await db.prisma.user.updateMany({ where: { id: userId }, data: { passwordHash } });
+  return count > 0;
+}
+
+/** Marks a user deactivated (once: a second call keeps the first time); false when unknown. */
+export async function deactivateUser(db: Database, userId: string, now = new Date()): Promise<boolean> {
+  const { count } = await db.prisma.user.updateMany({ where: { id: userId, deactivatedAt: null }, data: { deactivatedAt: now } });
+  return count > 0 || (await db.prisma.user.count({ where: { id: userId } })) > 0;
 }
 
 /** Looks a user up by username, ignoring case. */

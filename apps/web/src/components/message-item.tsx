@@ -62,7 +62,10 @@ export function MessageItem({ message, grouped, mine, editing, active, onEditing
       <div className="msg-body">
         {grouped ? null : (
           <div className="msg-meta">
-            <span className="msg-author">{message.author.username}</span>
+            <span className="msg-author">
+              {message.author.username}
+              {message.author.deactivated ? <span className="user-deactivated"> (deactivated)</span> : null}
+            </span>
             <time dateTime={message.createdAt} title={formatFull(message.createdAt)}>
               {time}
             </time>

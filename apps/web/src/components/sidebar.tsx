@@ -3,6 +3,7 @@ import { useMe, useSession } from "../hooks/use-session";
 import { useRooms } from "../hooks/use-rooms";
 import { messageOf } from "../lib/errors";
 import { splitRooms } from "../lib/room-list";
+import { AccountMenu } from "./account-menu";
 import { Avatar } from "./avatar";
 import { CreateRoomForm } from "./create-room-form";
 import { LogoMark, LogoutIcon, PlusIcon } from "./icons";
@@ -83,6 +84,7 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
           <span className="sidebar-me-name">{me.username}</span>
           <span className="sidebar-me-email">{me.email}</span>
         </div>
+        <AccountMenu />
         <button type="button" className="button button-ghost" onClick={() => void logOut()}>
           <LogoutIcon />
           <span>Log out</span>

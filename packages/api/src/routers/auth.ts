@@ -1,5 +1,5 @@
 import { TRPCError } from "@trpc/server";
-import { loginInput, signupInput, type Me } from "@parley/contract";
+import { changePasswordInput, loginInput, revokeSessionInput, signupInput, type Me, type SessionInfo } from "@parley/contract";
 import { sessions, UniqueViolationError, users } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
 import { topics } from "../hub/topics";
@@ -22,6 +22,7 @@ async function startSession(ctx: Context, user: Me): Promise<{ user: Me; token: 
     userId: user.id,
     tokenHash: hashSessionToken(token),
     expiresAt: new Date(Date.now() + ctx.deps.config.sessionTtlMs),
+    userAgent: ctx.userAgent ?? null,
   });
   ctx.http?.setCookie(sessionCookie(ctx, token));
   return { user, token };
@@ -54,10 +55,11 @@ export const authRouter = router({
     const account = `${found ? `user:${found.user.id}` : `unknown:${input.login.toLowerCase()}`}|${ctx.clientAddress}`;
     await rateLimit(ctx, "loginAccount", account);
     // Unknown users cost the same argon2 work, and both failures read the same.
+    // A deactivated account reads exactly like a wrong password, after the same work.
     const ok = found
       ? await ctx.deps.passwords.verify(found.passwordHash, input.password, ctx.clientAddress)
       : await ctx.deps.passwords.verifyAgainstDummy(input.password, ctx.clientAddress);
-    if (!found || !ok) throw new TRPCError({ code: "UNAUTHORIZED", message: LOGIN_FAILED });
+    if (!found || !ok || found.deactivated) throw new TRPCError({ code: "UNAUTHORIZED", message: LOGIN_FAILED });
     await ctx.deps.rateLimiter.refund("loginAccount", account);
     return startSession(ctx, found.user);
   }),
@@ -74,4 +76,36 @@ export const authRouter = router({
   }),
 
   me: authedProcedure.query(({ ctx }): Me => ctx.user),
+
+  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
+    // Rate-limited like a login: a stolen session must not make guessing the password cheap.
+    await rateLimit(ctx, "login", ctx.clientAddress);
+    const account = `user:${ctx.user.id}|${ctx.clientAddress}`;
+    await rateLimit(ctx, "loginAccount", account);
+    const currentHash = await users.passwordHashOf(ctx.deps.db, ctx.user.id);
+    const ok = currentHash !== null && (await ctx.deps.passwords.verify(currentHash, input.currentPassword, ctx.clientAddress));
+    if (!ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "The current password is wrong" });
+    await ctx.deps.rateLimiter.refund("loginAccount", account);
+    const newHash = await ctx.deps.passwords.hash(input.newPassword, ctx.clientAddress);
+    await users.setPasswordHash(ctx.deps.db, ctx.user.id, newHash);
+    // Every other device is signed out; this one stays.
+    const revoked = await sessions.deleteUserSessions(ctx.deps.db, ctx.user.id, ctx.session.id);
+    for (const id of revoked) ctx.deps.hub.publish(topics.sessions(), id);
+    return { ok: true as const };
+  }),
+
+  sessions: authedProcedure.query(async ({ ctx }): Promise<SessionInfo[]> => {
+    const list = await sessions.listSessions(ctx.deps.db, ctx.user.id);
+    return list.map((s) => ({ ...s, current: s.id === ctx.session.id }));
+  }),
+
+  revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
+    // Someone else's session reads exactly like one that does not exist.
+    if (!(await sessions.deleteUserSession(ctx.deps.db, ctx.user.id, input.sessionId))) {
+      throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.sessionId}'` });
+    }
+    if (input.sessionId === ctx.session.id) ctx.http?.setCookie(sessionCookie(ctx, null));
+    ctx.deps.hub.publish(topics.sessions(), input.sessionId);
+    return { ok: true as const };
+  }),
 });

@@ -66,7 +66,7 @@ function callerFor(hubOrDeps: MemoryHub | ApiDeps) {
   const deps = hubOrDeps instanceof MemoryHub ? depsFor(hubOrDeps) : hubOrDeps;
   const ctx: Context = {
     deps,
-    session: { id: "s", user: me, expiresAt: new Date(Date.now() + 60_000) },
+    session: { id: "s", user: me, expiresAt: new Date(Date.now() + 60_000), lastSeenAt: new Date() },
     http: null,
     socket: null,
     clientAddress: "test",

@@ -60,6 +60,11 @@ export class SocketRegistry {
     }, delayMs);
   }
 
+  /** The sessions that have open sockets here. */
+  sessionIds(): string[] {
+    return [...this.bySession.keys()];
+  }
+
   count(): number {
     let n = 0;
     for (const set of this.bySession.values()) n += set.size;
