@@ -13,6 +13,9 @@ function msg(id: string, minute: number, text = `m${id}`): Message {
     createdAt: `2026-01-01T10:${String(minute).padStart(2, "0")}:00.000Z`,
     editedAt: null,
     clientMsgId: null,
+    replyTo: null,
+    mentions: [],
+    reactions: [],
   };
 }
 
