@@ -5,3 +5,4 @@
 export type * from "./types";
 export * from "./schemas";
 export { publicUser } from "./public-user";
+export { mentionedNames, MENTION } from "./mentions";

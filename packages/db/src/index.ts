@@ -12,3 +12,5 @@ export * as events from "./events";
 export { MessageGoneError, UnknownCursorError, type MessageDraft, type SendOutcome } from "./messages";
 export type { SessionRecord } from "./sessions";
 export type { StoredRoomEvent } from "./events";
+export * as reading from "./reading";
+export { TooManyReactionsError } from "./reading";

@@ -1,4 +1,4 @@
-import type { Me, Message, User } from "@parley/contract";
+import type { Me, Message, Reaction, ReplyTo, User } from "@parley/contract";
 import type { Prisma } from "./generated/client";
 
 // Explicit selects: a password hash can never reach a response by accident.
@@ -18,6 +18,9 @@ export const messageSelect = {
   editedAt: true,
   clientMsgId: true,
   author: { select: userSelect },
+  replyTo: { select: { id: true, text: true, deletedAt: true, author: { select: userSelect } } },
+  mentions: { orderBy: { position: "asc" }, select: { user: { select: userSelect } } },
+  reactions: { orderBy: { seq: "asc" }, select: { emoji: true, userId: true } },
 } satisfies Prisma.MessageSelect;
 
 type UserRow = Prisma.UserGetPayload<{ select: typeof userSelect }>;
@@ -41,5 +44,30 @@ export function toMessage(row: MessageRow): Message {
     createdAt: row.createdAt.toISOString(),
     editedAt: row.editedAt ? row.editedAt.toISOString() : null,
     clientMsgId: row.clientMsgId,
+    replyTo: row.replyTo ? toReplyTo(row.replyTo) : null,
+    mentions: row.mentions.map((mention) => toUser(mention.user)),
+    reactions: groupReactions(row.reactions),
   };
+}
+
+/** How long a reply's quote of the message it answers may be, in code points. */
+export const QUOTE_LENGTH = 200;
+
+export function toReplyTo(row: { id: string; text: string; deletedAt: Date | null; author: UserRow }): ReplyTo {
+  return {
+    id: row.id,
+    author: toUser(row.author),
+    text: row.deletedAt ? "" : [...row.text].slice(0, QUOTE_LENGTH).join(""),
+  };
+}
+
+/** Reaction rows in reaction order → one entry per emoji, in order of its first reaction. */
+export function groupReactions(rows: { emoji: string; userId: string }[]): Reaction[] {
+  const byEmoji = new Map<string, string[]>();
+  for (const row of rows) {
+    const users = byEmoji.get(row.emoji);
+    if (users) users.push(row.userId);
+    else byEmoji.set(row.emoji, [row.userId]);
+  }
+  return [...byEmoji].map(([emoji, userIds]) => ({ emoji, userIds }));
 }

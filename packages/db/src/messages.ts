@@ -1,4 +1,4 @@
-import type { Message, RoomEvent, User } from "@parley/contract";
+import type { Message, ReplyTo, RoomEvent, User } from "@parley/contract";
 import type { Database } from "./database";
 import { uniqueViolationFields } from "./errors";
 import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent, type Tx } from "./events";
@@ -40,8 +40,17 @@ export async function findMessageByClientId(
   return row ? toMessage(row) : null;
 }
 
-/** One send of a batch: who writes what, with the client's idempotency key. */
-export type MessageDraft = { author: User; text: string; clientMsgId: string | null };
+/**
+ * One send of a batch: who writes what, with the client's idempotency key, the message it
+ * answers and the members it names (both looked up by the caller before the batch).
+ */
+export type MessageDraft = {
+  author: User;
+  text: string;
+  clientMsgId: string | null;
+  replyTo?: ReplyTo | null;
+  mentions?: User[];
+};
 
 /** What became of one draft of a batch. */
 export type SendOutcome =
@@ -101,6 +110,9 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
     createdAt,
     editedAt: null,
     clientMsgId: draft.clientMsgId,
+    replyTo: draft.replyTo ?? null,
+    mentions: draft.mentions ?? [],
+    reactions: [],
   }));
   // The batch goes in as one jsonb parameter (both adapters pass a text parameter the same way;
   // arrays they do not). Each element is the Message itself, so the event payload is built from
@@ -112,7 +124,7 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
   const rows = await db.prisma.$queryRaw<BatchRow[]>`
     WITH input AS (
       SELECT t.ord, t.elem, t.elem->>'id' AS id, t.elem->'author'->>'id' AS author_id,
-             t.elem->>'clientMsgId' AS client_msg_id
+             t.elem->>'clientMsgId' AS client_msg_id, t.elem->'replyTo'->>'id' AS reply_to_id
       FROM jsonb_array_elements(${JSON.stringify(batch)}::jsonb) WITH ORDINALITY AS t(elem, ord)
     ), verdict AS (
       SELECT i.*,
@@ -129,15 +141,34 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
     ), bumped AS (
       -- Only a batch with something to write locks the room: an outsider's send must not queue
       -- behind the room's writers (its answer would be slower for a busy room than for none).
-      UPDATE rooms SET last_event_seq = last_event_seq + (SELECT count(*) FROM valid)
+      -- The room's event sequence and its message count move together: a message's ordinal
+      -- (unread counts) and its event id (read positions) both follow batch order.
+      UPDATE rooms SET last_event_seq = last_event_seq + (SELECT count(*) FROM valid),
+                       message_count = message_count + (SELECT count(*) FROM valid)
       WHERE id = ${roomId}::text AND EXISTS (SELECT 1 FROM valid)
-      RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base
+      RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base,
+                message_count - (SELECT count(*) FROM valid) AS ord_base
     ), inserted AS (
-      INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at)
-      SELECT v.id, ${roomId}::text, v.author_id, v.elem->>'text', v.client_msg_id, ${createdAt}::timestamptz
-      FROM valid v, bumped
+      INSERT INTO messages (id, room_id, author_id, text, client_msg_id, created_at, ord, event_seq, reply_to_id, search)
+      SELECT v.id, ${roomId}::text, v.author_id, v.elem->>'text', v.client_msg_id, ${createdAt}::timestamptz,
+             b.ord_base + v.rn, b.base + v.rn, v.reply_to_id, to_tsvector('simple', v.elem->>'text')
+      FROM valid v, bumped b
       ORDER BY v.rn
       RETURNING id
+    ), mentioned AS (
+      INSERT INTO message_mentions (message_id, user_id, room_id, ord, position)
+      SELECT v.id, u.elem->>'id', ${roomId}::text, b.ord_base + v.rn, u.position
+      FROM valid v, bumped b, jsonb_array_elements(v.elem->'mentions') WITH ORDINALITY AS u(elem, position)
+      RETURNING message_id
+    ), read AS (
+      -- Sending moves the author's read position to their newest message: own messages are
+      -- never unread, and what came before them has been seen.
+      UPDATE memberships m
+      SET last_read_seq = greatest(m.last_read_seq, x.seq), last_read_ord = greatest(m.last_read_ord, x.ord)
+      FROM (SELECT v.author_id, max(b.base + v.rn) AS seq, max(b.ord_base + v.rn) AS ord
+            FROM valid v, bumped b GROUP BY v.author_id) x
+      WHERE m.room_id = ${roomId}::text AND m.user_id = x.author_id
+      RETURNING m.user_id
     ), logged AS (
       INSERT INTO room_events (room_id, seq, type, payload, message_id, created_at)
       SELECT ${roomId}::text, bumped.base + v.rn, 'message.created',
@@ -265,26 +296,32 @@ export async function getMessageMeta(
  */
 export async function editMessage(
   db: Database,
-  input: { messageId: string; roomId: string; text: string },
+  input: { messageId: string; roomId: string; text: string; mentions: User[] },
 ): Promise<{ message: Message; event: StoredRoomEvent }> {
   return db.prisma.$transaction(async (tx) => {
     const seq = await nextEventSeq(tx, input.roomId);
     await requireLive(tx, input.messageId); // a delete that won the lock makes this an unknown id
-    const row = await tx.message.update({
+    const { ord } = await tx.message.update({
       where: { id: input.messageId },
       data: { text: input.text, editedAt: new Date() },
-      select: messageSelect,
+      select: { ord: true },
+    });
+    await tx.$executeRaw`UPDATE messages SET search = to_tsvector('simple', text) WHERE id = ${input.messageId}`;
+    // The mentions follow the text; nobody is notified again (the edit is not news).
+    await tx.messageMention.deleteMany({ where: { messageId: input.messageId } });
+    await tx.messageMention.createMany({
+      data: input.mentions.map((user, i) => ({ messageId: input.messageId, userId: user.id, roomId: input.roomId, ord, position: i + 1 })),
     });
     await tx.roomEvent.deleteMany({ where: { messageId: input.messageId } });
-    const message = toMessage(row);
+    const message = toMessage(await tx.message.findUniqueOrThrow({ where: { id: input.messageId }, select: messageSelect }));
     const event = await insertEvent(tx, input.roomId, seq, { type: "message.updated", message }, message.id);
     return { message, event };
   }, TX_OPTIONS);
 }
 
 /**
- * Takes a message out of history: its text is erased, its earlier events (which carry the text)
- * are purged from the log, and `message.deleted` is recorded. The row stays as a tombstone so
+ * Takes a message out of history: its text, mentions and reactions are erased, its earlier events
+ * (which carry the text) are purged from the log, and `message.deleted` is recorded. The row stays as a tombstone so
  * cursors and clientMsgId retries still resolve.
  */
 export async function deleteMessage(
@@ -294,11 +331,12 @@ export async function deleteMessage(
   return db.prisma.$transaction(async (tx) => {
     const seq = await nextEventSeq(tx, input.roomId);
     await requireLive(tx, input.messageId);
-    await tx.message.update({
-      where: { id: input.messageId },
-      data: { text: "", deletedAt: new Date() },
-      select: { id: true },
-    });
+    // Out of search, out of unread counts (deleted_ord) and out of mention counts at once.
+    await tx.$executeRaw`
+      UPDATE messages SET text = '', deleted_at = now(), deleted_ord = ord, search = NULL
+      WHERE id = ${input.messageId}`;
+    await tx.messageMention.deleteMany({ where: { messageId: input.messageId } });
+    await tx.reaction.deleteMany({ where: { messageId: input.messageId } });
     await tx.roomEvent.deleteMany({ where: { messageId: input.messageId } });
     const event = await insertEvent(tx, input.roomId, seq, {
       type: "message.deleted",

@@ -1,9 +1,10 @@
-import { publicUser, type Role, type Room, type User } from "@parley/contract";
+import { publicUser, type ReadState, type Role, type Room, type User } from "@parley/contract";
 import type { Database } from "./database";
 import { mapUniqueViolation, uniqueViolationFields } from "./errors";
 import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent, type Tx } from "./events";
 import type { Prisma } from "./generated/client";
 import { toUser, userSelect } from "./mappers";
+import { NOT_READING, readStates, readToHead } from "./reading";
 
 type Kind = Room["kind"];
 type Visibility = Room["visibility"];
@@ -25,7 +26,7 @@ function roomSelect(viewerId: string) {
 
 type RoomRow = Prisma.RoomGetPayload<{ select: ReturnType<typeof roomSelect> }>;
 
-function toRoom(row: RoomRow, peer: User | null): Room {
+function toRoom(row: RoomRow, peer: User | null, reading: ReadState): Room {
   const kind = row.kind as Kind;
   return {
     id: row.id,
@@ -39,6 +40,10 @@ function toRoom(row: RoomRow, peer: User | null): Room {
     topic: row.topic,
     role: (row.memberships[0]?.role as Role | undefined) ?? null,
     peer: kind === "dm" ? peer : null,
+    unreadCount: reading.unreadCount,
+    mentionCount: reading.mentionCount,
+    lastReadEventId: reading.lastReadEventId,
+    lastMessageAt: reading.lastMessageAt,
   };
 }
 
@@ -54,12 +59,19 @@ async function dmPeers(db: Database | Tx, dmIds: string[], viewerId: string): Pr
 }
 
 async function toRooms(db: Database | Tx, rows: RoomRow[], viewerId: string): Promise<Room[]> {
-  const peers = await dmPeers(
-    db,
-    rows.filter((row) => row.kind === "dm").map((row) => row.id),
-    viewerId,
-  );
-  return rows.map((row) => toRoom(row, peers.get(row.id) ?? null));
+  const [peers, reading] = await Promise.all([
+    dmPeers(
+      db,
+      rows.filter((row) => row.kind === "dm").map((row) => row.id),
+      viewerId,
+    ),
+    readStates(
+      db,
+      rows.map((row) => row.id),
+      viewerId,
+    ),
+  ]);
+  return rows.map((row) => toRoom(row, peers.get(row.id) ?? null, reading.get(row.id) ?? NOT_READING));
 }
 
 /** Creates a channel with its creator as owner; UniqueViolationError when the name is taken. */
@@ -86,8 +98,11 @@ export async function createRoom(
         roomId: created.id,
         user: publicUser(input.creator),
       });
+      await readToHead(tx, created.id, input.creator.id);
       const row = await tx.room.findUniqueOrThrow({ where: { id: created.id }, select: roomSelect(input.creator.id) });
-      return { room: toRoom(row, null), event };
+      const [room] = await toRooms(tx, [row], input.creator.id);
+      if (!room) throw new Error(`room ${created.id} vanished`);
+      return { room, event };
     }, TX_OPTIONS),
   );
 }
@@ -116,25 +131,15 @@ export async function listRooms(db: Database, viewerId: string, options: { other
   // and a PostgreSQL server's order punctuation differently), the contract's order must not.
   channels.sort((a, b) => compareKeys(a.nameKey ?? "", b.nameKey ?? "") || compareKeys(a.id, b.id));
   const dms = joined.filter((row) => row.kind === "dm");
-  const newest = await lastMessageTimes(db, dms.map((row) => row.id));
-  const activity = (row: RoomRow) => newest.get(row.id) ?? row.createdAt.getTime();
-  dms.sort((a, b) => activity(b) - activity(a) || compareKeys(a.id, b.id));
-  return toRooms(db, [...channels, ...dms], viewerId);
+  const list = await toRooms(db, [...channels, ...dms], viewerId);
+  const activity = (room: Room) => Date.parse(room.lastMessageAt ?? room.createdAt);
+  const dmRooms = list.slice(channels.length);
+  dmRooms.sort((a, b) => activity(b) - activity(a) || compareKeys(a.id, b.id));
+  return [...list.slice(0, channels.length), ...dmRooms];
 }
 
 function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
-}
-
-/** When each room's newest live message was written (ms), for rooms that have one. */
-async function lastMessageTimes(db: Database, roomIds: string[]): Promise<Map<string, number>> {
-  if (roomIds.length === 0) return new Map();
-  const rows = await db.prisma.message.groupBy({
-    by: ["roomId"],
-    where: { roomId: { in: roomIds }, deletedAt: null },
-    _max: { createdAt: true },
-  });
-  return new Map(rows.flatMap((row) => (row._max.createdAt ? [[row.roomId, row._max.createdAt.getTime()] as const] : [])));
 }
 
 /**
@@ -239,6 +244,7 @@ export async function joinRoom(
         const next = await nextEventSeq(tx, roomId);
         events.push(await insertEvent(tx, roomId, next, { type: "member.role", roomId, user: publicUser(user), role: "owner" }));
       }
+      await readToHead(tx, roomId, user.id);
       return { events };
     }, TX_OPTIONS);
   } catch (error) {
@@ -419,6 +425,7 @@ export async function openDm(
         await tx.membership.create({ data: { roomId: created.id, userId: user.id } });
         stored.push(await insertEvent(tx, created.id, seq, { type: "member.joined", roomId: created.id, user: publicUser(user) }));
       }
+      for (const user of [me, other]) await readToHead(tx, created.id, user.id);
       return { id: created.id, events: stored };
     }, TX_OPTIONS);
     return { room: await requireRoom(db, id, me.id), events };

@@ -69,9 +69,15 @@ ALTER TABLE "reactions" ADD CONSTRAINT "reactions_user_id_fkey" FOREIGN KEY ("us
 UPDATE "messages" m SET "ord" = o.ord
 FROM (SELECT id, row_number() OVER (PARTITION BY room_id ORDER BY seq) AS ord FROM "messages") o
 WHERE m.id = o.id;
-UPDATE "messages" m SET "event_seq" = e.seq
-FROM (SELECT message_id, min(seq) AS seq FROM "room_events" WHERE type = 'message.created' GROUP BY message_id) e
-WHERE m.id = e.message_id;
+-- A message edited before this migration lost its message.created event: it takes the id of the
+-- message before it, so event ids stay in message order (read positions rely on it).
+UPDATE "messages" m SET "event_seq" = o.event_seq
+FROM (
+  SELECT x.id, coalesce(max(e.seq) OVER (PARTITION BY x.room_id ORDER BY x.seq), 0) AS event_seq
+  FROM "messages" x
+  LEFT JOIN "room_events" e ON e.message_id = x.id AND e.type = 'message.created'
+) o
+WHERE m.id = o.id;
 UPDATE "messages" SET "deleted_ord" = "ord" WHERE "deleted_at" IS NOT NULL;
 UPDATE "messages" SET "search" = to_tsvector('simple', "text") WHERE "deleted_at" IS NULL;
 UPDATE "rooms" r SET "message_count" = (SELECT count(*) FROM "messages" m WHERE m.room_id = r.id);

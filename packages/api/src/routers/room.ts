@@ -5,13 +5,14 @@ import {
   roomEventsInput,
   roomFeedInput,
   roomIdInput,
+  roomMarkReadInput,
   roomMemberInput,
   roomSetRoleInput,
   roomUpdateInput,
   type Member,
   type Room,
 } from "@parley/contract";
-import { rooms, UniqueViolationError, users } from "@parley/db";
+import { reading, rooms, UniqueViolationError, users } from "@parley/db";
 import { topics } from "../hub/topics";
 import { conflict } from "../lib/conflict";
 import {
@@ -223,6 +224,22 @@ export const roomRouter = router({
     ]);
     const onlineIds = new Set(online.map((u) => u.id));
     return members.map((m) => ({ ...m, online: onlineIds.has(m.user.id) }));
+  }),
+
+  /**
+   * Moves the caller's read position forward to `eventId` and tells every tab of theirs
+   * (me.events `room.unread`).
+   */
+  markRead: authedProcedure.input(roomMarkReadInput).mutation(async ({ ctx, input }) => {
+    await rateLimit(ctx, "markRead", ctx.user.id);
+    await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+    const unknown = () => badRequest(`The room never issued event id '${input.eventId.slice(0, 40)}'`);
+    if (!/^[1-9][0-9]{0,18}$/.test(input.eventId)) throw unknown();
+    const state = await reading.markRead(ctx.deps.db, input.roomId, ctx.user.id, BigInt(input.eventId));
+    if (state === "unknown-event") throw unknown();
+    if (state === "not-member") throw notMember();
+    ctx.deps.hub.publish(topics.user(ctx.user.id), { type: "room.unread", roomId: input.roomId, ...state });
+    return { unreadCount: state.unreadCount, mentionCount: state.mentionCount, lastReadEventId: state.lastReadEventId };
   }),
 
   typing: authedProcedure.input(roomIdInput).mutation(async ({ ctx, input }) => {

@@ -51,13 +51,17 @@ export function manages(role: Role | null): boolean {
   return role === "owner" || role === "admin";
 }
 
-/** The message, after checking it exists, the caller is in its room and wrote it. */
-export async function requireAuthor(
+export function messageNotFound(messageId: string): TRPCError {
+  return new TRPCError({ code: "NOT_FOUND", message: `No message with id '${messageId.slice(0, 80)}'` });
+}
+
+/** The live message, after checking it exists and the caller is a member of its room. */
+export async function requireMessageMember(
   db: Database,
   messageId: string,
   userId: string,
 ): Promise<{ id: string; roomId: string; authorId: string }> {
-  const notFound = new TRPCError({ code: "NOT_FOUND", message: `No message with id '${messageId.slice(0, 80)}'` });
+  const notFound = messageNotFound(messageId);
   if (!isIdShape(messageId)) throw notFound;
   const message = await messages.getMessageMeta(db, messageId);
   if (!message) throw notFound;
@@ -65,6 +69,16 @@ export async function requireAuthor(
     // A message in a room the caller cannot see does not exist for them either.
     throw error instanceof TRPCError && error.code === "NOT_FOUND" ? notFound : error;
   });
+  return message;
+}
+
+/** The message, after checking it exists, the caller is in its room and wrote it. */
+export async function requireAuthor(
+  db: Database,
+  messageId: string,
+  userId: string,
+): Promise<{ id: string; roomId: string; authorId: string }> {
+  const message = await requireMessageMember(db, messageId, userId);
   if (message.authorId !== userId) {
     throw new TRPCError({ code: "FORBIDDEN", message: "Only the author can change this message" });
   }

@@ -21,6 +21,12 @@ export const DEFAULT_RULES = {
   // Per user: each edit is broadcast to the room and rewrites the log.
   edit: { capacity: 30, refillPerSecond: 1 },
   typing: { capacity: 60, refillPerSecond: 5 },
+  // Per user: each reaction is broadcast to the room.
+  react: { capacity: 60, refillPerSecond: 3 },
+  // Per user: a client marks a room read as messages arrive while it is at the bottom.
+  markRead: { capacity: 300, refillPerSecond: 20 },
+  // Per user: each search reads the full-text index across every room of theirs.
+  search: { capacity: 30, refillPerSecond: 2 },
   // room.activity subscriptions opened per user: each may broadcast presence to the room.
   activity: { capacity: 60, refillPerSecond: 1 },
   // Per user: every room lengthens everyone's room.list.

@@ -11,7 +11,7 @@ function fakeWriter() {
   const calls: { roomId: string; texts: string[]; finish: (outcomes?: SendOutcome[]) => void; fail: (error: Error) => void }[] = [];
   let seq = 0n;
   const created = (roomId: string, text: string): SendOutcome => {
-    const message: Message = { id: `m-${text}`, roomId, author, text, createdAt: author.createdAt, editedAt: null, clientMsgId: null };
+    const message: Message = { id: `m-${text}`, roomId, author, text, createdAt: author.createdAt, editedAt: null, clientMsgId: null, replyTo: null, mentions: [], reactions: [] };
     return { status: "created", message, event: { roomId, seq: ++seq, event: { type: "message.created", message } } };
   };
   const write = (roomId: string, drafts: MessageDraft[]) =>
@@ -67,7 +67,7 @@ describe("SendBatcher", () => {
     const batcher = new SendBatcher(writer.write, (e) => log.push(`publish ${e.seq}`));
     const sends = ["a", "b"].map((t) => batcher.send("r1", draft(t)).then(() => log.push(`ack ${t}`)));
     await turn();
-    const message = (text: string): Message => ({ id: text, roomId: "r1", author, text, createdAt: "", editedAt: null, clientMsgId: null });
+    const message = (text: string): Message => ({ id: text, roomId: "r1", author, text, createdAt: "", editedAt: null, clientMsgId: null, replyTo: null, mentions: [], reactions: [] });
     const event = (text: string, seq: bigint): StoredRoomEvent => ({ roomId: "r1", seq, event: { type: "message.created", message: message(text) } });
     writer.calls[0]?.finish([
       { status: "created", message: message("a"), event: event("a", 8n) },
@@ -83,7 +83,8 @@ describe("SendBatcher", () => {
     const sends = ["a", "b", "c"].map((t) => batcher.send("r1", draft(t)));
     await turn();
     const boom = new Error("refused");
-    const ok = { status: "existing", message: { id: "m", roomId: "r1", author, text: "a", createdAt: "", editedAt: null, clientMsgId: "k" } } as const;
+    const first: Message = { id: "m", roomId: "r1", author, text: "a", createdAt: "", editedAt: null, clientMsgId: "k", replyTo: null, mentions: [], reactions: [] };
+    const ok = { status: "existing" as const, message: first };
     writer.calls[0]?.finish([ok, { status: "failed", error: boom }, { status: "not-member" }]);
     const settled = await Promise.allSettled(sends);
     expect(settled).toEqual([
