@@ -173,12 +173,12 @@ async function main() {
     // Leo sits in the room and starts typing, so Maya sees presence and "leo is typing…".
     const leo = await (await signedIn(browser, server.url, people.leo, { viewport: { width: 1280, height: 800 } })).newPage();
     await leo.goto(roomPath);
-    await leo.getByRole("textbox", { name: "Message" }).waitFor();
+    await leo.getByRole("textbox", { name: "Message", exact: true }).waitFor();
     const keepTyping = async () => {
       // The app sends at most one typing event per 2 s; let the last one age out first.
       await leo.waitForTimeout(2_100);
-      await leo.getByRole("textbox", { name: "Message" }).fill("");
-      await leo.getByRole("textbox", { name: "Message" }).pressSequentially("Yes, let's", { delay: 30 });
+      await leo.getByRole("textbox", { name: "Message", exact: true }).fill("");
+      await leo.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("Yes, let's", { delay: 30 });
     };
 
     for (const [scheme, suffix] of /** @type {const} */ ([["light", ""], ["dark", "-dark"]])) {

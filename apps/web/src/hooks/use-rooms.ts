@@ -136,7 +136,7 @@ export function useStoreReadState() {
       if (!rooms) return rooms;
       const before = rooms.find((r) => r.id === roomId);
       const next = withReadState(rooms, roomId, read);
-      const newer = before?.kind === "dm" && read.lastMessageAt !== null && read.lastMessageAt !== before.lastMessageAt;
+      const newer = before?.kind === "dm" && !!read.lastMessageAt && read.lastMessageAt !== before.lastMessageAt;
       return newer ? bumpDm(next, roomId) : next;
     });
   };

@@ -1,3 +1,4 @@
+import { MENTION } from "@parley/contract";
 import { linkify } from "./linkify";
 
 // Message text as runs to render: plain text, links (see linkify), `@name` mentions of members
@@ -19,7 +20,6 @@ type Options = {
 };
 
 const WORD = /[\p{L}\p{N}]+/gu;
-const MENTION = /(^|[^\p{L}\p{N}_@])@([A-Za-z0-9_]{1,32})(?![A-Za-z0-9_])/gu;
 
 /** The words of a search as the server matches them: letters and digits, lower-cased. */
 export function searchWords(query: string): string[] {
@@ -42,10 +42,11 @@ export function decorate(text: string, options: Options = {}): Run[] {
 function splitMentions(text: string, mentions: Set<string>, me: string | undefined, words: Set<string>, out: Run[]) {
   let at = 0;
   if (mentions.size > 0) {
+    // The server's own rule for what names someone (whole names, not inside an address).
     for (const match of text.matchAll(MENTION)) {
-      const name = (match[2] ?? "").toLowerCase();
+      const name = (match[1] ?? "").toLowerCase();
       if (!mentions.has(name)) continue;
-      const start = (match.index ?? 0) + (match[1]?.length ?? 0);
+      const start = match.index;
       splitWords(text.slice(at, start), words, out);
       const end = start + 1 + name.length;
       out.push({ kind: "mention", text: text.slice(start, end), me: name === me });

@@ -4,19 +4,23 @@ import type { Message, ReadState, Room } from "@parley/client";
 // hold the caller's counts, and `room.unread` events on me.events, or room.markRead's answer,
 // overwrite them. A read position is an event id; message ids are not event ids.
 
+/** A read state as room.markRead answers it (without `lastMessageAt`) or `room.unread` tells it. */
+export type ReadUpdate = Omit<ReadState, "lastMessageAt"> & { lastMessageAt?: string | null };
+
 /** The list with one room's read state replaced. */
-export function withReadState(rooms: readonly Room[], roomId: string, state: ReadState): Room[] {
+export function withReadState(rooms: readonly Room[], roomId: string, state: ReadUpdate): Room[] {
   return rooms.map((room) => (room.id === roomId ? { ...room, ...pickReadState(state) } : room));
 }
 
-/** Only the four fields of a read state (an event carries `type` and `roomId` besides). */
-export function pickReadState(state: ReadState): ReadState {
-  return {
+/** Only the fields of a read state (an event carries `type` and `roomId` besides). */
+export function pickReadState(state: ReadUpdate): ReadUpdate {
+  const read: ReadUpdate = {
     unreadCount: state.unreadCount,
     mentionCount: state.mentionCount,
     lastReadEventId: state.lastReadEventId,
-    lastMessageAt: state.lastMessageAt,
   };
+  if (state.lastMessageAt !== undefined) read.lastMessageAt = state.lastMessageAt;
+  return read;
 }
 
 /** Unread messages over every room the user is in: the tab title's number. */
