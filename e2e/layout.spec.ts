@@ -73,9 +73,14 @@ test("everything by keyboard alone", async ({ page }) => {
   await page.keyboard.press("Enter");
   await expect(messageRow(page, "typed and edited")).toContainText("(edited)");
 
-  // In the log, arrows move between messages and Tab reaches that message's actions.
+  // In the log, arrows move between messages and Tab reaches that message's actions: Reply and
+  // React on every message, then Edit and Delete on your own.
   await page.getByRole("log").focus();
   await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Reply" })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "React" })).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Edit" })).toBeFocused();
   await page.keyboard.press("Tab");

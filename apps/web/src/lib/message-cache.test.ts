@@ -63,3 +63,13 @@ describe("message cache", () => {
     expect(historyEventId(data)).toBe("11");
   });
 });
+
+describe("reactions", () => {
+  it("a reactions.changed event sets that message's reactions and records the event id", () => {
+    const reactions = [{ emoji: "👍", userIds: ["u1", "u2"] }];
+    const next = applyRoomEvent(history(), "11", { type: "reactions.changed", roomId: "r1", messageId: "2", reactions });
+    expect(flattenHistory(next).find((m) => m.id === "2")?.reactions).toEqual(reactions);
+    expect(flattenHistory(next).find((m) => m.id === "3")?.reactions).toEqual([]);
+    expect(historyEventId(next)).toBe("11");
+  });
+});
