@@ -170,6 +170,44 @@ test.describe("reading", () => {
     await bob.context().close();
   });
 
+  test("many unread messages: the room opens at the divider and is marked read only at the bottom", async ({
+    page,
+    baseURL,
+  }) => {
+    await signUp(page, "reader");
+    const room = await createRoom(page, "busy");
+    await send(page, "Before the rush");
+    await expect(messageRow(page, "Before the rush")).not.toContainText("Sending…");
+    const dave = await signUpApi(baseURL!, "dave");
+    const rooms = await query<{ id: string; name: string }[]>(baseURL!, "room.list", undefined, dave.token);
+    const roomId = rooms.find((r) => r.name === room)!.id;
+    await call(baseURL!, "room.join", { roomId }, dave.token);
+    await page.goto("/");
+    for (let i = 1; i <= 40; i++) await call(baseURL!, "message.send", { roomId, text: `update ${i}` }, dave.token);
+    const link = roomLink(page, room);
+    await expect(link.getByLabel("40 unread messages")).toBeVisible();
+    await expect(page).toHaveTitle("(40) Parley");
+
+    await link.click();
+    // It opens at the first unread message, not at the bottom…
+    await expect(page.getByRole("log").getByText("New messages", { exact: true })).toBeInViewport();
+    await expect(messageRow(page, "update 1")).toBeInViewport();
+    await expect(messageRow(page, "update 40")).not.toBeInViewport();
+    // …and nothing is read until the reader gets there.
+    await page.waitForTimeout(1_000);
+    await expect(link.getByLabel("40 unread messages")).toBeVisible();
+    await page.getByRole("log").hover();
+    await page.mouse.wheel(0, 10_000);
+    await expect(messageRow(page, "update 40")).toBeInViewport();
+    await expect(link.getByLabel(/unread/)).toHaveCount(0);
+    await expect(page).toHaveTitle(`#${room} · Parley`);
+    // Staying at the bottom, new messages are read as they come.
+    await call(baseURL!, "message.send", { roomId, text: "update 41" }, dave.token);
+    await expect(messageRow(page, "update 41")).toBeVisible();
+    await page.waitForTimeout(1_000);
+    await expect(link.getByLabel(/unread/)).toHaveCount(0);
+  });
+
   test("search finds a message in an older page and opens the room there", async ({ page, baseURL }) => {
     await signUp(page, "searcher");
     const room = await createRoom(page, "archive");

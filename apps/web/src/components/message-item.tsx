@@ -61,7 +61,8 @@ export function MessageItem(props: Props) {
     }),
   );
 
-  const [picking, setPicking] = useState(false);
+  /** The reaction picker, opening downwards or (in the lower half of the log) upwards. */
+  const [picking, setPicking] = useState<false | "down" | "up">(false);
   const closePicker = useCallback(() => setPicking(false), []);
   const onReacted = {
     onSuccess: ({ reactions }: { reactions: Reaction[] }) => updateHistory((old) => setReactions(old, message.id, reactions)),
@@ -157,9 +158,14 @@ export function MessageItem(props: Props) {
             aria-label="React"
             title="React"
             aria-haspopup="dialog"
-            aria-expanded={picking}
+            aria-expanded={picking !== false}
             tabIndex={active ? 0 : -1}
-            onClick={() => setPicking((open) => !open)}
+            onClick={(event) => {
+              const log = event.currentTarget.closest(".log")?.getBoundingClientRect();
+              const at = event.currentTarget.getBoundingClientRect();
+              const lower = log ? at.top - log.top > log.height / 2 : false;
+              setPicking((open) => (open ? false : lower ? "up" : "down"));
+            }}
           >
             <SmileIcon />
           </button>
@@ -198,6 +204,7 @@ export function MessageItem(props: Props) {
       )}
       {picking ? (
         <ReactionPicker
+          up={picking === "up"}
           onClose={closePicker}
           onPick={(emoji) => {
             setPicking(false);

@@ -52,13 +52,15 @@ export function ReactionBar({ reactions, meId, nameOf, onToggle }: BarProps) {
 type PickerProps = {
   onPick: (emoji: string) => void;
   onClose: () => void;
+  /** Opens above its message (one low in the log) instead of below. */
+  up?: boolean;
 };
 
 /**
  * "Add a reaction": the common emoji as buttons, and a field for any other. Escape or a click
  * outside closes it.
  */
-export function ReactionPicker({ onPick, onClose }: PickerProps) {
+export function ReactionPicker({ onPick, onClose, up = false }: PickerProps) {
   const id = useId();
   const [text, setText] = useState("");
   const ref = useRef<HTMLDivElement>(null);
@@ -81,7 +83,7 @@ export function ReactionPicker({ onPick, onClose }: PickerProps) {
   return (
     <div
       ref={ref}
-      className="reaction-picker"
+      className={`reaction-picker${up ? " is-up" : ""}`}
       role="dialog"
       aria-label="Add a reaction"
       onKeyDown={(event) => {
