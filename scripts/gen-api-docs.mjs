@@ -68,7 +68,7 @@ const PROSE = {
     errors: { NOT_FOUND: "no such user", BAD_REQUEST: "yourself" },
   },
   "me.events": {
-    summary: "The caller's own news in every tab and on every server: `room.added` when they join, are added or a dm is opened, `room.removed` when they leave or are removed. Ephemeral: re-read `room.list` whenever it (re)starts.",
+    summary: "The caller's own news in every tab and on every server: `room.added` when they join, are added or a dm is opened, `room.removed` when they leave or are removed, `room.unread` when a message by someone else arrives in one of their rooms or their read position moves, and `mention` when someone names them. Ephemeral: re-read `room.list` whenever it (re)starts.",
     errors: {},
   },
   "user.get": { summary: "A user's public profile, by username (ignoring case).", errors: { NOT_FOUND: "no such user" } },
@@ -110,8 +110,24 @@ const PROSE = {
     errors: {},
   },
   "message.send": {
-    summary: "Posts a message (1–4000 characters after trimming). Sending the same `clientMsgId` again returns the first message and creates nothing.",
-    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", TOO_MANY_REQUESTS: "messages sent too fast" },
+    summary: "Posts a message (1–4000 characters after trimming). Sending the same `clientMsgId` again returns the first message and creates nothing. `replyToId` quotes a live message of the same room; `@username` of members become `mentions` (each mentioned member gets `mention` on `me.events`). The sender's read position moves to the new message.",
+    errors: { NOT_FOUND: "no such room, or `replyToId` is not a live message of this room", FORBIDDEN: "the caller is not a member", TOO_MANY_REQUESTS: "messages sent too fast" },
+  },
+  "room.markRead": {
+    summary: "Moves the caller's read position forward to `eventId` (an older one leaves it where it is) and answers the new counts; every tab of the caller gets `room.unread` on `me.events`.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member", BAD_REQUEST: "the room never issued that event id", TOO_MANY_REQUESTS: "marked read too often" },
+  },
+  "message.react": {
+    summary: "Adds the caller's `emoji` (1–16 code points, no white space) to a message, idempotently; emits `reactions.changed` when something changed. At most 20 distinct emoji per message.",
+    errors: { NOT_FOUND: "no such message", FORBIDDEN: "the caller is not a member", BAD_REQUEST: "not an emoji, or a 21st distinct emoji", TOO_MANY_REQUESTS: "too many reactions" },
+  },
+  "message.unreact": {
+    summary: "Takes the caller's `emoji` off a message, idempotently; emits `reactions.changed` when it was there.",
+    errors: { NOT_FOUND: "no such message", FORBIDDEN: "the caller is not a member", TOO_MANY_REQUESTS: "too many reactions" },
+  },
+  "message.search": {
+    summary: "Live messages of the caller's rooms (or of `roomId`) that contain every word of `query` (1–200 characters), ignoring case: PostgreSQL full text with the `simple` configuration, on PGlite too. The query is plain words, never syntax. Newest first; `limit` 1–50, default 20; `nextCursor` continues.",
+    errors: { NOT_FOUND: "no such room", FORBIDDEN: "the caller is not a member of `roomId`", BAD_REQUEST: "unknown cursor", TOO_MANY_REQUESTS: "too many searches" },
   },
   "message.list": {
     summary: "The newest `limit` messages older than the cursor `before`, oldest first. `nextCursor` loads the page before (`null` at the start); `lastEventId` is the room's newest event id when the page was read: subscribe to `room.events` with it and nothing is missed.",

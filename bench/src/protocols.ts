@@ -68,6 +68,20 @@ export const trpcProtocol: WireProtocol = {
   keepAlive: (frame) => (frame.length === 4 && frame.equals(TRPC_PING) ? "PONG" : null),
 };
 
+/**
+ * tRPC as the web app uses it: each connection also holds `me.events` (unread counts and
+ * mentions), in the same frame as its room.events subscription (the adapter takes arrays).
+ * Its `room.unread` frames carry no message text, so they never count as deliveries.
+ */
+export const trpcInboxProtocol: WireProtocol = {
+  ...trpcProtocol,
+  subscribe: (roomId) =>
+    JSON.stringify([
+      { id: 1, method: "subscription", params: { path: "room.events", input: { roomId } } },
+      { id: 2, method: "subscription", params: { path: "me.events", input: {} } },
+    ]),
+};
+
 const SIO_ACK = Buffer.from("43");
 
 /**

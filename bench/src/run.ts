@@ -26,7 +26,7 @@ const config = {
   postgresUrl: env.BENCH_POSTGRES_URL ?? "postgres://postgres@127.0.0.1:5432/test",
   redisUrl: env.REDIS_URL || env.BENCH_REDIS_URL || "redis://127.0.0.1:6379",
 };
-const ALL: TargetKind[] = ["raw-ws", "socketio", "parley-pg", "parley-pglite", "parley-pg-redis"];
+const ALL: TargetKind[] = ["raw-ws", "socketio", "parley-pg", "parley-pg-inbox", "parley-pglite", "parley-pg-redis"];
 
 async function reachable(url: string): Promise<boolean> {
   const { hostname, port } = new URL(url);

@@ -7,14 +7,14 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
 import pg from "pg";
-import { rawWsProtocol, socketIoProtocol, trpcProtocol, type WireProtocol } from "./protocols";
+import { rawWsProtocol, socketIoProtocol, trpcInboxProtocol, trpcProtocol, type WireProtocol } from "./protocols";
 
 // Starts the servers under test, each as its own process so /proc can measure it alone.
 
 const repoRoot = fileURLToPath(new URL("../../", import.meta.url));
 const benchRoot = path.join(repoRoot, "bench");
 
-export type TargetKind = "raw-ws" | "socketio" | "parley-pg" | "parley-pglite" | "parley-pg-redis";
+export type TargetKind = "raw-ws" | "socketio" | "parley-pg" | "parley-pg-inbox" | "parley-pglite" | "parley-pg-redis";
 
 /** A running system under test: one or two server processes serving one room. */
 export interface Target {
@@ -55,10 +55,10 @@ async function freePort(): Promise<number> {
   });
 }
 
-type ServerProcess = { child: ChildProcess; pid: number; hostPort: string; stop(): Promise<void> };
+export type ServerProcess = { child: ChildProcess; pid: number; hostPort: string; stop(): Promise<void> };
 
 /** Spawns `node <script>` and waits (≤ 60 s) for a line saying it listens. */
-async function startProcess(label: string, script: string, env: Record<string, string>): Promise<ServerProcess> {
+export async function startProcess(label: string, script: string, env: Record<string, string>): Promise<ServerProcess> {
   const port = await freePort();
   // BENCH_NODE_ARGS: extra Node flags for the servers, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof".
   const nodeArgs = (process.env.BENCH_NODE_ARGS ?? "").split(" ").filter(Boolean);
@@ -110,7 +110,7 @@ const token = (i: number) => `benchtoken-${i}`;
  * its sha256, as Parley's tokens service does) and a membership in one room. Plain SQL: signing
  * up through the API would cost an argon2 hash per user.
  */
-async function seedParley(db: Database, migrationsDir: string, count: number): Promise<string> {
+export async function seedParley(db: Database, migrationsDir: string, count: number): Promise<string> {
   await applyMigrations(db, migrationsDir);
   const sql = db.sql;
   await sql.query(
@@ -137,8 +137,8 @@ async function seedParley(db: Database, migrationsDir: string, count: number): P
 }
 
 /** The built server; BENCH_PARLEY_MAIN points at another build (e.g. an older commit's) to compare. */
-const PARLEY_MAIN = process.env.BENCH_PARLEY_MAIN ?? path.join(repoRoot, "apps", "server", "dist", "main.js");
-const MIGRATIONS = path.join(repoRoot, "prisma", "migrations");
+export const PARLEY_MAIN = process.env.BENCH_PARLEY_MAIN ?? path.join(repoRoot, "apps", "server", "dist", "main.js");
+export const MIGRATIONS = path.join(repoRoot, "prisma", "migrations");
 
 /** Starts the target `kind`: its database (fresh, seeded), then its server process(es). */
 export async function startTarget(kind: TargetKind, options: TargetOptions): Promise<Target> {
@@ -219,8 +219,13 @@ export async function startTarget(kind: TargetKind, options: TargetOptions): Pro
       cleanups.push(() => server.stop());
     }
     return {
-      name: { "parley-pg": "Parley PostgreSQL", "parley-pglite": "Parley PGlite", "parley-pg-redis": "Parley PG + Redis ×2" }[kind],
-      protocol: trpcProtocol,
+      name: {
+        "parley-pg": "Parley PostgreSQL",
+        "parley-pg-inbox": "Parley PG + me.events",
+        "parley-pglite": "Parley PGlite",
+        "parley-pg-redis": "Parley PG + Redis ×2",
+      }[kind],
+      protocol: kind === "parley-pg-inbox" ? trpcInboxProtocol : trpcProtocol,
       hostPorts: servers.map((s) => s.hostPort),
       pids: servers.map((s) => s.pid),
       roomId,

@@ -11,7 +11,11 @@ describe("parseArgs", () => {
       help: false,
       limit: 5,
       private: false,
+      reply: null,
+      room: null,
     });
+    expect(parseArgs(["send", "general", "yes", "--reply", "m1"])).toMatchObject({ positionals: ["general", "yes"], reply: "m1" });
+    expect(parseArgs(["search", "deploy", "plan", "--room=general"])).toMatchObject({ positionals: ["deploy", "plan"], room: "general" });
     expect(parseArgs(["create", "plans", "--private"])).toMatchObject({ command: "create", positionals: ["plans"], private: true });
   });
 

@@ -10,6 +10,10 @@ export type ParsedArgs = {
   limit: number | null;
   /** `create --private`. */
   private: boolean;
+  /** `send --reply <messageId>`: the message this one answers. */
+  reply: string | null;
+  /** `search --room <room>`: search one room only. */
+  room: string | null;
 };
 
 /** The options every command shares (node:util parseArgs' configuration). */
@@ -19,6 +23,8 @@ const OPTIONS = {
   help: { type: "boolean", short: "h" },
   limit: { type: "string" },
   private: { type: "boolean" },
+  reply: { type: "string" },
+  room: { type: "string" },
 } as const;
 const OPTION_TYPES = new Map<string, "string" | "boolean">(Object.entries(OPTIONS).map(([name, { type }]) => [name, type]));
 
@@ -44,6 +50,8 @@ export function parseArgs(argv: readonly string[]): ParsedArgs {
     help: values.help === true,
     limit: typeof values.limit === "string" ? limitFrom(values.limit) : null,
     private: values.private === true,
+    reply: typeof values.reply === "string" ? values.reply : null,
+    room: typeof values.room === "string" ? values.room : null,
   };
 }
 

@@ -1,4 +1,4 @@
-import type { Message, Room, RoomEvent } from "@parley/client";
+import type { Message, Reaction, Room, RoomEvent, SearchHit } from "@parley/client";
 
 // How things look in a terminal. With --json the commands print the API's objects instead.
 
@@ -20,8 +20,34 @@ export function formatRoom(room: Room): string {
   return `#${room.name}  ${formatMembers(room.memberCount)}${lock}${room.joined ? "  (joined)" : ""}`;
 }
 
+/** `#general` for a channel, `@bob` for a dm. */
+function roomRef(room: Pick<Room, "kind" | "name">): string {
+  return `${room.kind === "dm" ? "@" : "#"}${room.name}`;
+}
+
+/** `#general  3 unread (1 mention)`. */
+export function formatUnread(room: Room): string {
+  const mentions = room.mentionCount > 0 ? ` (${room.mentionCount} mention${room.mentionCount === 1 ? "" : "s"})` : "";
+  return `${roomRef(room)}  ${room.unreadCount} unread${mentions}`;
+}
+
+/** `👍 2  🎉 1`. */
+export function formatReactions(reactions: Reaction[]): string {
+  return reactions.map((r) => `${r.emoji} ${r.userIds.length}`).join("  ");
+}
+
 export function formatMessage(message: Message): string {
-  return `${shortTime(message.createdAt)}  ${message.author.username}: ${message.text}${message.editedAt ? " (edited)" : ""}`;
+  const quote = message.replyTo
+    ? `  (reply to ${message.replyTo.author.username}: ${message.replyTo.text ? JSON.stringify([...message.replyTo.text].slice(0, 40).join("")) : "a deleted message"})`
+    : "";
+  const reactions = message.reactions.length > 0 ? `  [${formatReactions(message.reactions)}]` : "";
+  return `${shortTime(message.createdAt)}  ${message.author.username}: ${message.text}${message.editedAt ? " (edited)" : ""}${quote}${reactions}`;
+}
+
+/** A search result: `#general  2026-11-29 14:03  alice: the text  (id …)`. */
+export function formatHit(hit: SearchHit): string {
+  const m = hit.message;
+  return `${hit.roomName}  ${shortTime(m.createdAt)}  ${m.author.username}: ${m.text}  (id ${m.id})`;
 }
 
 export function formatEvent(event: RoomEvent): string {
@@ -40,5 +66,7 @@ export function formatEvent(event: RoomEvent): string {
       return `* ${event.user.username} ${{ owner: "is now the owner", admin: "is now an admin", member: "is no longer an admin" }[event.role]}`;
     case "room.updated":
       return `* the room is now #${event.room.name} (${event.room.visibility})${event.room.topic ? `: ${event.room.topic}` : ""}`;
+    case "reactions.changed":
+      return `* reactions on ${event.messageId}: ${event.reactions.length > 0 ? formatReactions(event.reactions) : "none"}`;
   }
 }

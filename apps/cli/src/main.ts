@@ -2,8 +2,8 @@
 // clear line on failure (stderr) and exits non-zero: 1 for errors, 2 for bad usage.
 import { parseArgs, type ParsedArgs } from "./args";
 import { login, logout, signup, whoami } from "./commands/auth";
-import { dm, history, send } from "./commands/messages";
-import { add, create, join, remove, rooms } from "./commands/rooms";
+import { dm, history, search, send } from "./commands/messages";
+import { add, create, join, remove, rooms, unread } from "./commands/rooms";
 import { tail } from "./commands/tail";
 import { createContext, type CommandContext } from "./context";
 import { readEnv } from "./env";
@@ -22,14 +22,19 @@ Commands:
   add <room> <user>             add someone to a channel
   remove <room> <user>          remove someone from a channel (owners and admins)
   send <room> <text…>           post a message; text "-" reads it from stdin
+                                (--reply <messageId>: answer that message)
   dm <user> <text…>             send someone a direct message
   history <room> [--limit N]    show the latest messages (default 20, at most 100)
   tail <room>                   print the room's events as they happen, until Ctrl-C
+  unread                        your rooms with unread messages (and mentions of you)
+  search <words…> [--room R]    messages with every word, newest first (--limit N, at most 50)
 
 Options:
   --url <address>   the server (default: $PARLEY_URL, else http://127.0.0.1:3000)
   --json            print JSON for scripts (one object per line for tail)
   --private         (create) make the channel private
+  --reply <id>      (send) the message this one answers (ids: history --json, search)
+  --room <room>     (search) search one room only
   -h, --help        show this help
 
 Passwords come from $PARLEY_PASSWORD, else a prompt on a terminal, else the first line of stdin.
@@ -52,6 +57,8 @@ const COMMANDS: Record<string, (ctx: CommandContext) => Promise<void>> = {
   dm,
   history,
   tail,
+  unread,
+  search,
 };
 
 async function run(argv: readonly string[]): Promise<void> {

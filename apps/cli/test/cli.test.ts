@@ -179,6 +179,40 @@ describe("parley create --private, add, remove, dm", () => {
   });
 });
 
+describe("parley unread, search, send --reply", () => {
+  it("lists unread rooms with mentions, finds messages and answers one", async () => {
+    const alice = await signedUpUser("alice");
+    const bob = await signedUpUser("bob");
+    const name = uniqueName("read");
+    expect((await runCli(bin, alice, ["create", name])).code).toBe(0);
+    expect((await runCli(bin, bob, ["join", name])).code).toBe(0);
+    expect(await runCli(bin, bob, ["unread"])).toMatchObject({ code: 0, stdout: "Nothing unread.\n" });
+
+    const word = `kiwi${uniqueName("w").replace(/[^a-z0-9]/gi, "")}`;
+    const sent = JSON.parse((await runCli(bin, alice, ["send", name, `the ${word} plan`, "--json"])).stdout) as { id: string };
+    expect((await runCli(bin, alice, ["send", name, `@${bob.name} can you look?`])).code).toBe(0);
+    expect(await runCli(bin, bob, ["unread"])).toMatchObject({ code: 0, stdout: `#${name}  2 unread (1 mention)\n` });
+    const unread = JSON.parse((await runCli(bin, bob, ["unread", "--json"])).stdout) as { name: string; unreadCount: number }[];
+    expect(unread).toEqual([expect.objectContaining({ name, unreadCount: 2, mentionCount: 1 })]);
+
+    const found = await runCli(bin, bob, ["search", word.toUpperCase(), "PLAN"]);
+    expect(found.code).toBe(0);
+    expect(found.stdout).toMatch(new RegExp(`^${name}  .*  ${alice.name}: the ${word} plan  \\(id ${sent.id}\\)\n$`));
+    expect((await runCli(bin, bob, ["search", word, "--room", name, "--json"])).stdout).toContain(sent.id);
+    expect(await runCli(bin, bob, ["search", "nothing", "matches", word])).toMatchObject({ code: 0, stdout: `Nothing found for 'nothing matches ${word}'.\n` });
+
+    const reply = JSON.parse((await runCli(bin, bob, ["send", name, "on it", "--reply", sent.id, "--json"])).stdout) as {
+      replyTo: { id: string } | null;
+    };
+    expect(reply.replyTo?.id).toBe(sent.id);
+    // Sending read everything before it.
+    expect((await runCli(bin, bob, ["unread"])).stdout).toBe("Nothing unread.\n");
+    expect((await runCli(bin, alice, ["history", name])).stdout).toContain(`${bob.name}: on it  (reply to ${alice.name}: "the ${word} plan")`);
+    expect(await failure(bob, ["send", name, "no", "--reply", "not-a-message"])).toMatchObject({ code: 1 });
+    expect(await failure(bob, ["search"])).toMatchObject({ code: 2 });
+  });
+});
+
 describe("parley errors", () => {
   it("prints one line and exits 1 for failures, 2 for bad usage", async () => {
     const dave = await signedUpUser("dave");

@@ -196,10 +196,11 @@ describe("room.removeMember", () => {
     const bobInbox = await inbox(bob);
     await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "before" });
     await bobEvents.events.waitFor(1);
+    expect(await bobInbox.news.waitFor(1)).toEqual([expect.objectContaining({ type: "room.unread", roomId: room.id, unreadCount: 1 })]);
 
     expect(await alice.client.trpc.room.removeMember.mutate({ roomId: room.id, username: bob.username })).toEqual({ ok: true });
     await until(() => bobEvents.state.ended && bobActivityEnded.value, "bob's subscriptions to end", 1_000);
-    expect(await bobInbox.news.waitFor(1)).toEqual([{ type: "room.removed", roomId: room.id }]);
+    expect((await bobInbox.news.waitFor(2)).slice(1)).toEqual([{ type: "room.removed", roomId: room.id }]);
     const [left] = (await aliceEvents.events.waitFor(2)).slice(1);
     expect(left?.data).toEqual({
       type: "member.left",

@@ -17,6 +17,9 @@ describe("message.send", () => {
       createdAt: expect.any(String),
       editedAt: null,
       clientMsgId: null,
+      replyTo: null,
+      mentions: [],
+      reactions: [],
     });
   });
 

@@ -135,4 +135,25 @@ describe("several servers through Redis", () => {
     const [added] = await news.waitFor(1);
     expect(added).toMatchObject({ type: "room.added", room: { id: dm.id, kind: "dm", name: alice.username } });
   });
+
+  it("counts unread and tells mentions across servers, and a read in one tab reaches the tab on the other", async () => {
+    const alice = await signUp(one);
+    const bob = await signUp(two);
+    const room = await alice.client.trpc.room.create.mutate({ name: uniqueName("multi-unread") });
+    await bob.client.trpc.room.join.mutate({ roomId: room.id });
+    const onTwo = new Collector<InboxEvent>();
+    const live = started();
+    bob.client.trpc.me.events.subscribe({}, { onStarted: live.onStarted, onData: onTwo.push });
+    await live.ready;
+    const message = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: `@${bob.username} hello from one` });
+    await onTwo.waitFor(2);
+    expect(onTwo.items.find((e) => e.type === "mention")).toEqual({ type: "mention", roomId: room.id, message });
+    expect(onTwo.items.find((e) => e.type === "room.unread")).toMatchObject({ roomId: room.id, unreadCount: 1, mentionCount: 1 });
+    // Bob reads in a tab on server one: his tab on server two hears of it.
+    const bobOnOne = connect(one, bob.token);
+    const page = await bobOnOne.trpc.message.list.query({ roomId: room.id });
+    await bobOnOne.trpc.room.markRead.mutate({ roomId: room.id, eventId: page.lastEventId! });
+    await onTwo.waitFor(3);
+    expect(onTwo.items.at(-1)).toMatchObject({ type: "room.unread", roomId: room.id, unreadCount: 0, mentionCount: 0, lastReadEventId: page.lastEventId });
+  });
 });

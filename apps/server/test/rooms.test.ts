@@ -22,6 +22,11 @@ describe("room.create", () => {
       topic: "",
       role: "owner",
       peer: null,
+      // The creator has read everything: the room's one event so far, their own join.
+      unreadCount: 0,
+      mentionCount: 0,
+      lastReadEventId: "1",
+      lastMessageAt: null,
     });
     const members = await alice.client.trpc.room.members.query({ roomId: room.id });
     expect(members.map((m) => m.user.id)).toEqual([alice.id]);

@@ -73,6 +73,8 @@ function describeEvent(event: RoomEvent): string {
       return `${event.type} ${event.user.username}`;
     case "room.updated":
       return `${event.type} ${event.room.name}`;
+    case "reactions.changed":
+      return `${event.type} ${event.messageId}`;
   }
 }
 

@@ -13,11 +13,14 @@ import type {
   Message,
   ParleyClient,
   ParleyErrorData,
+  Reaction,
+  ReadState,
   Room,
   Role,
   RoomEvent,
   RouterInputs,
   RouterOutputs,
+  SearchHit,
   User,
   ValidationErrors,
 } from "./index";
@@ -51,6 +54,10 @@ describe("client types", () => {
       topic: string;
       role: Role | null;
       peer: User | null;
+      unreadCount: number;
+      mentionCount: number;
+      lastReadEventId: string | null;
+      lastMessageAt: string | null;
     }>();
     expectTypeOf<Role>().toEqualTypeOf<"owner" | "admin" | "member">();
     expectTypeOf<Member>().toEqualTypeOf<{ user: User; joinedAt: string; online: boolean; role: Role }>();
@@ -62,7 +69,11 @@ describe("client types", () => {
       createdAt: string;
       editedAt: string | null;
       clientMsgId: string | null;
+      replyTo: { id: string; author: User; text: string } | null;
+      mentions: User[];
+      reactions: Reaction[];
     }>();
+    expectTypeOf<Reaction>().toEqualTypeOf<{ emoji: string; userIds: string[] }>();
     expectTypeOf<RoomEvent>().toEqualTypeOf<
       | { type: "message.created"; message: Message }
       | { type: "message.updated"; message: Message }
@@ -71,8 +82,13 @@ describe("client types", () => {
       | { type: "member.left"; roomId: string; user: User; by?: User }
       | { type: "member.role"; roomId: string; user: User; role: Role }
       | { type: "room.updated"; room: { id: string; name: string; topic: string; visibility: "public" | "private" } }
+      | { type: "reactions.changed"; roomId: string; messageId: string; reactions: Reaction[] }
     >();
-    expectTypeOf<InboxEvent>().toEqualTypeOf<{ type: "room.added"; room: Room } | { type: "room.removed"; roomId: string }>();
+    type Unread = { unreadCount: number; mentionCount: number; lastReadEventId: string | null; lastMessageAt: string | null };
+    expectTypeOf<ReadState>().toEqualTypeOf<Unread>();
+    expectTypeOf<Flat<Extract<InboxEvent, { type: "room.unread" }>>>().toEqualTypeOf<Flat<{ type: "room.unread"; roomId: string } & Unread>>();
+    expectTypeOf<InboxEvent["type"]>().toEqualTypeOf<"room.added" | "room.removed" | "room.unread" | "mention">();
+    expectTypeOf<Extract<InboxEvent, { type: "mention" }>>().toEqualTypeOf<{ type: "mention"; roomId: string; message: Message }>();
     expectTypeOf<Activity>().toEqualTypeOf<
       | { type: "presence.snapshot"; roomId: string; online: User[] }
       | { type: "presence.online"; roomId: string; user: User }
@@ -108,8 +124,9 @@ describe("client types", () => {
       | "addMember"
       | "removeMember"
       | "setRole"
+      | "markRead"
     >();
-    expectTypeOf<keyof RouterInputs["message"]>().toEqualTypeOf<"send" | "list" | "edit" | "delete">();
+    expectTypeOf<keyof RouterInputs["message"]>().toEqualTypeOf<"send" | "list" | "edit" | "delete" | "react" | "unreact" | "search">();
 
     // auth
     expectTypeOf<RouterInputs["auth"]["signup"]>().toEqualTypeOf<{ username: string; email: string; password: string }>();
@@ -191,7 +208,7 @@ describe("client types", () => {
     }>();
 
     // message
-    expectTypeOf<RouterInputs["message"]["send"]>().toEqualTypeOf<{ roomId: string; text: string; clientMsgId?: string }>();
+    expectTypeOf<RouterInputs["message"]["send"]>().toEqualTypeOf<{ roomId: string; text: string; clientMsgId?: string; replyToId?: string }>();
     expectTypeOf<RouterOutputs["message"]["send"]>().toEqualTypeOf<Message>();
     expectTypeOf<Trpc["message"]["send"]["mutate"]>().returns.resolves.toEqualTypeOf<Message>();
     expectTypeOf<RouterInputs["message"]["list"]>().toEqualTypeOf<{
@@ -207,6 +224,17 @@ describe("client types", () => {
     expectTypeOf<RouterInputs["message"]["delete"]>().toEqualTypeOf<{ messageId: string }>();
     expectTypeOf<RouterOutputs["message"]["delete"]>().toEqualTypeOf<Ok>();
     expectTypeOf<Trpc["message"]["delete"]["mutate"]>().returns.resolves.toEqualTypeOf<Ok>();
+
+    // reading (v2)
+    expectTypeOf<RouterInputs["room"]["markRead"]>().toEqualTypeOf<{ roomId: string; eventId: string }>();
+    expectTypeOf<RouterOutputs["room"]["markRead"]>().toEqualTypeOf<{ unreadCount: number; mentionCount: number; lastReadEventId: string | null }>();
+    expectTypeOf<RouterInputs["message"]["react"]>().toEqualTypeOf<{ messageId: string; emoji: string }>();
+    expectTypeOf<RouterOutputs["message"]["react"]>().toEqualTypeOf<{ reactions: Reaction[] }>();
+    expectTypeOf<RouterInputs["message"]["unreact"]>().toEqualTypeOf<{ messageId: string; emoji: string }>();
+    expectTypeOf<RouterOutputs["message"]["unreact"]>().toEqualTypeOf<{ reactions: Reaction[] }>();
+    expectTypeOf<RouterInputs["message"]["search"]>().toEqualTypeOf<{ query: string; roomId?: string; before?: string | null; limit?: number }>();
+    expectTypeOf<RouterOutputs["message"]["search"]>().toEqualTypeOf<{ hits: SearchHit[]; nextCursor: string | null }>();
+    expectTypeOf<SearchHit>().toEqualTypeOf<{ message: Message; roomName: string }>();
 
     // Wrong inputs do not compile.
     expectTypeOf<Trpc["room"]["create"]["mutate"]>().toBeCallableWith({ name: "general" });

@@ -144,7 +144,8 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
       -- The room's event sequence and its message count move together: a message's ordinal
       -- (unread counts) and its event id (read positions) both follow batch order.
       UPDATE rooms SET last_event_seq = last_event_seq + (SELECT count(*) FROM valid),
-                       message_count = message_count + (SELECT count(*) FROM valid)
+                       message_count = message_count + (SELECT count(*) FROM valid),
+                       last_message_at = ${createdAt}::timestamptz
       WHERE id = ${roomId}::text AND EXISTS (SELECT 1 FROM valid)
       RETURNING last_event_seq - (SELECT count(*) FROM valid) AS base,
                 message_count - (SELECT count(*) FROM valid) AS ord_base
@@ -337,6 +338,11 @@ export async function deleteMessage(
       WHERE id = ${input.messageId}`;
     await tx.messageMention.deleteMany({ where: { messageId: input.messageId } });
     await tx.reaction.deleteMany({ where: { messageId: input.messageId } });
+    await tx.$executeRaw`
+      UPDATE rooms SET last_message_at = (
+        SELECT m.created_at FROM messages m WHERE m.room_id = ${input.roomId}::text AND m.deleted_at IS NULL
+        ORDER BY m.seq DESC LIMIT 1)
+      WHERE id = ${input.roomId}::text`;
     await tx.roomEvent.deleteMany({ where: { messageId: input.messageId } });
     const event = await insertEvent(tx, input.roomId, seq, {
       type: "message.deleted",

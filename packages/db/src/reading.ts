@@ -44,8 +44,7 @@ export async function readStates(db: Database | Tx, roomIds: string[], viewerId:
         - (SELECT count(*) FROM messages d WHERE d.room_id = r.id AND d.deleted_ord > ms.last_read_ord))::int AS unread,
       (SELECT count(*) FROM message_mentions mm
         WHERE mm.user_id = ms.user_id AND mm.room_id = r.id AND mm.ord > ms.last_read_ord)::int AS mentions,
-      (SELECT m.created_at FROM messages m WHERE m.room_id = r.id AND m.deleted_at IS NULL
-        ORDER BY m.seq DESC LIMIT 1) AS last_message_at
+      r.last_message_at
     FROM rooms r
     LEFT JOIN memberships ms ON ms.room_id = r.id AND ms.user_id = ${viewerId}::text
     WHERE r.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(roomIds)}::jsonb))`;

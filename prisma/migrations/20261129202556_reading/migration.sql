@@ -10,7 +10,8 @@ ADD COLUMN     "reply_to_id" TEXT,
 ADD COLUMN     "search" tsvector;
 
 -- AlterTable
-ALTER TABLE "rooms" ADD COLUMN     "message_count" BIGINT NOT NULL DEFAULT 0;
+ALTER TABLE "rooms" ADD COLUMN     "last_message_at" TIMESTAMPTZ(3),
+ADD COLUMN     "message_count" BIGINT NOT NULL DEFAULT 0;
 
 -- CreateTable
 CREATE TABLE "message_mentions" (
@@ -80,6 +81,7 @@ FROM (
 WHERE m.id = o.id;
 UPDATE "messages" SET "deleted_ord" = "ord" WHERE "deleted_at" IS NOT NULL;
 UPDATE "messages" SET "search" = to_tsvector('simple', "text") WHERE "deleted_at" IS NULL;
-UPDATE "rooms" r SET "message_count" = (SELECT count(*) FROM "messages" m WHERE m.room_id = r.id);
+UPDATE "rooms" r SET "message_count" = (SELECT count(*) FROM "messages" m WHERE m.room_id = r.id),
+  "last_message_at" = (SELECT max(m.created_at) FROM "messages" m WHERE m.room_id = r.id AND m.deleted_at IS NULL);
 UPDATE "memberships" ms SET "last_read_seq" = r.last_event_seq, "last_read_ord" = r.message_count
 FROM "rooms" r WHERE r.id = ms.room_id;

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { CommandContext } from "../context";
 import { expectArgs } from "../context";
 import { usageError } from "../errors";
-import { formatMessage } from "../format";
+import { formatHit, formatMessage } from "../format";
 import { readStdin } from "../input";
 import { findJoinedRoom } from "./rooms";
 
@@ -16,14 +16,22 @@ async function messageText(ctx: CommandContext, first: string): Promise<{ target
   return { target, text };
 }
 
-/** `parley send <room> <text…>`: posts a message; `-` as the text reads it from stdin. */
+/**
+ * `parley send <room> <text…> [--reply <messageId>]`: posts a message (an answer to that one
+ * with --reply); `-` as the text reads it from stdin.
+ */
 export async function send(ctx: CommandContext): Promise<void> {
   const { target: ref, text } = await messageText(ctx, "room");
   const { client } = await ctx.connect({ signedIn: true });
   try {
     const room = await findJoinedRoom(client.trpc, ref);
     // One id per invocation: if the reply is lost and tRPC's call is repeated, no duplicate appears.
-    const message = await client.trpc.message.send.mutate({ roomId: room.id, text, clientMsgId: randomUUID() });
+    const message = await client.trpc.message.send.mutate({
+      roomId: room.id,
+      text,
+      clientMsgId: randomUUID(),
+      ...(ctx.args.reply !== null ? { replyToId: ctx.args.reply } : {}),
+    });
     ctx.print(message, null);
   } finally {
     await client.close();
@@ -51,6 +59,24 @@ export async function history(ctx: CommandContext): Promise<void> {
     const room = await findJoinedRoom(client.trpc, ref);
     const page = await client.trpc.message.list.query({ roomId: room.id, limit: ctx.args.limit ?? 20 });
     ctx.print(page.messages, page.messages.length > 0 ? page.messages.map(formatMessage) : `No messages in #${room.name} yet.`);
+  } finally {
+    await client.close();
+  }
+}
+
+/** `parley search <words…> [--room R] [--limit N]`: messages with every word, newest first. */
+export async function search(ctx: CommandContext): Promise<void> {
+  const query = ctx.args.positionals.join(" ");
+  if (query.trim() === "") throw usageError("missing <words> to search for");
+  const { client } = await ctx.connect({ signedIn: true });
+  try {
+    const room = ctx.args.room !== null ? await findJoinedRoom(client.trpc, ctx.args.room) : null;
+    const { hits } = await client.trpc.message.search.query({
+      query,
+      limit: Math.min(ctx.args.limit ?? 20, 50),
+      ...(room ? { roomId: room.id } : {}),
+    });
+    ctx.print(hits, hits.length > 0 ? hits.map(formatHit) : `Nothing found for '${query}'.`);
   } finally {
     await client.close();
   }

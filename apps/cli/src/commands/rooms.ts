@@ -2,7 +2,7 @@ import type { ParleyClient, Room } from "@parley/client";
 import type { CommandContext } from "../context";
 import { expectArgs } from "../context";
 import { CliError } from "../errors";
-import { formatMembers, formatRoom } from "../format";
+import { formatMembers, formatRoom, formatUnread } from "../format";
 
 /**
  * A room by id, or by name ignoring case: `#name` is a channel, `@user` the dm with that person,
@@ -33,6 +33,18 @@ export async function rooms(ctx: CommandContext): Promise<void> {
   try {
     const list = await client.trpc.room.list.query();
     ctx.print(list, list.length > 0 ? list.map(formatRoom) : "No rooms yet: create one with `parley create <name>`.");
+  } finally {
+    await client.close();
+  }
+}
+
+/** `parley unread`: the caller's rooms with unread messages, and how many mention them. */
+export async function unread(ctx: CommandContext): Promise<void> {
+  expectArgs(ctx, [] as const);
+  const { client } = await ctx.connect({ signedIn: true });
+  try {
+    const list = (await client.trpc.room.list.query()).filter((room) => room.joined && room.unreadCount > 0);
+    ctx.print(list, list.length > 0 ? list.map(formatUnread) : "Nothing unread.");
   } finally {
     await client.close();
   }

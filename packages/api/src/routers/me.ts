@@ -3,6 +3,13 @@ import { InboxStream } from "../services/inbox-stream";
 import { socketIsBackedUp } from "../services/stream-lifecycle";
 import { router, subscriptionProcedure } from "../trpc";
 
+/**
+ * How often one me.events stream sends a room's new counts at most: a badge that moves four
+ * times a second is live to a person, and a busy room does not cost every member a frame per
+ * message.
+ */
+const UNREAD_INTERVAL_MS = 250;
+
 export const meRouter = router({
   /**
    * The caller's own news, in every tab and on every server: rooms added to or removed from
@@ -14,7 +21,7 @@ export const meRouter = router({
       { hub: ctx.deps.hub, ...InboxStream.readers(ctx.deps.db) },
       ctx.user.id,
       signal,
-      { limit: 10_000 },
+      { limit: 10_000, unreadIntervalMs: UNREAD_INTERVAL_MS },
     );
     return (async function* events() {
       for await (const event of inbox) {

@@ -280,5 +280,6 @@ export class RoomChannel {
 }
 
 function mentionsMessage(event: RoomEvent, messageId: string): boolean {
+  if (event.type === "reactions.changed") return event.messageId === messageId;
   return (event.type === "message.created" || event.type === "message.updated") && event.message.id === messageId;
 }

@@ -1,0 +1,174 @@
+import type { InboxEvent, Message, User } from "@parley/contract";
+import type { reading } from "@parley/db";
+import { describe, expect, it } from "vitest";
+import { MemoryHub } from "../hub/memory-hub";
+import { topics } from "../hub/topics";
+import { InboxStream } from "./inbox-stream";
+
+// The stream's counting, against an in-memory hub and a stand-in for the database: what the
+// database would answer is whatever the test puts in `db`.
+
+const me: User = { id: "me", username: "me", createdAt: "" };
+const them: User = { id: "them", username: "them", createdAt: "" };
+
+type Fake = { rooms: Map<string, reading.ReadingOf>; reads: number };
+
+function fakeDb(): Fake {
+  return { rooms: new Map(), reads: 0 };
+}
+
+function member(head: bigint, unread = 0, mentions = 0): reading.ReadingOf {
+  return { unreadCount: unread, mentionCount: mentions, lastReadEventId: String(head - BigInt(unread)), lastMessageAt: null, member: true, head };
+}
+
+function message(id: string, author: User, mentions: User[] = []): Message {
+  return { id, roomId: "r", author, text: id, createdAt: `t-${id}`, editedAt: null, clientMsgId: null, replyTo: null, mentions, reactions: [] };
+}
+
+async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0) {
+  const abort = new AbortController();
+  const stream = await InboxStream.open(
+    {
+      hub,
+      readStates: (roomIds) => {
+        db.reads++;
+        return Promise.resolve(new Map(roomIds.flatMap((id) => (db.rooms.has(id) ? [[id, db.rooms.get(id) as reading.ReadingOf] as const] : []))));
+      },
+      memberRooms: () => Promise.resolve([...db.rooms.keys()]),
+    },
+    me.id,
+    abort.signal,
+    { limit: 100, unreadIntervalMs },
+  );
+  const got: InboxEvent[] = [];
+  const done = (async () => {
+    for await (const event of stream) got.push(event);
+  })();
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 20));
+  return { stream, got, settle, stop: async () => (abort.abort(), await done) };
+}
+
+const created = (seq: bigint, m: Message) => ({ roomId: "r", seq, event: { type: "message.created" as const, message: m } });
+const unread = (events: InboxEvent[]) => events.filter((e) => e.type === "room.unread").map((e) => e.type === "room.unread" && [e.unreadCount, e.mentionCount, e.lastReadEventId]);
+
+describe("InboxStream", () => {
+  it("counts others' messages from the database's answer on, and tells mentions at once", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(10n, 2));
+    const s = await open(hub, db);
+    hub.publish(topics.roomEvents("r"), created(9n, message("old", them))); // counted by the database already
+    hub.publish(topics.roomEvents("r"), created(11n, message("a", them)));
+    await s.settle();
+    hub.publish(topics.roomEvents("r"), created(12n, message("b", them, [me])));
+    await s.settle();
+    expect(s.got.map((e) => e.type)).toEqual(["room.unread", "mention", "room.unread"]);
+    expect(unread(s.got)).toEqual([
+      [3, 0, "8"],
+      [4, 1, "8"],
+    ]);
+    await s.stop();
+    expect(hub.listenerCount(topics.roomEvents("r"))).toBe(0);
+  });
+
+  it("clears what the user's own message or a read position in another tab covers", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(10n));
+    const s = await open(hub, db);
+    hub.publish(topics.roomEvents("r"), created(11n, message("a", them, [me])));
+    hub.publish(topics.roomEvents("r"), created(12n, message("b", them)));
+    await s.settle();
+    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 1, mentionCount: 0, lastReadEventId: "11", lastMessageAt: null });
+    await s.settle();
+    hub.publish(topics.roomEvents("r"), created(13n, message("mine", me)));
+    await s.settle();
+    expect(unread(s.got)).toEqual([
+      [1, 1, "10"],
+      [2, 1, "10"],
+      [1, 0, "11"],
+      [0, 0, "13"],
+    ]);
+    // With nothing unread, the user's own message is no news.
+    hub.publish(topics.roomEvents("r"), created(14n, message("mine2", me)));
+    await s.settle();
+    expect(unread(s.got)).toHaveLength(4);
+    expect(db.reads).toBe(1);
+    await s.stop();
+  });
+
+  it("asks the database again after a delete, and for a read position before it started", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(10n, 3));
+    const s = await open(hub, db);
+    db.rooms.set("r", member(11n, 2)); // what the database says after the delete
+    hub.publish(topics.roomEvents("r"), { roomId: "r", seq: 11n, event: { type: "message.deleted", roomId: "r", messageId: "x" } });
+    await s.settle();
+    db.rooms.set("r", member(11n, 1));
+    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 1, mentionCount: 0, lastReadEventId: "10", lastMessageAt: null });
+    await s.settle();
+    expect(unread(s.got)).toEqual([
+      [2, 0, "9"],
+      [1, 0, "10"],
+    ]);
+    expect(db.reads).toBe(3);
+    await s.stop();
+  });
+
+  it("sends counts at most once an interval, the latest ones", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(10n));
+    const s = await open(hub, db, 1_000);
+    hub.publish(topics.roomEvents("r"), created(11n, message("a", them)));
+    await s.settle();
+    for (let i = 12n; i < 20n; i++) {
+      hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them)));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    expect(unread(s.got)).toEqual([[1, 0, "10"]]);
+    await new Promise((resolve) => setTimeout(resolve, 1_100));
+    expect(unread(s.got)).toEqual([
+      [1, 0, "10"],
+      [9, 0, "10"],
+    ]);
+    await s.stop();
+  });
+
+  it("follows rooms the user is added to and forgets rooms they leave", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    const s = await open(hub, db);
+    expect(s.stream.roomCount).toBe(0);
+    db.rooms.set("r", member(5n));
+    const room = { id: "r" } as Extract<InboxEvent, { type: "room.added" }>["room"];
+    hub.publish(topics.user(me.id), { type: "room.added", room });
+    await s.settle();
+    expect(s.stream.roomCount).toBe(1);
+    hub.publish(topics.roomEvents("r"), created(6n, message("a", them)));
+    await s.settle();
+    expect(unread(s.got)).toEqual([[1, 0, "5"]]);
+    hub.publish(topics.roomEvents("r"), { roomId: "r", seq: 7n, event: { type: "member.left", roomId: "r", user: me } });
+    await s.settle();
+    expect(s.stream.roomCount).toBe(0);
+    expect(hub.listenerCount(topics.roomEvents("r"))).toBe(0);
+    await s.stop();
+  });
+
+  it("remembers the newest unread messages one by one and folds older ones into a count", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(10n));
+    const s = await open(hub, db);
+    for (let i = 11n; i <= 160n; i++) hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them, i === 15n ? [me] : [])));
+    await s.settle();
+    expect(unread(s.got).at(-1)).toEqual([150, 1, "10"]);
+    // A read among the remembered ones: counted without the database.
+    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "150", lastMessageAt: null });
+    await s.settle();
+    expect(unread(s.got).at(-1)).toEqual([10, 0, "150"]);
+    expect(db.reads).toBe(1);
+    await s.stop();
+  });
+});
