@@ -79,9 +79,10 @@ export function JoinedRoom({ room }: { room: Room }) {
     setJump((current) => (current?.nonce === request.nonce ? null : current));
     clearFocus(request);
   }, []);
-  const onJump = useCallback((messageId: string) => {
-    setJump({ roomId: room.id, messageId, nonce: Date.now() });
-  }, [room.id]);
+  const onJump = useCallback(
+    (messageId: string) => setJump({ roomId: room.id, messageId, nonce: Date.now() }),
+    [room.id],
+  );
   const revealLoaded = reveal ? messages.some((m) => m.id === reveal.messageId) : true;
   useEffect(() => {
     if (!reveal || revealLoaded || history.data === undefined || history.isFetchingNextPage) return;

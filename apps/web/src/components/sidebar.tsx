@@ -27,6 +27,8 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
   const lists = useMemo(() => (rooms.data ? splitRooms(rooms.data) : null), [rooms.data]);
   const unread = totalUnread(rooms.data);
   useEffect(() => setTitleCount(unread), [unread]);
+  // Signed out (or the app restarting): no count is left in the title.
+  useEffect(() => () => setTitleCount(0), []);
 
   async function logOut() {
     setLogoutError(null);
