@@ -206,6 +206,21 @@ test.describe("reading", () => {
     await expect(messageRow(page, "update 41")).toBeVisible();
     await page.waitForTimeout(1_000);
     await expect(link.getByLabel(/unread/)).toHaveCount(0);
+
+    // Another room, then back (the app kept this room's history): the divider is above what
+    // came meanwhile.
+    await createRoom(page, "elsewhere");
+    await call(baseURL!, "message.send", { roomId, text: "while away 1" }, dave.token);
+    await call(baseURL!, "message.send", { roomId, text: "while away 2" }, dave.token);
+    await expect(link.getByLabel("2 unread messages")).toBeVisible();
+    await link.click();
+    const texts = page.getByRole("log").locator("li");
+    await expect(page.getByRole("log").getByText("New messages", { exact: true })).toBeVisible();
+    const all = await texts.allInnerTexts();
+    const at = all.findIndex((t) => t.trim() === "New messages");
+    expect(all[at + 1]).toContain("while away 1");
+    expect(all[at - 1]).toContain("update 41");
+    await expect(link.getByLabel(/unread/)).toHaveCount(0);
   });
 
   test("search finds a message in an older page and opens the room there", async ({ page, baseURL }) => {

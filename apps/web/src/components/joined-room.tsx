@@ -1,4 +1,4 @@
-import { useQuery } from "@tanstack/react-query";
+import { useQuery, useQueryClient } from "@tanstack/react-query";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { Message, Room, RoomEvent } from "@parley/client";
 import { useMarkRead } from "../hooks/use-mark-read";
@@ -7,7 +7,7 @@ import { useOutbox, usePendingMessages } from "../hooks/use-outbox";
 import { usePageVisible } from "../hooks/use-page-visible";
 import { useRoomActivity } from "../hooks/use-room-activity";
 import { useRoomChanges } from "../hooks/use-room-changes";
-import { useRoomHistory } from "../hooks/use-room-history";
+import { historyKey, useRoomHistory } from "../hooks/use-room-history";
 import { useMe } from "../hooks/use-session";
 import { useTypingNotifier } from "../hooks/use-typing-notifier";
 import { useUnreadAnchor } from "../hooks/use-unread-anchor";
@@ -15,6 +15,7 @@ import { typists } from "../lib/activity";
 import { clearFocus, useFocusRequest, type FocusRequest } from "../lib/focus-request";
 import { flattenHistory, historyEventId } from "../lib/message-cache";
 import { roomLabel } from "../lib/room-list";
+import { parseRoute } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
 import { Composer } from "./composer";
 import { MessageLog } from "./message-log";
@@ -42,11 +43,11 @@ export function JoinedRoom({ room }: { room: Room }) {
   const [editingId, setEditingId] = useState<string | null>(null);
 
   const roomChanges = useRoomChanges(room);
-  const missedRef = useRef<(message: Message) => void>(() => {});
-  const onEvent = (event: RoomEvent) => {
+  const arrivedRef = useRef<(message: Message, eventId: string, reading: boolean) => void>(() => {});
+  const onEvent = (event: RoomEvent, eventId: string) => {
     if (event.type === "message.created") {
       stopTyping(event.message.author.id);
-      if (!readingRef.current) missedRef.current(event.message);
+      arrivedRef.current(event.message, eventId, readingRef.current);
     }
     roomChanges(event);
   };
@@ -56,9 +57,27 @@ export function JoinedRoom({ room }: { room: Room }) {
   const typing = useTypingNotifier(room.id);
   const hasOlder = history.hasNextPage;
 
-  const unread = useUnreadAnchor(room, messages, history.data !== undefined, hasOlder, me.id);
-  missedRef.current = unread.missed;
-  useMarkRead(room, historyEventId(history.data), reading);
+  const newestEventId = historyEventId(history.data);
+  const unread = useUnreadAnchor(room, messages, newestEventId, history.data !== undefined, hasOlder, me.id);
+  arrivedRef.current = unread.arrived;
+  useMarkRead(room, newestEventId, reading);
+
+  // Leaving with something unread drops the cached history: the next visit reads it afresh, and
+  // finds its first unread message by counting (see useUnreadAnchor).
+  const queryClient = useQueryClient();
+  const latest = useRef(room);
+  latest.current = room;
+  useEffect(
+    () => () => {
+      const roomId = latest.current.id;
+      // Still on this room (React's development double mount): nothing was left.
+      const route = parseRoute(window.location.pathname);
+      if (route.name === "room" && route.roomId === roomId) return;
+      const now = queryClient.getQueryData<Room>(trpc.room.get.queryKey({ roomId })) ?? latest.current;
+      if (now.unreadCount > 0) queryClient.removeQueries({ queryKey: historyKey(roomId) });
+    },
+    [queryClient, trpc],
+  );
 
   const members = useQuery(trpc.room.members.queryOptions({ roomId: room.id }));
   const names = useMemo(() => new Map(members.data?.map((m) => [m.user.id, m.user.username]) ?? []), [members.data]);

@@ -1,27 +1,51 @@
 import { useState } from "react";
 import type { Message, Room } from "@parley/client";
-import { firstUnreadId, unreadMark, type UnreadMark } from "../lib/unread";
+import { firstUnreadId, isAfter, unreadMark, type UnreadMark } from "../lib/unread";
 
 /**
  * The message the "New messages" divider goes above: the first unread one as the room was
- * opened (see unreadMark for how it is found without event ids on messages), fixed from the
- * moment the history is first there. When nothing was unread then, the first message by
- * someone else that arrives while the reader is not reading (scrolled up, or the tab hidden)
- * takes the divider instead.
+ * opened, fixed from then on. Two ways to find it, depending on what the client had:
+ * - The history is read now, after the counts: the first unread message is found by counting
+ *   (see unreadMark), since messages carry no event ids.
+ * - The history was still cached from an earlier visit and read to its end (the room's read
+ *   position is at or past its newest event): then every unread message comes through the
+ *   room's events as they catch up, each with its event id, and the first one by someone else
+ *   after the read position takes the divider. (A visit that ends with something unread drops
+ *   the cache, so the first way applies next time; see JoinedRoom.)
+ * When nothing was unread, the first message by someone else that arrives while the reader is
+ * not reading (scrolled up, or the tab hidden) takes the divider instead.
  */
-export function useUnreadAnchor(room: Room, messages: Message[], loaded: boolean, hasOlder: boolean, meId: string) {
+export function useUnreadAnchor(
+  room: Room,
+  messages: Message[],
+  historyEventId: string | null,
+  loaded: boolean,
+  hasOlder: boolean,
+  meId: string,
+) {
+  const [opening] = useState(() => ({
+    byEvents:
+      loaded &&
+      historyEventId !== null &&
+      room.lastReadEventId !== null &&
+      !isAfter(historyEventId, room.lastReadEventId),
+    readUpTo: room.lastReadEventId,
+    unread: room.unreadCount,
+  }));
   const [mark, setMark] = useState<UnreadMark | null>(null);
-  const [late, setLate] = useState<string | null>(null);
+  const [later, setLater] = useState<string | null>(null);
   // Taken during the render that first sees the history, before anything can mark it read.
-  if (loaded && mark === null) setMark(unreadMark(messages, room, meId));
+  if (!opening.byEvents && loaded && mark === null) setMark(unreadMark(messages, room, meId));
 
   const opened = mark ? firstUnreadId(messages, mark, meId, hasOlder) : null;
-  const anchor = opened === null ? late : opened;
+  const anchor = opened === null ? later : opened;
 
-  /** A message by someone else arrived while the reader was not reading. */
-  const missed = (message: Message) => {
+  /** A new message came through the room's events (`reading`: the reader was at it). */
+  const arrived = (message: Message, eventId: string, reading: boolean) => {
     if (message.author.id === meId || opened !== null) return;
-    setLate((current) => current ?? message.id);
+    const wasUnread =
+      opening.byEvents && opening.unread > 0 && opening.readUpTo !== null && isAfter(eventId, opening.readUpTo);
+    if (wasUnread || !reading) setLater((current) => current ?? message.id);
   };
-  return { anchor, missed };
+  return { anchor, arrived };
 }
