@@ -37,8 +37,9 @@ async function startServer() {
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", RATE_LIMITS: "off" },
-    stdio: ["ignore", "pipe", "inherit"],
+    // The server logs to stdout: warnings and errors only, shown here (an unread pipe would fill up).
+    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", RATE_LIMITS: "off", LOG_LEVEL: "warn" },
+    stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 600; i++) {

@@ -41,6 +41,11 @@ const envSchema = z.object({
     .or(z.literal("").transform(() => undefined)),
   COOKIE_SECURE: z.enum(["auto", "true", "false"]).default("auto"),
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  // Operations (issue 12): logs and metrics.
+  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).optional(),
+  LOG_FORMAT: z.enum(["json", "pretty"]).optional(),
+  METRICS: z.enum(["on", "off"]).default("off"),
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
 export type ServerConfig = {
@@ -77,6 +82,10 @@ export type ServerConfig = {
   cookieSecure: boolean | "auto";
   /** Trust X-Forwarded-Proto/-Host/-For from a reverse proxy in front of the server. */
   trustProxy: boolean;
+  /** LOG_LEVEL (default info; warn under NODE_ENV=test) and LOG_FORMAT (pretty in development, else json). */
+  log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent"; format: "json" | "pretty" };
+  /** GET /metrics (METRICS=on), on its own port when `port` is set (METRICS_PORT; 0: any free one). */
+  metrics: { enabled: boolean; port: number | null };
 };
 
 /** Validates the environment; throws one readable error listing every bad variable. */
@@ -116,6 +125,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : null,
     cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
     trustProxy: e.TRUST_PROXY === "true",
+    log: {
+      level: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "warn" : "info"),
+      format: e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json"),
+    },
+    metrics: { enabled: e.METRICS === "on", port: e.METRICS_PORT ?? null },
   };
 }
 

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import { sessions, type SessionRecord } from "@parley/db";
 import type { ApiDeps } from "./deps";
+import type { Logger } from "./log";
 import { hashSessionToken } from "./services/tokens";
 import type { ClosableSocket } from "./services/socket-registry";
 
@@ -25,6 +26,8 @@ export type Context = {
   socket: CallSocket | null;
   /** Who to rate-limit anonymous calls by. */
   clientAddress: string;
+  /** The server's logger with this request's (or connection's) id on every line. */
+  log: Logger;
 };
 
 /** Reads one cookie from a Cookie header. */
@@ -100,6 +103,7 @@ export async function createHttpContext(
   res: ServerResponse,
   cookieAllowed: boolean,
   secureCookie: boolean = deps.config.secureCookies,
+  log: Logger = deps.log,
 ): Promise<Context> {
   const token = pickToken({ connectionParams: null, req, cookieAllowed });
   return {
@@ -115,6 +119,7 @@ export async function createHttpContext(
     },
     socket: null,
     clientAddress: clientAddressOf(req, deps.config.trustProxy),
+    log,
   };
 }
 
@@ -125,9 +130,10 @@ export async function createWsContext(
   socket: CallSocket,
   connectionParams: Record<string, unknown> | null,
   cookieAllowed: boolean,
+  log: Logger = deps.log,
 ): Promise<Context> {
   const token = pickToken({ connectionParams, req, cookieAllowed });
   const session = await resolveSession(deps, token);
   if (session) deps.sockets.add(session.id, socket);
-  return { deps, session, http: null, socket, clientAddress: clientAddressOf(req, deps.config.trustProxy) };
+  return { deps, session, http: null, socket, clientAddress: clientAddressOf(req, deps.config.trustProxy), log };
 }

@@ -1,5 +1,7 @@
 import type { Database } from "@parley/db";
 import type { Hub } from "./hub/hub";
+import type { Logger } from "./log";
+import type { ApiMetrics } from "./metrics";
 import type { PasswordHasher } from "./services/passwords";
 import type { RateLimiter } from "./services/rate-limit";
 import type { SendBatcher } from "./services/send-batcher";
@@ -41,4 +43,8 @@ export type ApiDeps = {
   roomChannels: RoomChannels;
   /** message.send's group commit: one per server, shared by every connection. */
   sends: SendBatcher;
+  /** Counters and timings for /metrics (noopMetrics when METRICS is off). */
+  metrics: ApiMetrics;
+  /** The server's logger; a call logs through its Context's child (which carries the request's id). */
+  log: Logger;
 };

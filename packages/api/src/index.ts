@@ -4,6 +4,8 @@ export { createCallerFactory } from "./trpc";
 export type { CallSocket, Context } from "./context";
 export { clientAddressOf, createHttpContext, createWsContext, SESSION_COOKIE } from "./context";
 export type { ApiConfig, ApiDeps } from "./deps";
+export { silentLogger, type Logger } from "./log";
+export { noopMetrics, topicKind, type ApiMetrics, type Count, type Level, type Timing } from "./metrics";
 export type { Hub, Unsubscribe } from "./hub/hub";
 export { topics, type Channel, type Codec } from "./hub/topics";
 export { MemoryHub } from "./hub/memory-hub";

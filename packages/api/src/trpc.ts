@@ -44,8 +44,11 @@ export const createCallerFactory = t.createCallerFactory;
  * Turns the few domain errors that escape a handler into tRPC codes, and logs anything
  * unexpected with its detail before it becomes an opaque INTERNAL_SERVER_ERROR.
  */
-const errorMapping = t.middleware(async ({ next, path }) => {
+const errorMapping = t.middleware(async ({ ctx, next, path }) => {
+  // /metrics: message.send's latency, from the call to its answer (refusals included).
+  const sendStarted = path === "message.send" && ctx.deps.metrics.enabled ? performance.now() : 0;
   const result = await next();
+  if (sendStarted) ctx.deps.metrics.messageSend.observe((performance.now() - sendStarted) / 1000);
   // Only errors nobody classified yet (tRPC wraps a thrown non-TRPCError as INTERNAL_SERVER_ERROR).
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     const cause = result.error.cause;
@@ -61,7 +64,8 @@ const errorMapping = t.middleware(async ({ next, path }) => {
     if (cause instanceof UniqueViolationError) {
       throw new TRPCError({ code: "CONFLICT", message: "That already exists", cause });
     }
-    console.error(`[api] ${path} failed:`, cause ?? result.error);
+    // Logged once, here, with its stack; the caller gets an opaque INTERNAL_SERVER_ERROR.
+    ctx.log.error({ err: cause ?? result.error, path }, "procedure failed");
   }
   return result;
 });
@@ -84,6 +88,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
 export async function rateLimit(ctx: Context, action: RateLimitAction, key: string): Promise<void> {
   const result = await ctx.deps.rateLimiter.take(action, key);
   if (!result.ok) {
+    ctx.deps.metrics.rateLimitRefusals(action).inc();
     throw new TRPCError({
       code: "TOO_MANY_REQUESTS",
       message: "Too many requests; slow down and try again",

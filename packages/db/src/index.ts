@@ -1,7 +1,7 @@
 // @parley/db: the only package that knows Prisma. It opens the database (PGlite or PostgreSQL),
 // applies migrations and offers repository functions that return the domain types of
 // @parley/contract (mapped from Prisma's rows in mappers.ts).
-export { openDatabase, type Database, type DatabaseOptions, type SqlRunner } from "./database";
+export { openDatabase, type Database, type DatabaseObservers, type DatabaseOptions, type SqlRunner } from "./database";
 export { applyMigrations } from "./migrate";
 export { UniqueViolationError } from "./errors";
 export * as users from "./users";

@@ -15,6 +15,7 @@ export type Admission = { ok: true; slot: ConnectionSlot } | { ok: false; status
  */
 export class ConnectionLimits {
   private total = 0;
+  private anonymous = 0;
   private readonly byAddress = new Map<string, { all: number; anonymous: number }>();
 
   constructor(readonly settings: ConnectionLimitSettings) {}
@@ -28,6 +29,7 @@ export class ConnectionLimits {
     this.total += 1;
     counts.all += 1;
     counts.anonymous += 1; // until it signs in
+    this.anonymous += 1;
     this.byAddress.set(address, counts);
     let anonymous = true;
     let released = false;
@@ -38,13 +40,17 @@ export class ConnectionLimits {
           if (!anonymous || released) return;
           anonymous = false;
           counts.anonymous -= 1;
+          this.anonymous -= 1;
         },
         release: () => {
           if (released) return;
           released = true;
           this.total -= 1;
           counts.all -= 1;
-          if (anonymous) counts.anonymous -= 1;
+          if (anonymous) {
+            counts.anonymous -= 1;
+            this.anonymous -= 1;
+          }
           if (counts.all === 0) this.byAddress.delete(address);
         },
       },
@@ -53,6 +59,11 @@ export class ConnectionLimits {
 
   get open(): number {
     return this.total;
+  }
+
+  /** Open connections that have not signed in. */
+  get openAnonymous(): number {
+    return this.anonymous;
   }
 }
 

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { isDirectStream, responsePrefix, type EventFrame, type FrameSink } from "@parley/api";
+import { isDirectStream, noopMetrics, responsePrefix, type ApiMetrics, type Count, type EventFrame, type FrameSink } from "@parley/api";
 import type { AnyRouter } from "@trpc/server";
 import {
   callProcedure,
@@ -42,6 +42,8 @@ export type TrpcWsAdapterOptions<TContext> = {
   /** Unsent bytes past which the socket is dropped (its client reconnects and resumes). */
   maxBacklogBytes: number;
   keepAlive: { pingMs: number; pongWaitMs: number };
+  /** Open subscriptions, deliveries of generator subscriptions, and slow sockets cut off. */
+  metrics?: ApiMetrics;
 };
 
 type ProcedureType = "query" | "mutation" | "subscription";
@@ -64,10 +66,11 @@ export function createTrpcWsAdapter<TContext>(options: TrpcWsAdapterOptions<TCon
     throw new Error("Parley's WebSocket adapter serves routers without a data transformer only");
   }
   const connections = new Set<Connection<TContext>>();
+  const metrics = options.metrics ?? noopMetrics;
   const keepAlive = new KeepAlive(options.keepAlive.pingMs, options.keepAlive.pongWaitMs);
   return {
     handleConnection(socket, req) {
-      const connection = new Connection(socket, req, options, keepAlive.watch(socket));
+      const connection = new Connection(socket, req, options, metrics, keepAlive.watch(socket));
       connections.add(connection);
       socket.once("close", () => {
         connections.delete(connection);
@@ -106,6 +109,7 @@ class Connection<TContext> {
     private readonly socket: WebSocket,
     req: IncomingMessage,
     private readonly options: TrpcWsAdapterOptions<TContext>,
+    private readonly metrics: ApiMetrics,
     private readonly liveness: Liveness,
   ) {
     this.req = req;
@@ -128,7 +132,10 @@ class Connection<TContext> {
     if (this.socket.readyState !== WebSocket.OPEN) return;
     // A client that sends requests but never reads the answers is dropped like a slow
     // subscriber, before its replies fill the server's memory.
-    if (this.socket.bufferedAmount > this.options.maxBacklogBytes) return this.socket.terminate();
+    if (this.socket.bufferedAmount > this.options.maxBacklogBytes) {
+      this.metrics.slowSocketCutoffs("replies").inc();
+      return this.socket.terminate();
+    }
     this.socket.send(data);
   }
 
@@ -317,6 +324,13 @@ class Connection<TContext> {
       if (outcome) this.respondError(id, jsonrpc, outcome.error, "subscription", path, input);
       else this.respond({ id, jsonrpc, result: { type: "stopped" } });
     };
+    // Open from `started` until it ends, however it ends (every end aborts its controller). No
+    // listener at all with metrics off: it would cost memory on every subscription.
+    if (this.metrics.enabled) {
+      const open = this.metrics.subscriptions(path);
+      open.inc();
+      abort.signal.addEventListener("abort", () => open.dec(), { once: true });
+    }
     if (isDirectStream(result)) {
       this.respond({ id, jsonrpc, result: { type: "started" } });
       result.run(new SocketFrameSink(this.socket, responsePrefix(id, jsonrpc), abort.signal, finish));
@@ -327,11 +341,18 @@ class Connection<TContext> {
       return;
     }
     this.respond({ id, jsonrpc, result: { type: "started" } });
-    void this.pump(id, jsonrpc, result, abort.signal, finish);
+    void this.pump(id, jsonrpc, result, abort.signal, finish, this.metrics.deliveries(path));
   }
 
   /** Iterates an ordinary (async-generator) subscription; its generator must end on abort. */
-  private async pump(id: Id, jsonrpc: "2.0" | undefined, iterable: AsyncIterable<unknown>, signal: AbortSignal, finish: (outcome: { error: unknown } | null) => void) {
+  private async pump(
+    id: Id,
+    jsonrpc: "2.0" | undefined,
+    iterable: AsyncIterable<unknown>,
+    signal: AbortSignal,
+    finish: (outcome: { error: unknown } | null) => void,
+    delivered: Count,
+  ) {
     const iterator = iterable[Symbol.asyncIterator]();
     const onAbort = () => void iterator.return?.(undefined)?.catch(() => {});
     signal.addEventListener("abort", onAbort, { once: true });
@@ -340,6 +361,7 @@ class Connection<TContext> {
         const next = await iterator.next();
         if (next.done || signal.aborted) break;
         const value: unknown = next.value;
+        delivered.inc();
         if (isTrackedEnvelope(value)) {
           const [eventId, data] = value;
           this.respond({ id, jsonrpc, result: { type: "data", id: eventId, data: { id: eventId, data } } });

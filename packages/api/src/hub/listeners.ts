@@ -1,8 +1,11 @@
+import { silentLogger, type Logger } from "../log";
 import type { Unsubscribe } from "./hub";
 
 /** Listeners grouped by channel name, so publishing touches only that channel's subscribers. */
 export class Listeners {
   private readonly byChannel = new Map<string, Set<(message: unknown) => void>>();
+
+  constructor(private readonly log: Logger = silentLogger) {}
 
   add<T>(channel: string, listener: (message: T) => void): Unsubscribe {
     let set = this.byChannel.get(channel);
@@ -29,7 +32,7 @@ export class Listeners {
         listener(message);
       } catch (error) {
         // One broken subscriber must not stop delivery to the rest of the channel.
-        console.error("[hub] listener failed:", error);
+        this.log.error({ err: error, channel }, "hub: listener failed");
       }
     }
   }

@@ -1,15 +1,24 @@
 import type { User } from "@parley/contract";
+import type { Logger } from "../log";
+import { noopMetrics, type ApiMetrics } from "../metrics";
 import type { Hub, Unsubscribe } from "./hub";
 import { Listeners } from "./listeners";
 import type { Channel } from "./topics";
 
 /** The single-process hub: everything lives in this server's memory. */
 export class MemoryHub implements Hub {
-  private readonly listeners = new Listeners();
+  private readonly listeners: Listeners;
+  private readonly metrics: ApiMetrics;
   /** roomId → userId → the user and their open activity subscriptions. */
   private readonly presence = new Map<string, Map<string, { user: User; subscriptions: Set<string> }>>();
 
+  constructor(options: { metrics?: ApiMetrics; log?: Logger } = {}) {
+    this.listeners = new Listeners(options.log);
+    this.metrics = options.metrics ?? noopMetrics;
+  }
+
   publish<T>(channel: Channel<T>, message: T): void {
+    this.metrics.published(channel.name).inc();
     this.listeners.emit(channel.name, typeof message === "object" && message !== null ? Object.freeze(message) : message);
   }
 

@@ -2,6 +2,8 @@ import { randomUUID } from "node:crypto";
 import type { User } from "@parley/contract";
 import { Redis } from "ioredis";
 import type { Hub, Unsubscribe } from "./hub";
+import { silentLogger, type Logger } from "../log";
+import { noopMetrics, type ApiMetrics } from "../metrics";
 import { Listeners } from "./listeners";
 import { topics, type Channel, type Codec } from "./topics";
 
@@ -13,6 +15,9 @@ export type RedisHubOptions = {
   heartbeatMs?: number;
   /** A server silent this long is dead: its presence is removed by whoever notices. */
   deadAfterMs?: number;
+  /** Counts publishes; when enabled, also times a probe through Redis with every heartbeat (hubLag). */
+  metrics?: ApiMetrics;
+  log?: Logger;
 };
 
 // Presence lives in Redis so every server sees the same room:
@@ -44,7 +49,9 @@ return 0`;
  */
 export class RedisHub implements Hub {
   private readonly serverId = randomUUID();
-  private readonly listeners = new Listeners();
+  private readonly listeners: Listeners;
+  /** This server's own probe channel (publish → receive lag), when metrics are on. */
+  private probeChannel: string | null = null;
   /** Channels subscribed in Redis (by full name): the subscription's promise and the decoder. */
   private readonly channels = new Map<string, { subscribing: Promise<unknown>; codec: Codec<unknown> }>();
   private heartbeat: NodeJS.Timeout | null = null;
@@ -54,22 +61,32 @@ export class RedisHub implements Hub {
     private readonly sub: Redis,
     private readonly prefix: string,
     private readonly deadAfterMs: number,
-  ) {}
+    private readonly metrics: ApiMetrics,
+    private readonly log: Logger,
+  ) {
+    this.listeners = new Listeners(log);
+  }
 
   /** Connects and starts the heartbeat. */
   static async connect(options: RedisHubOptions): Promise<RedisHub> {
     const connectionOptions = { maxRetriesPerRequest: 3, lazyConnect: true } as const;
     const pub = new Redis(options.url, connectionOptions);
     const sub = new Redis(options.url, connectionOptions);
+    const log = options.log ?? silentLogger;
     for (const client of [pub, sub]) {
-      client.on("error", (error: Error) => console.error("[hub] redis:", error.message));
+      client.on("error", (error: Error) => log.error({ err: error }, "hub: Redis connection error"));
     }
     await Promise.all([pub.connect(), sub.connect()]);
-    const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000);
+    const metrics = options.metrics ?? noopMetrics;
+    const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000, metrics, log);
     sub.on("message", (channel: string, message: string) => hub.receive(channel, message));
+    if (metrics.enabled) {
+      hub.probeChannel = hub.key(`probe:${hub.serverId}`);
+      await sub.subscribe(hub.probeChannel);
+    }
     await hub.beat();
     hub.heartbeat = setInterval(() => {
-      hub.beat().catch((error: unknown) => console.error("[hub] heartbeat failed:", error));
+      hub.beat().catch((error: unknown) => log.error({ err: error }, "hub: heartbeat failed"));
     }, options.heartbeatMs ?? 5_000);
     hub.heartbeat.unref();
     return hub;
@@ -80,6 +97,10 @@ export class RedisHub implements Hub {
   }
 
   private receive(channel: string, message: string): void {
+    if (channel === this.probeChannel) {
+      this.metrics.hubLag.observe(Math.max(0, performance.now() - Number(message)) / 1000);
+      return;
+    }
     const subscribed = this.channels.get(channel);
     if (!subscribed) return; // unsubscribed meanwhile
     const decoded = subscribed.codec.decode(message);
@@ -87,9 +108,10 @@ export class RedisHub implements Hub {
   }
 
   publish<T>(channel: Channel<T>, message: T): void {
+    this.metrics.published(channel.name).inc();
     this.pub
       .publish(this.key(channel.name), channel.codec.encode(message))
-      .catch((error: unknown) => console.error("[hub] publish failed:", error));
+      .catch((error: unknown) => this.log.error({ err: error, channel: channel.name }, "hub: publish failed"));
   }
 
   /** Adds a local listener; the first one for a channel subscribes to it in Redis. */
@@ -162,6 +184,8 @@ export class RedisHub implements Hub {
 
   /** Says this server is alive, and clears the presence of servers that stopped saying so. */
   private async beat(): Promise<void> {
+    // Publish → receive through Redis, on this server's own clock (performance.now()).
+    if (this.probeChannel) void this.pub.publish(this.probeChannel, String(performance.now())).catch(() => {});
     const now = Date.now();
     await this.pub.zadd(this.key("servers"), now, this.serverId);
     const dead = await this.pub.zrangebyscore(this.key("servers"), "-inf", now - this.deadAfterMs);

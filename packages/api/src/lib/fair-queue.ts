@@ -27,6 +27,11 @@ export class FairQueue {
 
   constructor(private readonly options: FairQueueOptions) {}
 
+  /** Tasks waiting for their turn, and tasks running (for metrics). */
+  get depth(): { queued: number; running: number } {
+    return { queued: this.queued, running: this.running };
+  }
+
   /** Runs `task` now or after its turn; rejects with RetryLaterError when the queue is full. */
   run<T>(lane: string, task: () => Promise<T>): Promise<T> {
     if (this.running < this.options.concurrency && this.queued === 0) return this.start(task);

@@ -30,7 +30,7 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
       .then(({ last }) => {
         if (last) hub.publish(activityChannel, { type: "presence.offline", roomId, user: me });
       })
-      .catch((error: unknown) => console.error("[presence] leave failed:", error));
+      .catch((error: unknown) => ctx.log.error({ err: error, roomId }, "presence: leave failed"));
   };
   // The socket may close while the generator waits; presence must end then, not at the next event.
   abort.signal.addEventListener("abort", close, { once: true });

@@ -63,6 +63,11 @@ export class PasswordHasher {
     });
   }
 
+  /** argon2 computations waiting and running (for metrics). */
+  get depth(): { queued: number; running: number } {
+    return this.queue.depth;
+  }
+
   /** Hashes a new password; `address` is the caller's (its lane in the queue). */
   hash(password: string, address: string): Promise<string> {
     return this.queue.run(address, () => hashPassword(password));

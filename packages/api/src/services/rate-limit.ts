@@ -1,5 +1,6 @@
 import { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { silentLogger, type Logger } from "../log";
 
 /** A limit: `capacity` actions in a burst, and on average `refillPerSecond` after it. */
 export type BucketRule = { capacity: number; refillPerSecond: number };
@@ -115,10 +116,12 @@ export class RateLimiter {
     enabled: boolean;
     rules: Record<RateLimitAction, BucketRule>;
     redis: { url: string; prefix: string } | null;
+    log?: Logger;
   }): Promise<RateLimiter> {
     if (!options.enabled || !options.redis) return RateLimiter.memory(options.enabled, options.rules);
     const client = new Redis(options.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
-    client.on("error", (error: Error) => console.error("[rate-limit] redis:", error.message));
+    const log = options.log ?? silentLogger;
+    client.on("error", (error: Error) => log.error({ err: error }, "rate limits: Redis connection error"));
     await client.connect();
     const limiter = RateLimiter.redis(client, options.redis.prefix, options.rules);
     return new RateLimiter(limiter.limiters, async () => {

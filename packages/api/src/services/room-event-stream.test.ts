@@ -8,6 +8,8 @@ import { MemoryHub } from "../hub/memory-hub";
 import { topics } from "../hub/topics";
 import { appRouter } from "../root";
 import { createCallerFactory } from "../trpc";
+import { silentLogger } from "../log";
+import { noopMetrics } from "../metrics";
 import { PasswordHasher } from "./passwords";
 import { RateLimiter } from "./rate-limit";
 import { SocketRegistry } from "./socket-registry";
@@ -55,6 +57,8 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }, pageSize = 500
       },
     }),
     config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000, trustProxy: false, roomListLimit: 200 },
+    metrics: noopMetrics,
+    log: silentLogger,
   };
 }
 
@@ -66,6 +70,7 @@ function callerFor(hubOrDeps: MemoryHub | ApiDeps) {
     http: null,
     socket: null,
     clientAddress: "test",
+    log: silentLogger,
   };
   return createCallerFactory(appRouter)(ctx);
 }

@@ -100,12 +100,17 @@ export class RoomEventStream extends DirectStream<RoomEvent> implements RoomList
   }
 
   private async catchUp(): Promise<void> {
-    const { roomChannels } = this.ctx.deps;
+    const { roomChannels, metrics } = this.ctx.deps;
+    let counted = false;
     for (;;) {
       if (this.done || !this.sink) return;
       const position = this.channel.position;
       if (position <= this.last) return this.goLive();
       const recent = this.channel.framesAfter(this.last);
+      if (!counted) {
+        counted = true;
+        metrics.replaysStarted(recent ? "recent" : "log").inc();
+      }
       if (recent) {
         for (const frame of recent) if (!this.send(frame)) return;
         return this.goLive();
@@ -155,6 +160,7 @@ export class RoomEventStream extends DirectStream<RoomEvent> implements RoomList
     }
     if (sink.bufferedAmount > this.ctx.deps.config.maxSocketBacklogBytes) {
       // Too slow to keep up: drop the socket; its client resumes from its last event id.
+      this.ctx.deps.metrics.slowSocketCutoffs("room.events").inc();
       sink.dropSocket();
       this.stop();
       return false;

@@ -3,6 +3,8 @@ import { events, type Database, type StoredRoomEvent } from "@parley/db";
 import type { Hub, Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";
 import { Semaphore } from "../lib/semaphore";
+import { silentLogger, type Logger } from "../log";
+import { noopMetrics, type ApiMetrics, type Count, type Timing } from "../metrics";
 import { eventFrame, type EventFrame } from "./direct-stream";
 
 /** Reads a room's log after `afterSeq` (up to `untilSeq`), oldest first. */
@@ -47,13 +49,22 @@ export class RoomChannels {
   private readonly replayGate: Semaphore;
   private readonly readLog: LogReader;
   private readonly readHead: HeadReader;
+  private readonly observe: ChannelObservers;
 
   constructor(
     private readonly hub: Hub,
     db: Database,
-    options: Partial<RoomChannelOptions> & { readLog?: LogReader; readHead?: HeadReader } = {},
+    options: Partial<RoomChannelOptions> & { readLog?: LogReader; readHead?: HeadReader; metrics?: ApiMetrics; log?: Logger } = {},
   ) {
     this.options = { ...DEFAULTS, ...options };
+    const metrics = options.metrics ?? noopMetrics;
+    this.observe = {
+      enabled: metrics.enabled,
+      deliveries: metrics.deliveries("room.events"),
+      sendToDeliver: metrics.sendToDeliver,
+      replayPages: metrics.replayPages,
+      log: options.log ?? silentLogger,
+    };
     this.replayGate = new Semaphore(this.options.replayReads);
     this.readLog = options.readLog ?? ((roomId, afterSeq, o) => events.listEventsAfter(db, roomId, afterSeq, o));
     this.readHead = options.readHead ?? (async (roomId) => (await events.getLastEventSeq(db, roomId)) ?? 0n);
@@ -77,6 +88,7 @@ export class RoomChannels {
   replayPage(roomId: string, afterSeq: bigint, send: (page: StoredRoomEvent[]) => Promise<void>): Promise<number> {
     return this.replayGate.run(async () => {
       const page = await this.readLog(roomId, afterSeq, { limit: this.options.pageSize });
+      this.observe.replayPages.inc();
       await send(page);
       return page.length;
     });
@@ -89,7 +101,7 @@ export class RoomChannels {
   async acquire(roomId: string): Promise<RoomChannel> {
     let channel = this.channels.get(roomId);
     if (!channel) {
-      channel = new RoomChannel(roomId, this.hub, this.readLog, this.readHead, this.options, () => this.channels.delete(roomId));
+      channel = new RoomChannel(roomId, this.hub, this.readLog, this.readHead, this.options, this.observe, () => this.channels.delete(roomId));
       this.channels.set(roomId, channel);
     }
     channel.refs += 1;
@@ -107,6 +119,9 @@ export class RoomChannels {
     return this.channels.size;
   }
 }
+
+/** What a channel reports to (metrics bound once per server, and the logger). */
+type ChannelObservers = { enabled: boolean; deliveries: Count; sendToDeliver: Timing; replayPages: Count; log: Logger };
 
 export class RoomChannel {
   refs = 0;
@@ -132,6 +147,7 @@ export class RoomChannel {
     private readonly readLog: LogReader,
     readHead: HeadReader,
     private readonly options: RoomChannelOptions,
+    private readonly observe: ChannelObservers,
     private readonly onClose: () => void,
   ) {
     // Subscribe first, read the head after: every event committed after the head then reaches
@@ -221,7 +237,16 @@ export class RoomChannel {
       try {
         listener.receive(frame);
       } catch (error) {
-        console.error("[room-channel] listener failed:", error);
+        this.observe.log.error({ err: error, roomId: this.roomId }, "room channel listener failed");
+      }
+    }
+    // Metrics: one increment per event for all its subscribers, one timing per new message.
+    if (this.observe.enabled) {
+      this.observe.deliveries.inc(this.listeners.size);
+      const event = stored.event;
+      if (event.type === "message.created") {
+        const createdAt = Date.parse(event.message.createdAt);
+        if (createdAt > 0) this.observe.sendToDeliver.observe(Math.max(0, Date.now() - createdAt) / 1000);
       }
     }
   }
@@ -271,7 +296,7 @@ export class RoomChannel {
       if (until > this.head) this.head = until;
       this.drain();
     } catch (error) {
-      console.error(`[room-channel] reading a gap in room ${this.roomId} failed:`, error);
+      this.observe.log.error({ err: error, roomId: this.roomId }, "reading a gap in a room's log failed");
     } finally {
       this.filling = false;
       if (this.pending.size > 0) this.scheduleGapFill();

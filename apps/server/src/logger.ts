@@ -1,0 +1,110 @@
+import { randomBytes } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import type { Logger } from "@parley/api";
+import { pino, stdTimeFunctions, type DestinationStream, type Level } from "pino";
+import { build as prettyStream } from "pino-pretty";
+import type { ServerConfig } from "./env";
+
+// The server's one logger (issue 12.2): JSON lines (LOG_FORMAT=json, the default outside
+// development) or readable lines (pretty), at LOG_LEVEL. No transports (worker threads): the
+// pretty printer runs in this thread, which is fine for development.
+
+/**
+ * Never logged even if someone passes them to the logger (defence in depth: the code logs ids,
+ * paths and outcomes, never a call's input, a header, a token or a message's text).
+ */
+export const REDACTED_PATHS = [
+  "req.headers.cookie",
+  "req.headers.authorization",
+  "headers.cookie",
+  "headers.authorization",
+  'headers["set-cookie"]',
+  "cookie",
+  "authorization",
+  "password",
+  "currentPassword",
+  "newPassword",
+  "token",
+  "text",
+  "input",
+  "connectionParams",
+  "*.password",
+  "*.currentPassword",
+  "*.newPassword",
+  "*.token",
+  "*.text",
+  "*.input",
+  "*.connectionParams",
+];
+
+export type LogSettings = { level: Level | "silent"; format: "json" | "pretty" };
+
+/** The root logger; `destination` defaults to standard output. */
+export function createLogger(settings: LogSettings, destination?: DestinationStream): Logger {
+  const options = {
+    level: settings.level,
+    redact: { paths: REDACTED_PATHS, censor: "[redacted]" },
+    timestamp: stdTimeFunctions.isoTime,
+    formatters: { level: (label: string) => ({ level: label }) },
+  };
+  if (settings.format === "pretty") {
+    const stream = prettyStream({
+      colorize: !destination && process.stdout.isTTY,
+      translateTime: "SYS:HH:MM:ss.l",
+      ignore: "pid,hostname",
+      sync: true,
+      singleLine: true,
+      destination: destination ?? 1,
+    });
+    return pino(options, stream);
+  }
+  return destination ? pino(options, destination) : pino(options);
+}
+
+/** A URL's password replaced by `***` (DATABASE_URL, REDIS_URL), so the URL can be logged. */
+export function redactUrl(value: string): string {
+  try {
+    const url = new URL(value);
+    if (url.password) url.password = "***";
+    return url.toString();
+  } catch {
+    return "[unparseable URL]";
+  }
+}
+
+/** The effective configuration, as logged at start-up: everything but secrets. */
+export function describeConfig(config: ServerConfig): Record<string, unknown> {
+  return {
+    port: config.port,
+    host: config.host,
+    database: config.database.kind === "postgres" ? { kind: "postgres", url: redactUrl(config.database.url) } : config.database,
+    redis: config.redis ? { url: redactUrl(config.redis.url), prefix: config.redis.prefix } : null,
+    allowedOrigins: config.allowedOrigins,
+    publicUrl: config.publicUrl?.origin ?? null,
+    rateLimits: config.rateLimits,
+    rateLimitOverrides: config.rateLimitEnv,
+    isDev: config.isDev,
+    webDist: config.webDist,
+    maxSocketBacklogBytes: config.maxSocketBacklogBytes,
+    maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
+    maxSubscriptionsPerUser: config.maxSubscriptionsPerUser,
+    connectionLimits: config.connectionLimits,
+    roomListLimit: config.roomListLimit,
+    passwordHashing: config.passwordHashing,
+    cookieSecure: config.cookieSecure,
+    trustProxy: config.trustProxy,
+    log: config.log,
+    metrics: config.metrics,
+  };
+}
+
+/** A new id for a request or connection: 12 URL-safe characters. */
+export function newId(): string {
+  return randomBytes(9).toString("base64url");
+}
+
+/** The id a trusted reverse proxy gave the request (X-Request-Id), else a new one. */
+export function requestIdOf(req: IncomingMessage, trustProxy: boolean): string {
+  const given = trustProxy ? req.headers["x-request-id"] : undefined;
+  return typeof given === "string" && /^[A-Za-z0-9._:-]{1,100}$/.test(given) ? given : newId();
+}
