@@ -28,13 +28,13 @@ test.describe("two people chatting", () => {
     await expect(messageRow(bob, "Hi Bob, welcome!")).toBeVisible();
 
     // Bob types: Alice sees it; then he sends with the Send button and the line goes.
-    await bob.getByRole("textbox", { name: "Message" }).pressSequentially("Thanks", { delay: 20 });
+    await bob.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("Thanks", { delay: 20 });
     await expect(alice.getByText(`${b.username} is typing…`)).toBeVisible();
-    await bob.getByRole("textbox", { name: "Message" }).pressSequentially("! Line one");
-    await bob.getByRole("textbox", { name: "Message" }).press("Shift+Enter");
-    await bob.getByRole("textbox", { name: "Message" }).pressSequentially("Line two");
+    await bob.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("! Line one");
+    await bob.getByRole("textbox", { name: "Message", exact: true }).press("Shift+Enter");
+    await bob.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("Line two");
     await bob.getByRole("button", { name: "Send" }).click();
-    await expect(bob.getByRole("textbox", { name: "Message" })).toHaveValue("");
+    await expect(bob.getByRole("textbox", { name: "Message", exact: true })).toHaveValue("");
     const twoLines = alice.getByRole("log").locator(".msg-text", { hasText: "Thanks! Line one" });
     await expect(twoLines).toHaveText("Thanks! Line one\nLine two");
     await expect(alice.getByText(`${b.username} is typing…`)).toHaveCount(0);

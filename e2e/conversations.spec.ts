@@ -95,7 +95,7 @@ test.describe("conversations", () => {
     await expect(channels(bob).getByRole("link", { name: room })).toHaveCount(0);
     await expect(bob.getByRole("alert")).toHaveText(new RegExp(`You were removed from #${room} by ${a.username}`));
     await expect(bob.getByRole("heading", { level: 1, name: room })).toHaveCount(0);
-    await expect(bob.getByRole("textbox", { name: "Message" })).toHaveCount(0);
+    await expect(bob.getByRole("textbox", { name: "Message", exact: true })).toHaveCount(0);
     await bob.getByRole("button", { name: "Dismiss" }).click();
     await expect(bob.getByRole("alert")).toHaveCount(0);
 

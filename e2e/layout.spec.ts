@@ -27,7 +27,7 @@ test.describe("phone, keyboard and colour schemes", () => {
     await expect(page.getByRole("navigation", { name: "Rooms" })).toBeHidden();
     await expect(page.getByRole("list", { name: "Online" })).toContainText(me.username);
     await send(page, `a long one: ${"word ".repeat(80)}and ${"x".repeat(300)}`);
-    await page.getByRole("textbox", { name: "Message" }).fill("sent with the button");
+    await page.getByRole("textbox", { name: "Message", exact: true }).fill("sent with the button");
     await page.getByRole("button", { name: "Send" }).tap();
     await expect(messageRow(page, "sent with the button")).toBeInViewport();
     await expect(page.getByRole("button", { name: "Send" })).toBeInViewport();
@@ -60,7 +60,7 @@ test("everything by keyboard alone", async ({ page }) => {
   await page.keyboard.type(`kbd_${Date.now().toString(36)}`);
   await page.keyboard.press("Enter");
   // An opened room puts the cursor in the composer.
-  await expect(page.getByRole("textbox", { name: "Message" })).toBeFocused();
+  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeFocused();
   await page.keyboard.type("typed, not clicked");
   await page.keyboard.press("Enter");
   await expect(messageRow(page, "typed, not clicked")).not.toContainText("Sending…");
@@ -73,9 +73,14 @@ test("everything by keyboard alone", async ({ page }) => {
   await page.keyboard.press("Enter");
   await expect(messageRow(page, "typed and edited")).toContainText("(edited)");
 
-  // In the log, arrows move between messages and Tab reaches that message's actions.
+  // In the log, arrows move between messages and Tab reaches that message's actions: Reply and
+  // React on every message, then Edit and Delete on your own.
   await page.getByRole("log").focus();
   await page.keyboard.press("ArrowUp");
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "Reply" })).toBeFocused();
+  await page.keyboard.press("Tab");
+  await expect(page.getByRole("button", { name: "React" })).toBeFocused();
   await page.keyboard.press("Tab");
   await expect(page.getByRole("button", { name: "Edit" })).toBeFocused();
   await page.keyboard.press("Tab");

@@ -111,7 +111,8 @@ async function seed(url) {
     for (const roomId of [rooms["design-review"], rooms.general]) await call(url, "room.join", { roomId }, token);
   }
   await call(url, "room.join", { roomId: rooms["release-train"] }, people.maya);
-  /** @type {[keyof typeof people, string][]} */
+  // [who, text, the index of the message it replies to]
+  /** @type {[keyof typeof people, string, number?][]} */
   const script = [
     ["leo", "Morning! The new onboarding flow is up on staging."],
     ["leo", "Link for anyone who wants to click through: https://staging.example.com/onboarding"],
@@ -120,11 +121,29 @@ async function seed(url) {
     ["maya", "Good catch. I'll move the primary action into the header on small screens."],
     ["priya", "Also: typing <b>bold</b> shows exactly that, tags and all. Just what we want."],
     ["leo", "Ha, yes. Markup is just text."],
-    ["maya", "Pushed a fix. Sam, can you check again on your phone?\nSame link as before."],
-    ["sam", "Looks right now. The button stays visible and the copy fits on one line."],
-    ["priya", "Shipping it with tomorrow's release then?"],
+    ["maya", "Pushed a fix. @sam, can you check again on your phone?\nSame link as before."],
+    ["sam", "Looks right now. The button stays visible and the copy fits on one line.", 7],
+    ["priya", "@maya shipping it with tomorrow's release then?"],
   ];
-  for (const [who, text] of script) await call(url, "message.send", { roomId: rooms["design-review"], text }, people[who]);
+  /** @type {string[]} */
+  const sent = [];
+  for (const [who, text, replyTo] of script) {
+    const reply = replyTo === undefined ? {} : { replyToId: sent[replyTo] };
+    const message = /** @type {{ id: string }} */ (
+      await call(url, "message.send", { roomId: rooms["design-review"], text, ...reply }, people[who])
+    );
+    sent.push(message.id);
+  }
+  // Reactions on Sam's answer.
+  for (const [who, emoji] of /** @type {[keyof typeof people, string][]} */ ([
+    ["maya", "🎉"],
+    ["leo", "🎉"],
+    ["priya", "👍"],
+  ])) {
+    await call(url, "message.react", { messageId: sent[8], emoji }, people[who]);
+  }
+  // Something waiting for Maya elsewhere: unread in #general, a mention in #release-train.
+  await call(url, "message.send", { roomId: rooms["release-train"], text: "@maya the v2 train leaves Thursday; anything to add?" }, people.sam);
   for (const [who, text] of /** @type {[keyof typeof people, string][]} */ ([
     ["leo", "Lunch at 12:30 anyone?"],
     ["sam", "In. The usual place?"],
@@ -174,12 +193,12 @@ async function main() {
     // Leo sits in the room and starts typing, so Maya sees presence and "leo is typing…".
     const leo = await (await signedIn(browser, server.url, people.leo, { viewport: { width: 1280, height: 800 } })).newPage();
     await leo.goto(roomPath);
-    await leo.getByRole("textbox", { name: "Message" }).waitFor();
+    await leo.getByRole("textbox", { name: "Message", exact: true }).waitFor();
     const keepTyping = async () => {
       // The app sends at most one typing event per 2 s; let the last one age out first.
       await leo.waitForTimeout(2_100);
-      await leo.getByRole("textbox", { name: "Message" }).fill("");
-      await leo.getByRole("textbox", { name: "Message" }).pressSequentially("Yes, let's", { delay: 30 });
+      await leo.getByRole("textbox", { name: "Message", exact: true }).fill("");
+      await leo.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("Yes, let's", { delay: 30 });
     };
 
     for (const [scheme, suffix] of /** @type {const} */ ([["light", ""], ["dark", "-dark"]])) {

@@ -72,8 +72,8 @@ export async function joinRoom(page: Page, name: string): Promise<void> {
 
 /** Types and sends a message with Enter. */
 export async function send(page: Page, text: string): Promise<void> {
-  await page.getByRole("textbox", { name: "Message" }).fill(text);
-  await page.getByRole("textbox", { name: "Message" }).press("Enter");
+  await page.getByRole("textbox", { name: "Message", exact: true }).fill(text);
+  await page.getByRole("textbox", { name: "Message", exact: true }).press("Enter");
 }
 
 /** The log's row holding exactly `text` (confirmed or pending). */

@@ -1,10 +1,15 @@
 import { codePoints } from "@parley/contract";
-import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
-import { SendIcon } from "./icons";
+import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import type { ReplyTo, User } from "@parley/client";
+import { completeMention, mentionAt } from "../lib/mention-query";
+import { CloseIcon, ReplyIcon, SendIcon } from "./icons";
+import { Avatar } from "./avatar";
 import "./composer.css";
 
 /** Longest message the server takes, in code points after trimming. */
 const MAX_CHARS = 4000;
+/** Suggestions shown for an `@` at once. */
+const SUGGESTIONS = 8;
 
 type Props = {
   /** Where the message goes, as running text names it (`#general`, `leo`). */
@@ -13,21 +18,51 @@ type Props = {
   onTyping: () => void;
   /** Arrow Up in an empty composer: edit your last message. */
   onEditLast?: () => void;
+  /** Who `@` suggests: the room's members (the writer left out by the caller). */
+  members?: readonly User[];
+  /** The message this one answers, shown above the box; Escape or "Cancel reply" drops it. */
+  replyTo?: ReplyTo | null;
+  onCancelReply?: () => void;
 };
 
-/** "Message" and "Send": Enter sends, Shift+Enter starts a new line. */
-export function Composer({ to, onSend, onTyping, onEditLast }: Props) {
+/**
+ * "Message" and "Send": Enter sends, Shift+Enter starts a new line. Typing `@` offers the room's
+ * members (a listbox: arrows move, Enter or Tab picks, Escape closes). A reply shows what it
+ * answers above the box.
+ */
+export function Composer({ to, onSend, onTyping, onEditLast, members = [], replyTo = null, onCancelReply }: Props) {
+  const id = useId();
   const [text, setText] = useState("");
+  const [caret, setCaret] = useState(0);
+  const [active, setActive] = useState(0);
+  /** Where a dismissed `@` starts: Escape closes its suggestions until another one is typed. */
+  const [dismissedAt, setDismissedAt] = useState<number | null>(null);
+  const pendingCaret = useRef<number | null>(null);
   const ref = useRef<HTMLTextAreaElement>(null);
   const length = codePoints(text.trim());
   const tooLong = length > MAX_CHARS;
   const canSend = length > 0 && !tooLong;
+
+  const mention = mentionAt(text, caret);
+  const prefix = mention?.prefix.toLowerCase() ?? "";
+  const suggestions =
+    mention && mention.start !== dismissedAt
+      ? members.filter((user) => user.username.toLowerCase().startsWith(prefix)).slice(0, SUGGESTIONS)
+      : [];
+  const open = suggestions.length > 0;
+  const activeIndex = Math.min(active, suggestions.length - 1);
+  const optionId = (i: number) => `${id}-mention-${i}`;
 
   // Opening a room puts the cursor in the composer, as chat apps do; not on phones, where
   // that would throw the keyboard over the conversation.
   useEffect(() => {
     if (window.matchMedia?.("(min-width: 721px)").matches) ref.current?.focus();
   }, []);
+
+  // Choosing "Reply" puts the cursor here, ready to answer.
+  useEffect(() => {
+    if (replyTo) ref.current?.focus();
+  }, [replyTo]);
 
   // Grow with the text up to a limit, then scroll inside.
   useEffect(() => {
@@ -37,10 +72,30 @@ export function Composer({ to, onSend, onTyping, onEditLast }: Props) {
     el.style.height = `${Math.min(el.scrollHeight, 200)}px`;
   }, [text]);
 
+  // After a suggestion is picked, the caret goes after the name it wrote.
+  useLayoutEffect(() => {
+    const el = ref.current;
+    if (!el || pendingCaret.current === null) return;
+    el.setSelectionRange(pendingCaret.current, pendingCaret.current);
+    pendingCaret.current = null;
+  }, [text]);
+
   function send() {
     if (!canSend) return;
     onSend(text);
     setText("");
+    setCaret(0);
+    setDismissedAt(null);
+    ref.current?.focus();
+  }
+
+  function pick(user: User) {
+    if (!mention) return;
+    const next = completeMention(text, mention, user.username);
+    pendingCaret.current = next.caret;
+    setText(next.text);
+    setCaret(next.caret);
+    setActive(0);
     ref.current?.focus();
   }
 
@@ -51,9 +106,32 @@ export function Composer({ to, onSend, onTyping, onEditLast }: Props) {
 
   function onKeyDown(event: KeyboardEvent<HTMLTextAreaElement>) {
     // isComposing: Enter that confirms an IME candidate (Japanese, Chinese…) must not send.
-    if (event.key === "Enter" && !event.shiftKey && !event.nativeEvent.isComposing) {
+    if (event.nativeEvent.isComposing) return;
+    if (open) {
+      const chosen = suggestions[activeIndex];
+      if (event.key === "ArrowDown" || event.key === "ArrowUp") {
+        event.preventDefault();
+        const step = event.key === "ArrowDown" ? 1 : -1;
+        setActive((activeIndex + step + suggestions.length) % suggestions.length);
+        return;
+      }
+      if ((event.key === "Enter" || event.key === "Tab") && !event.shiftKey && chosen) {
+        event.preventDefault();
+        pick(chosen);
+        return;
+      }
+      if (event.key === "Escape" && mention) {
+        event.preventDefault();
+        setDismissedAt(mention.start);
+        return;
+      }
+    }
+    if (event.key === "Enter" && !event.shiftKey) {
       event.preventDefault();
       send();
+    } else if (event.key === "Escape" && replyTo && onCancelReply) {
+      event.preventDefault();
+      onCancelReply();
     } else if (event.key === "ArrowUp" && text === "" && onEditLast) {
       event.preventDefault();
       onEditLast();
@@ -62,6 +140,46 @@ export function Composer({ to, onSend, onTyping, onEditLast }: Props) {
 
   return (
     <form className="composer" onSubmit={onSubmit}>
+      {replyTo ? (
+        <div className="composer-reply" id={`${id}-reply`}>
+          <ReplyIcon />
+          <span className="composer-reply-text">
+            Replying to <strong>{replyTo.author.username}</strong>
+            <span className="composer-reply-quote">{replyTo.text}</span>
+          </span>
+          <button
+            type="button"
+            className="icon-button icon-button-sm"
+            aria-label="Cancel reply"
+            title="Cancel reply (Escape)"
+            onClick={() => {
+              onCancelReply?.();
+              ref.current?.focus();
+            }}
+          >
+            <CloseIcon />
+          </button>
+        </div>
+      ) : null}
+      {open ? (
+        <ul className="mention-list" id={`${id}-mentions`} role="listbox" aria-label="Mention someone">
+          {suggestions.map((user, i) => (
+            <li
+              key={user.id}
+              id={optionId(i)}
+              role="option"
+              aria-selected={i === activeIndex}
+              className="mention-option"
+              // Keep the focus (and the caret) in the box.
+              onMouseDown={(event) => event.preventDefault()}
+              onClick={() => pick(user)}
+            >
+              <Avatar name={user.username} size="xs" />
+              <span>{user.username}</span>
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <div className={`composer-box${tooLong ? " is-invalid" : ""}`}>
         <label htmlFor="composer-input" className="sr-only">
           Message
@@ -74,11 +192,17 @@ export function Composer({ to, onSend, onTyping, onEditLast }: Props) {
           value={text}
           onChange={(e) => {
             setText(e.target.value);
+            setCaret(e.target.selectionStart);
+            setActive(0);
             if (e.target.value.trim() !== "") onTyping();
           }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart)}
           onKeyDown={onKeyDown}
           aria-invalid={tooLong || undefined}
-          aria-describedby="composer-help"
+          aria-describedby={`composer-help${replyTo ? ` ${id}-reply` : ""}`}
+          aria-autocomplete="list"
+          aria-controls={open ? `${id}-mentions` : undefined}
+          aria-activedescendant={open ? optionId(activeIndex) : undefined}
           autoComplete="off"
         />
         <button type="submit" className="composer-send" disabled={!canSend}>
@@ -91,7 +215,7 @@ export function Composer({ to, onSend, onTyping, onEditLast }: Props) {
           `${length - MAX_CHARS} characters over the ${MAX_CHARS} limit`
         ) : (
           <>
-            <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line
+            <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>@</kbd> to mention
           </>
         )}
       </p>

@@ -81,6 +81,28 @@ export const ChatIcon = () => (
     <path d="M4 5h16v11H9l-5 4z" />
   </Icon>
 );
+export const ReplyIcon = () => (
+  <Icon>
+    <path d="M10 8 5 12l5 4M5 12h9a5 5 0 0 1 5 5v1" />
+  </Icon>
+);
+export const SmileIcon = () => (
+  <Icon>
+    <circle cx="12" cy="12" r="8.5" />
+    <path d="M8.5 14c.9 1.3 2.1 2 3.5 2s2.6-.7 3.5-2M9 9.5h.01M15 9.5h.01" />
+  </Icon>
+);
+export const BellIcon = () => (
+  <Icon>
+    <path d="M6 16V11a6 6 0 0 1 12 0v5l1.5 2h-15zM10 20.5a2 2 0 0 0 4 0" />
+  </Icon>
+);
+export const SearchIcon = () => (
+  <Icon>
+    <circle cx="11" cy="11" r="6.5" />
+    <path d="m16 16 4.5 4.5" />
+  </Icon>
+);
 
 /** The Parley mark: two overlapping speech bubbles. */
 export const LogoMark = ({ size = 28 }: { size?: number }) => (

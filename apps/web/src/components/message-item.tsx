@@ -1,15 +1,16 @@
 import { useMutation, useQueryClient } from "@tanstack/react-query";
-import { useState } from "react";
-import type { Message } from "@parley/client";
+import { useCallback, useMemo, useState } from "react";
+import type { Message, Reaction } from "@parley/client";
 import { historyKey } from "../hooks/use-room-history";
 import { messageOf } from "../lib/errors";
 import { formatFull, formatTime } from "../lib/format";
-import { removeMessage, upsertMessage, type MessageHistory } from "../lib/message-cache";
+import { removeMessage, setReactions, upsertMessage, type MessageHistory } from "../lib/message-cache";
 import { useTRPC } from "../lib/trpc";
 import { Avatar } from "./avatar";
-import { PencilIcon, TrashIcon } from "./icons";
+import { PencilIcon, ReplyIcon, SmileIcon, TrashIcon } from "./icons";
 import { MessageEditor } from "./message-editor";
 import { MessageText } from "./message-text";
+import { ReactionBar, ReactionPicker } from "./reactions";
 
 type Props = {
   message: Message;
@@ -20,10 +21,24 @@ type Props = {
   /** The message keyboard focus is on: only its actions are in the tab order. */
   active: boolean;
   onEditingChange: (editing: boolean) => void;
+  /** The reader: their id and username (a mention of them is highlighted). */
+  meId: string;
+  meName: string;
+  /** A user id as a username, for who reacted; null when unknown. */
+  nameOf: (userId: string) => string | null;
+  onReply: (message: Message) => void;
+  /** Shows another message of the room (a reply's quote was clicked). */
+  onJump: (messageId: string) => void;
+  /** Just jumped to: briefly highlighted. */
+  flash?: boolean;
 };
 
-/** One message in the log; your own can be edited and deleted in place. */
-export function MessageItem({ message, grouped, mine, editing, active, onEditingChange }: Props) {
+/**
+ * One message in the log: "Reply" and "React" on every message, and your own can be edited and
+ * deleted in place. A reply quotes what it answers (click: go there); reactions sit under it.
+ */
+export function MessageItem(props: Props) {
+  const { message, grouped, mine, editing, active, onEditingChange, meId, meName, nameOf, onReply, onJump, flash } = props;
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [error, setError] = useState<string | null>(null);
@@ -46,8 +61,32 @@ export function MessageItem({ message, grouped, mine, editing, active, onEditing
     }),
   );
 
+  /** The reaction picker, opening downwards or (in the lower half of the log) upwards. */
+  const [picking, setPicking] = useState<false | "down" | "up">(false);
+  const closePicker = useCallback(() => setPicking(false), []);
+  const onReacted = {
+    onSuccess: ({ reactions }: { reactions: Reaction[] }) => updateHistory((old) => setReactions(old, message.id, reactions)),
+    onError: (err: unknown) => setError(messageOf(err)),
+  };
+  const react = useMutation(trpc.message.react.mutationOptions(onReacted));
+  const unreact = useMutation(trpc.message.unreact.mutationOptions(onReacted));
+  const toggleReaction = (emoji: string, reacted: boolean) => {
+    setError(null);
+    if (reacted) unreact.mutate({ messageId: message.id, emoji });
+    else react.mutate({ messageId: message.id, emoji });
+  };
+
+  const mentionNames = useMemo(() => message.mentions.map((user) => user.username), [message.mentions]);
+  const mentionsMe = message.mentions.some((user) => user.id === meId);
   const time = formatTime(message.createdAt);
-  const classes = ["msg", grouped ? "is-grouped" : "", mine ? "is-mine" : "", editing ? "is-editing" : ""];
+  const classes = [
+    "msg",
+    grouped ? "is-grouped" : "",
+    mine ? "is-mine" : "",
+    editing ? "is-editing" : "",
+    mentionsMe ? "is-mention" : "",
+    flash ? "is-flash" : "",
+  ];
   return (
     <li className={classes.filter(Boolean).join(" ")} data-message-id={message.id} tabIndex={-1}>
       <div className="msg-gutter">
@@ -71,6 +110,7 @@ export function MessageItem({ message, grouped, mine, editing, active, onEditing
             </time>
           </div>
         )}
+        {message.replyTo ? <ReplyQuote replyTo={message.replyTo} onJump={onJump} /> : null}
         {editing ? (
           <MessageEditor
             initial={message.text}
@@ -87,7 +127,7 @@ export function MessageItem({ message, grouped, mine, editing, active, onEditing
           />
         ) : (
           <p className="msg-text">
-            <MessageText text={message.text} />
+            <MessageText text={message.text} mentions={mentionNames} me={meName} />
             {message.editedAt ? (
               <span className="msg-edited" title={`Edited ${formatFull(message.editedAt)}`}>
                 {" "}
@@ -101,38 +141,99 @@ export function MessageItem({ message, grouped, mine, editing, active, onEditing
             {error}
           </p>
         ) : null}
+        <ReactionBar reactions={message.reactions} meId={meId} nameOf={nameOf} onToggle={toggleReaction} />
       </div>
-      {mine && !editing ? (
+      {editing ? null : (
         <div className="msg-actions">
           <button
             type="button"
             className="icon-button"
-            aria-label="Edit"
-            title="Edit"
+            aria-label="Reply"
+            title="Reply"
             tabIndex={active ? 0 : -1}
-            onClick={() => {
-              setError(null);
-              onEditingChange(true);
-            }}
+            onClick={() => onReply(message)}
           >
-            <PencilIcon />
+            <ReplyIcon />
           </button>
           <button
             type="button"
-            className="icon-button icon-button-danger"
-            aria-label="Delete"
-            title="Delete"
+            className="icon-button"
+            aria-label="React"
+            title="React"
+            aria-haspopup="dialog"
+            aria-expanded={picking !== false}
             tabIndex={active ? 0 : -1}
-            onClick={() => {
-              setError(null);
-              remove.mutate({ messageId: message.id });
+            onClick={(event) => {
+              const log = event.currentTarget.closest(".log")?.getBoundingClientRect();
+              const at = event.currentTarget.getBoundingClientRect();
+              const lower = log ? at.top - log.top > log.height / 2 : false;
+              setPicking((open) => (open ? false : lower ? "up" : "down"));
             }}
-            aria-disabled={remove.isPending || undefined}
           >
-            <TrashIcon />
+            <SmileIcon />
           </button>
+          {mine ? (
+            <>
+              <button
+                type="button"
+                className="icon-button"
+                aria-label="Edit"
+                title="Edit"
+                tabIndex={active ? 0 : -1}
+                onClick={() => {
+                  setError(null);
+                  onEditingChange(true);
+                }}
+              >
+                <PencilIcon />
+              </button>
+              <button
+                type="button"
+                className="icon-button icon-button-danger"
+                aria-label="Delete"
+                title="Delete"
+                tabIndex={active ? 0 : -1}
+                onClick={() => {
+                  setError(null);
+                  remove.mutate({ messageId: message.id });
+                }}
+                aria-disabled={remove.isPending || undefined}
+              >
+                <TrashIcon />
+              </button>
+            </>
+          ) : null}
         </div>
+      )}
+      {picking ? (
+        <ReactionPicker
+          up={picking === "up"}
+          onClose={closePicker}
+          onPick={(emoji) => {
+            setPicking(false);
+            const reacted = message.reactions.some((r) => r.emoji === emoji && r.userIds.includes(meId));
+            if (!reacted) toggleReaction(emoji, false);
+          }}
+        />
       ) : null}
     </li>
+  );
+}
+
+/** The quoted start of the message a reply answers; clicking it goes there. */
+function ReplyQuote({ replyTo, onJump }: { replyTo: NonNullable<Message["replyTo"]>; onJump: (id: string) => void }) {
+  const gone = replyTo.text === "";
+  return (
+    <button
+      type="button"
+      className="msg-quote"
+      disabled={gone}
+      title={gone ? undefined : "Show the message this replies to"}
+      onClick={() => onJump(replyTo.id)}
+    >
+      <span className="sr-only">In reply to </span>
+      <span className="msg-quote-author">{replyTo.author.username}</span>
+      <span className="msg-quote-text">{gone ? "Deleted message" : replyTo.text}</span>
+    </button>
   );
 }

@@ -26,3 +26,17 @@ describe("MessageText", () => {
     expect(container.textContent).toBe("docs at https://example.com/start, see?");
   });
 });
+
+describe("MessageText mentions", () => {
+  it("highlights the members a message mentions, the reader's own mention most", () => {
+    const { container } = render(
+      <MessageText text="@Bob and @carl, ask @nobody or mail x@bob.com" mentions={["bob", "carl"]} me="carl" />,
+    );
+    const spans = Array.from(container.querySelectorAll(".mention"));
+    expect(spans.map((s) => [s.textContent, s.classList.contains("is-me")])).toEqual([
+      ["@Bob", false],
+      ["@carl", true],
+    ]);
+    expect(container.textContent).toBe("@Bob and @carl, ask @nobody or mail x@bob.com");
+  });
+});

@@ -18,6 +18,10 @@ function room(id: string, name: string, extra: Partial<Room> = {}): Room {
     topic: "",
     role: "member",
     peer: null,
+    unreadCount: 0,
+    mentionCount: 0,
+    lastReadEventId: null,
+    lastMessageAt: null,
     ...extra,
   };
 }
@@ -63,5 +67,38 @@ describe("RoomList", () => {
     render(<RoomList id="dms" title="Direct messages" rooms={[]} activeRoomId={null} empty="Nobody yet." />);
     expect(screen.getByText("Nobody yet.")).toBeTruthy();
     expect(screen.queryAllByRole("link")).toHaveLength(0);
+  });
+});
+
+describe("RoomList unread counts", () => {
+  it("shows a bold count labelled in words, and an @ badge for mentions, keeping the link's name", () => {
+    const rooms = [
+      room("c1", "general", { unreadCount: 3 }),
+      room("c2", "launch", { unreadCount: 2, mentionCount: 1 }),
+      room("c3", "quiet"),
+    ];
+    render(<RoomList id="channels" title="Channels" rooms={rooms} activeRoomId={null} empty="none" />);
+    const nav = screen.getByRole("navigation", { name: "Channels" });
+    const general = within(nav).getByRole("link", { name: "general" });
+    expect(general.className).toContain("is-unread");
+    expect(within(general).getByLabelText("3 unread messages").textContent).toBe("3");
+    expect(within(general).queryByLabelText(/mention/)).toBeNull();
+    // The count describes the link; its name stays the room's.
+    expect(general.getAttribute("aria-describedby")).toBe(within(general).getByLabelText("3 unread messages").parentElement?.id);
+
+    const launch = within(nav).getByRole("link", { name: "launch" });
+    expect(within(launch).getByLabelText("1 mention").className).toContain("is-mention");
+    expect(within(launch).getByLabelText("2 unread messages")).toBeTruthy();
+
+    const quiet = within(nav).getByRole("link", { name: "quiet" });
+    expect(quiet.className).not.toContain("is-unread");
+    expect(within(quiet).queryByLabelText(/unread/)).toBeNull();
+  });
+
+  it("counts nothing for a room the user is not in", () => {
+    render(
+      <RoomList id="channels" title="Channels" rooms={[room("c1", "open", { joined: false, unreadCount: 4 })]} activeRoomId={null} empty="none" />,
+    );
+    expect(screen.queryByLabelText(/unread/)).toBeNull();
   });
 });

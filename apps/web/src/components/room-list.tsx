@@ -1,6 +1,7 @@
 import type { ReactNode } from "react";
 import type { Room } from "@parley/client";
 import { followLink, roomPath } from "../lib/router";
+import { mentionLabel, unreadLabel } from "../lib/unread";
 import { Avatar } from "./avatar";
 import { LockIcon } from "./icons";
 
@@ -18,7 +19,9 @@ type RoomListProps = {
 
 /**
  * One navigation of rooms. Each link's accessible name is exactly the room's name (a dm's is the
- * other person's); the lock, the member count and the not-joined mark are decoration.
+ * other person's); the lock, the member count and the not-joined mark are decoration. A room
+ * with unread messages is bold with their count ("3 unread messages"), and a distinct "@"
+ * badge when some of them mention the reader ("2 mentions"); the link is described by them.
  */
 export function RoomList({ title, id, rooms, activeRoomId, empty, action }: RoomListProps) {
   const headingId = `${id}-heading`;
@@ -32,23 +35,43 @@ export function RoomList({ title, id, rooms, activeRoomId, empty, action }: Room
       </div>
       {rooms.length === 0 ? <p className="room-nav-empty">{empty}</p> : null}
       <ul className="room-list" aria-labelledby={headingId}>
-        {rooms.map((room) => (
-          <li key={room.id}>
-            <a
-              href={roomPath(room.id)}
-              onClick={followLink}
-              className={`room-link${room.joined ? " is-joined" : ""}`}
-              aria-current={room.id === activeRoomId ? "page" : undefined}
-              title={room.kind === "channel" && room.visibility === "private" ? "Private channel" : undefined}
-            >
-              <RoomMark room={room} />
-              <span className="room-link-name">{room.name}</span>
-              <span className="room-link-meta" aria-hidden="true">
-                {room.joined && room.kind === "channel" ? room.memberCount : ""}
-              </span>
-            </a>
-          </li>
-        ))}
+        {rooms.map((room) => {
+          const unread = room.joined ? room.unreadCount : 0;
+          const mentions = room.joined ? room.mentionCount : 0;
+          const badgeId = `${id}-${room.id}-unread`;
+          return (
+            <li key={room.id}>
+              <a
+                href={roomPath(room.id)}
+                onClick={followLink}
+                className={`room-link${room.joined ? " is-joined" : ""}${unread > 0 ? " is-unread" : ""}`}
+                aria-current={room.id === activeRoomId ? "page" : undefined}
+                aria-label={unread > 0 ? room.name : undefined}
+                aria-describedby={unread > 0 ? badgeId : undefined}
+                title={room.kind === "channel" && room.visibility === "private" ? "Private channel" : undefined}
+              >
+                <RoomMark room={room} />
+                <span className="room-link-name">{room.name}</span>
+                {unread > 0 ? (
+                  <span id={badgeId} className="room-badges">
+                    {mentions > 0 ? (
+                      <span className="room-badge is-mention" aria-label={mentionLabel(mentions)}>
+                        @{mentions}
+                      </span>
+                    ) : null}
+                    <span className="room-badge" aria-label={unreadLabel(unread)}>
+                      {unread}
+                    </span>
+                  </span>
+                ) : (
+                  <span className="room-link-meta" aria-hidden="true">
+                    {room.joined && room.kind === "channel" ? room.memberCount : ""}
+                  </span>
+                )}
+              </a>
+            </li>
+          );
+        })}
       </ul>
     </nav>
   );

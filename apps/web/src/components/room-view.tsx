@@ -3,6 +3,7 @@ import { errorCode } from "@parley/client";
 import { useRoom } from "../hooks/use-rooms";
 import { roomLabel } from "../lib/room-list";
 import { followLink } from "../lib/router";
+import { setTitleBase } from "../lib/title";
 import { HashIcon } from "./icons";
 import { JoinedRoom } from "./joined-room";
 import { RoomHeader } from "./room-header";
@@ -17,10 +18,8 @@ export function RoomView({ roomId }: { roomId: string }) {
 
   useEffect(() => {
     if (!label) return;
-    document.title = `${label} · Parley`;
-    return () => {
-      document.title = "Parley";
-    };
+    setTitleBase(`${label} · Parley`);
+    return () => setTitleBase("Parley");
   }, [label]);
 
   if (!room.data || missing) {

@@ -10,6 +10,8 @@ type Props = {
   hasOlder: boolean;
   onNearTop: () => void;
   onKeyDown?: (event: KeyboardEvent<HTMLDivElement>) => void;
+  /** Told whenever the reader arrives at the bottom or leaves it. */
+  onBottomChange?: (atBottom: boolean) => void;
   /** Shown floating when the reader is away from the bottom. */
   renderJump(jump: () => void): ReactNode;
   children: ReactNode;
@@ -77,13 +79,39 @@ export class ScrollKeeper extends Component<Props, { away: boolean }> {
     return el.scrollHeight - el.scrollTop - el.clientHeight <= STICK_PX;
   }
 
+  private setAtBottom(atBottom: boolean): void {
+    if (atBottom === this.atBottom) return;
+    this.atBottom = atBottom;
+    this.props.onBottomChange?.(atBottom);
+  }
+
+  /** Whether the reader is at the bottom now. */
+  isReaderAtBottom(): boolean {
+    return this.atBottom;
+  }
+
   private readonly toBottom = () => {
     const el = this.ref.current;
     if (!el) return;
     el.scrollTop = el.scrollHeight;
-    this.atBottom = true;
+    this.setAtBottom(true);
     if (this.state.away) this.setState({ away: false });
   };
+
+  /**
+   * Scrolls so that `target` (a row of the log) is in view: at the top ("start", a little
+   * below the edge) or in the middle ("center"), as far as the log can scroll.
+   */
+  reveal(target: HTMLElement, block: "start" | "center"): void {
+    const el = this.ref.current;
+    if (!el) return;
+    const top = target.getBoundingClientRect().top - el.getBoundingClientRect().top + el.scrollTop;
+    const offset = block === "start" ? 12 : (el.clientHeight - target.offsetHeight) / 2;
+    el.scrollTop = Math.max(0, Math.min(el.scrollHeight - el.clientHeight, top - offset));
+    this.setAtBottom(this.isAtBottom(el));
+    const away = el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight;
+    if (away !== this.state.away) this.setState({ away });
+  }
 
   /** A short first page leaves no room to scroll: load more until the log can scroll. */
   private fillViewport(): void {
@@ -94,7 +122,7 @@ export class ScrollKeeper extends Component<Props, { away: boolean }> {
   private readonly onScroll = () => {
     const el = this.ref.current;
     if (!el) return;
-    this.atBottom = this.isAtBottom(el);
+    this.setAtBottom(this.isAtBottom(el));
     const away = el.scrollHeight - el.scrollTop - el.clientHeight > el.clientHeight;
     if (away !== this.state.away) this.setState({ away });
     if (el.scrollTop < PRELOAD_PX && this.props.hasOlder) this.props.onNearTop();

@@ -1,13 +1,17 @@
-import { useMemo, useState } from "react";
+import { useEffect, useMemo, useState } from "react";
 import { useMe, useSession } from "../hooks/use-session";
 import { useRooms } from "../hooks/use-rooms";
 import { messageOf } from "../lib/errors";
 import { splitRooms } from "../lib/room-list";
 import { AccountMenu } from "./account-menu";
+import { setTitleCount } from "../lib/title";
+import { totalUnread } from "../lib/unread";
 import { Avatar } from "./avatar";
 import { CreateRoomForm } from "./create-room-form";
 import { LogoMark, LogoutIcon, PlusIcon } from "./icons";
 import { NewMessageDialog } from "./new-message-dialog";
+import { NotificationsSwitch } from "./notifications-switch";
+import { SearchBox } from "./search-box";
 import { RoomList } from "./room-list";
 
 /**
@@ -22,6 +26,10 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
   const [logoutError, setLogoutError] = useState<string | null>(null);
   const [composing, setComposing] = useState(false);
   const lists = useMemo(() => (rooms.data ? splitRooms(rooms.data) : null), [rooms.data]);
+  const unread = totalUnread(rooms.data);
+  useEffect(() => setTitleCount(unread), [unread]);
+  // Signed out (or the app restarting): no count is left in the title.
+  useEffect(() => () => setTitleCount(0), []);
 
   async function logOut() {
     setLogoutError(null);
@@ -34,10 +42,13 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
 
   return (
     <aside className="sidebar">
-      <div className="sidebar-brand">
-        <LogoMark />
-        <span>Parley</span>
-      </div>
+      <header className="sidebar-header">
+        <div className="sidebar-brand">
+          <LogoMark />
+          <span>Parley</span>
+        </div>
+        <SearchBox />
+      </header>
       <nav className="sidebar-scroll" aria-label="Rooms">
         {lists ? (
           <>
@@ -85,6 +96,7 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
           <span className="sidebar-me-email">{me.email}</span>
         </div>
         <AccountMenu />
+        <NotificationsSwitch />
         <button type="button" className="button button-ghost" onClick={() => void logOut()}>
           <LogoutIcon />
           <span>Log out</span>

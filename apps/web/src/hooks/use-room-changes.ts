@@ -53,6 +53,7 @@ export function useRoomChanges(room: Room): (event: RoomEvent) => void {
         break;
       case "message.updated":
       case "message.deleted":
+      case "reactions.changed":
         break;
     }
   };

@@ -20,7 +20,7 @@ export function historyKey(roomId: string) {
  * is current with, and wsLink resumes it from the last event it saw after any reconnect, so
  * nothing is lost or doubled, even across a server restart.
  */
-export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent) => void) {
+export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent, eventId: string) => void) {
   const trpc = useTRPC();
   const client = useTRPCClient();
   const queryClient = useQueryClient();
@@ -71,7 +71,7 @@ export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent) => vo
       onData({ id, data }) {
         duringLoad.current?.push({ id, event: data });
         queryClient.setQueryData<MessageHistory>(key, (old) => (old ? applyRoomEvent(old, id, data) : old));
-        onEvent(data);
+        onEvent(data, id);
       },
       onError(error) {
         signOutOnUnauthorized(queryClient, error);

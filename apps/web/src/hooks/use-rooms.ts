@@ -3,7 +3,9 @@ import { useSubscription } from "@trpc/tanstack-react-query";
 import { useEffect, useRef } from "react";
 import { errorCode, type InboxEvent, type Room } from "@parley/client";
 import { signOutOnUnauthorized } from "../lib/query-client";
-import { notJoined, upsertRoom, withoutMembership } from "../lib/room-list";
+import { notify } from "../lib/notifications";
+import { bumpDm, notJoined, roomLabel, upsertRoom, withoutMembership } from "../lib/room-list";
+import { pickReadState, withReadState } from "../lib/unread";
 import { navigate, roomPath, useRoute } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
 import { historyKey } from "./use-room-history";
@@ -17,6 +19,9 @@ import { useRetryAfterError } from "./use-retry-after-error";
  * - room.feed tells everyone that a public channel appeared or changed (created by someone
  *   else, a member count moved): that is news me.events does not carry, so the list is read
  *   again then.
+ * me.events also carries the user's unread counts (`room.unread`, in every tab: a new message,
+ * or the room read in another tab), written into the cached list at once, and mentions, which
+ * raise a browser notification when the tab is hidden and the person turned them on.
  * Both (re)starting re-read the list too, which covers what changed while the connection was
  * down; a slow poll stays as a safety net (it also brings dms with new messages to the top).
  */
@@ -25,6 +30,7 @@ export function useRooms() {
   const queryClient = useQueryClient();
   const storeRoom = useStoreRoom();
   const dropMembership = useDropMembership();
+  const storeReadState = useStoreReadState();
   const route = useRoute();
   const openRoomId = route.name === "room" ? route.roomId : null;
 
@@ -60,6 +66,19 @@ export function useRooms() {
           dropMembership(event.roomId);
         }
         break;
+      case "room.unread":
+        storeReadState(event.roomId, event);
+        break;
+      case "mention": {
+        const room = queryClient.getQueryData<Room[]>(trpc.room.list.queryKey())?.find((r) => r.id === event.roomId);
+        const where = room ? ` in ${roomLabel(room)}` : "";
+        notify(`${event.message.author.username} mentioned you${where}`, {
+          body: event.message.text,
+          tag: `mention-${event.message.id}`,
+          onClick: () => navigate(roomPath(event.roomId)),
+        });
+        break;
+      }
     }
   };
   const inbox = useSubscription(
@@ -100,6 +119,26 @@ export function useStoreRoom() {
   return (room: Room) => {
     queryClient.setQueryData(trpc.room.get.queryKey({ roomId: room.id }), room);
     queryClient.setQueryData(trpc.room.list.queryKey(), (rooms) => rooms && upsertRoom(rooms, room));
+  };
+}
+
+/**
+ * Writes a room's read state (counts, read position, newest message) wherever the room is
+ * cached. A dm whose newest message moved goes to the top of the dms.
+ */
+export function useStoreReadState() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  return (roomId: string, state: Parameters<typeof pickReadState>[0]) => {
+    const read = pickReadState(state);
+    queryClient.setQueryData(trpc.room.get.queryKey({ roomId }), (room) => room && { ...room, ...read });
+    queryClient.setQueryData(trpc.room.list.queryKey(), (rooms) => {
+      if (!rooms) return rooms;
+      const before = rooms.find((r) => r.id === roomId);
+      const next = withReadState(rooms, roomId, read);
+      const newer = before?.kind === "dm" && !!read.lastMessageAt && read.lastMessageAt !== before.lastMessageAt;
+      return newer ? bumpDm(next, roomId) : next;
+    });
   };
 }
 

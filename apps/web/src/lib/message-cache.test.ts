@@ -13,6 +13,9 @@ function msg(id: string, minute: number, text = `m${id}`): Message {
     createdAt: `2026-01-01T10:${String(minute).padStart(2, "0")}:00.000Z`,
     editedAt: null,
     clientMsgId: null,
+    replyTo: null,
+    mentions: [],
+    reactions: [],
   };
 }
 
@@ -58,5 +61,15 @@ describe("message cache", () => {
     const data = applyRoomEvent(history(), "11", { type: "member.joined", roomId: "r1", user: alice });
     expect(flattenHistory(data)).toHaveLength(4);
     expect(historyEventId(data)).toBe("11");
+  });
+});
+
+describe("reactions", () => {
+  it("a reactions.changed event sets that message's reactions and records the event id", () => {
+    const reactions = [{ emoji: "👍", userIds: ["u1", "u2"] }];
+    const next = applyRoomEvent(history(), "11", { type: "reactions.changed", roomId: "r1", messageId: "2", reactions });
+    expect(flattenHistory(next).find((m) => m.id === "2")?.reactions).toEqual(reactions);
+    expect(flattenHistory(next).find((m) => m.id === "3")?.reactions).toEqual([]);
+    expect(historyEventId(next)).toBe("11");
   });
 });

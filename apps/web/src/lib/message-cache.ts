@@ -1,5 +1,5 @@
 import type { InfiniteData } from "@tanstack/react-query";
-import type { Message, RoomEvent } from "@parley/client";
+import type { Message, Reaction, RoomEvent } from "@parley/client";
 
 // A room's history lives in one TanStack infinite query: pages[0] is the newest page (the
 // first one read), each later page is older. Live events are folded into that cache, and
@@ -49,6 +49,12 @@ export function removeMessage(data: MessageHistory, messageId: string): MessageH
   return mapPages(data, (messages) => messages.filter((m) => m.id !== messageId));
 }
 
+/** Sets one message's reactions (message.react's answer, or a `reactions.changed` event). */
+export function setReactions(data: MessageHistory, messageId: string, reactions: Reaction[]): MessageHistory {
+  if (!contains(data, messageId)) return data;
+  return mapPages(data, (messages) => messages.map((m) => (m.id === messageId ? { ...m, reactions } : m)));
+}
+
 /** Folds one tracked room event into the history and records its id. */
 export function applyRoomEvent(data: MessageHistory, eventId: string, event: RoomEvent): MessageHistory {
   let next = data;
@@ -64,6 +70,9 @@ export function applyRoomEvent(data: MessageHistory, eventId: string, event: Roo
       break;
     case "message.deleted":
       next = removeMessage(data, event.messageId);
+      break;
+    case "reactions.changed":
+      next = setReactions(data, event.messageId, event.reactions);
       break;
     case "member.joined":
     case "member.left":

@@ -12,6 +12,9 @@ function message(clientMsgId: string, text: string): Message {
     createdAt: "2026-01-01T10:00:00.000Z",
     editedAt: null,
     clientMsgId,
+    replyTo: null,
+    mentions: [],
+    reactions: [],
   };
 }
 

@@ -6,6 +6,8 @@ export type PendingMessage = {
   clientMsgId: string;
   roomId: string;
   text: string;
+  /** The message it answers, if any. */
+  replyToId: string | null;
   createdAt: string;
   status: "sending" | "failed";
   /** Why the last attempt failed. */
@@ -14,7 +16,12 @@ export type PendingMessage = {
   retryOnReconnect: boolean;
 };
 
-export type SendMessage = (input: { roomId: string; text: string; clientMsgId: string }) => Promise<Message>;
+export type SendMessage = (input: {
+  roomId: string;
+  text: string;
+  clientMsgId: string;
+  replyToId?: string;
+}) => Promise<Message>;
 
 /**
  * Messages typed but not yet confirmed, per room. Each keeps its clientMsgId across retries,
@@ -38,11 +45,12 @@ export class Outbox {
   readonly getSnapshot = (): readonly PendingMessage[] => this.items;
 
   /** Queues `text` for `roomId` and sends it; it shows as pending until the server confirms. */
-  send(roomId: string, text: string): void {
+  send(roomId: string, text: string, replyToId: string | null = null): void {
     const item: PendingMessage = {
       clientMsgId: newClientMsgId(),
       roomId,
       text,
+      replyToId,
       createdAt: new Date().toISOString(),
       status: "sending",
       error: null,
@@ -70,7 +78,8 @@ export class Outbox {
 
   private attempt(item: PendingMessage): void {
     this.patch(item.clientMsgId, { status: "sending", error: null, retryOnReconnect: false });
-    this.sendMessage({ roomId: item.roomId, text: item.text, clientMsgId: item.clientMsgId }).then(
+    const reply = item.replyToId ? { replyToId: item.replyToId } : {};
+    this.sendMessage({ roomId: item.roomId, text: item.text, clientMsgId: item.clientMsgId, ...reply }).then(
       (message) => {
         this.onConfirmed(message);
         this.discard(item.clientMsgId);

@@ -18,6 +18,10 @@ function room(extra: Partial<Room>): Room {
     topic: "",
     role: "member",
     peer: null,
+    unreadCount: 0,
+    mentionCount: 0,
+    lastReadEventId: null,
+    lastMessageAt: null,
     ...extra,
   };
 }

@@ -17,6 +17,10 @@ function room(id: string, name: string, extra: Partial<Room> = {}): Room {
     topic: "",
     role: "member",
     peer: null,
+    unreadCount: 0,
+    mentionCount: 0,
+    lastReadEventId: null,
+    lastMessageAt: null,
     ...extra,
   };
 }

@@ -8,11 +8,11 @@ const bob = { id: "u2", username: "bob", createdAt: "2026-01-01T00:00:00.000Z" }
 const now = new Date("2026-03-02T12:00:00.000Z");
 
 function msg(id: string, author: typeof alice, at: string, clientMsgId: string | null = null): Message {
-  return { id, roomId: "r", author, text: id, createdAt: at, editedAt: null, clientMsgId };
+  return { id, roomId: "r", author, text: id, createdAt: at, editedAt: null, clientMsgId, replyTo: null, mentions: [], reactions: [] };
 }
 
 function pending(clientMsgId: string, at: string): PendingMessage {
-  return { clientMsgId, roomId: "r", text: "p", createdAt: at, status: "sending", error: null, retryOnReconnect: false };
+  return { clientMsgId, roomId: "r", text: "p", replyToId: null, createdAt: at, status: "sending", error: null, retryOnReconnect: false };
 }
 
 describe("buildRows", () => {
