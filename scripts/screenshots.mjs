@@ -220,6 +220,16 @@ async function main() {
         await desktop.getByRole("textbox", { name: "Search people" }).fill("pri");
         await desktop.getByRole("region", { name: "Members" }).getByRole("button", { name: "priya" }).waitFor();
         await shoot(desktop, "members-desktop.png");
+        await desktop.keyboard.press("Escape");
+
+        // The account menu, then the sessions it lists (this browser and the seeding's calls).
+        await desktop.getByRole("button", { name: "Account", exact: true }).click();
+        await desktop.getByRole("menuitem", { name: "Sessions" }).waitFor();
+        await shoot(desktop, "account-desktop.png");
+        await desktop.getByRole("menuitem", { name: "Sessions" }).click();
+        await desktop.getByRole("list", { name: "Sessions" }).waitFor();
+        await shoot(desktop, "sessions-desktop.png");
+        await desktop.keyboard.press("Escape");
       }
 
       const phone = await (
