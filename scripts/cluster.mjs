@@ -69,17 +69,25 @@ function startServer(n) {
       REDIS_URL: redisUrl,
       // Every request comes through the proxy below, which appends the client's address.
       TRUST_PROXY: "true",
+      // The "listening" line below is logged at info (a NODE_ENV=test caller would default to warn).
+      LOG_LEVEL: process.env.LOG_LEVEL || "info",
     },
     stdio: ["ignore", "pipe", "pipe"],
   });
   return new Promise((resolve, reject) => {
     let output = "";
     /** @param {Buffer} chunk */
+    let listening = false;
     const onData = (chunk) => {
+      // The replica's log goes on to ours, like `docker compose up` shows each service's lines;
+      // it must be read in any case (a full pipe would block the replica's writes).
+      process.stdout.write(String(chunk).replace(/^(?=.)/gm, `[replica ${n}] `));
+      if (listening) return;
       output += String(chunk);
-      const match = /listening on (http:\/\/\S+)/.exec(output);
+      const match = /listening on (http:\/\/[^\s"]+)/.exec(output);
       if (match?.[1]) {
-        child.stdout?.off("data", onData);
+        listening = true;
+        output = "";
         resolve({ url: match[1], child });
       }
     };

@@ -143,7 +143,7 @@ try {
   await addRooms(sql);
   await addMessages(sql, config.listMessages);
   await readHalfway(sql);
-  server = await startProcess("parley", PARLEY_MAIN, { DATABASE_URL: url.toString(), RATE_LIMITS: "off", NODE_ENV: "production", LOG_LEVEL: "warn" });
+  server = await startProcess("parley", PARLEY_MAIN, { DATABASE_URL: url.toString(), RATE_LIMITS: "off", NODE_ENV: "production", LOG_LEVEL: "info" });
   const host = server.hostPort;
 
   const me = await time(config.runs, async () => void (await query(host, "auth.me")()));
@@ -159,7 +159,7 @@ try {
     log(`adding ${config.searchMessages - config.listMessages} messages for search`);
     await addMessages(sql, config.searchMessages - config.listMessages);
     await readHalfway(sql);
-    server = await startProcess("parley", PARLEY_MAIN, { DATABASE_URL: url.toString(), RATE_LIMITS: "off", NODE_ENV: "production", LOG_LEVEL: "warn" });
+    server = await startProcess("parley", PARLEY_MAIN, { DATABASE_URL: url.toString(), RATE_LIMITS: "off", NODE_ENV: "production", LOG_LEVEL: "info" });
   }
   const host2 = server.hostPort;
   const total = Math.max(config.searchMessages, config.listMessages);

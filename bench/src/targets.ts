@@ -173,8 +173,8 @@ export async function startTarget(kind: TargetKind, options: TargetOptions): Pro
       WS_MAX_PER_ADDRESS: "100000",
       WS_MAX_ANONYMOUS_PER_ADDRESS: "100000",
       MAX_SUBSCRIPTIONS_PER_USER: "100000",
-      // Two info lines per connection (opened, closed) would make the memory step about logging.
-      LOG_LEVEL: "warn",
+      // The start-up line the bench waits for is logged at info (the default in production).
+      LOG_LEVEL: "info",
       ...options.env,
     };
     let roomId: string;
