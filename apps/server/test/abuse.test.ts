@@ -121,11 +121,12 @@ describe("replay amplification (11.1)", () => {
 });
 
 describe("a client that never reads", () => {
-  it("is dropped once its unread replies pass WS_MAX_BACKLOG_BYTES", async () => {
+  it("is dropped once its unread replies pass WS_MAX_BACKLOG_BYTES", { timeout: 60_000 }, async () => {
     const server = await serverWith({ WS_MAX_BACKLOG_BYTES: String(64 * 1024), RATE_LIMITS: "off" });
     const alice = await signUp(server);
     const room = await roomWith(alice);
     await seed(room.id, alice, 100);
+    const before = server.stats().webSockets;
     const { ws } = await rawSocket(server, { token: alice.token });
     const closed = new Promise<number>((resolve) => ws!.once("close", (code: number) => resolve(code)));
     // Stop reading (as a stuck client would), then ask for page after page of history.
@@ -135,6 +136,9 @@ describe("a client that never reads", () => {
       ws!.send(JSON.stringify(Array.from({ length: 25 }, () => ({ id: id++, method: "query", params: { path: "message.list", input: { roomId: room.id, limit: 100 } } }))));
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
+    // Still not reading: the server must give up on the socket by itself, however long its
+    // replies take to pile up (reading again earlier would drain them and prove nothing).
+    await until(() => server.stats().webSockets === before, "the server to drop the stuck socket", 25_000);
     (ws as unknown as { _socket: { resume(): void } })._socket.resume();
     expect(await closed).toBe(1006); // terminated by the server, not closed politely
     expect((await fetch(`${server.url}/healthz`)).status).toBe(200);
