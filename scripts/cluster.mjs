@@ -76,8 +76,8 @@ function startServer(n) {
   });
   return new Promise((resolve, reject) => {
     let output = "";
-    /** @param {Buffer} chunk */
     let listening = false;
+    /** @param {Buffer} chunk */
     const onData = (chunk) => {
       // The replica's log goes on to ours, like `docker compose up` shows each service's lines;
       // it must be read in any case (a full pipe would block the replica's writes).
