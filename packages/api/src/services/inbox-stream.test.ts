@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryHub } from "../hub/memory-hub";
 import { topics } from "../hub/topics";
 import { InboxStream } from "./inbox-stream";
+import { TALLY_LIMIT } from "./room-tally";
 
 // The stream's counting, against an in-memory hub and a stand-in for the database: what the
 // database would answer is whatever the test puts in `db`.
@@ -83,8 +84,8 @@ describe("InboxStream", () => {
     await s.settle();
     hub.publish(topics.roomEvents("r"), created(13n, message("mine", me)));
     await s.settle();
+    // Two messages published together are counted together.
     expect(unread(s.got)).toEqual([
-      [1, 1, "10"],
       [2, 1, "10"],
       [1, 0, "11"],
       [0, 0, "13"],
@@ -92,7 +93,7 @@ describe("InboxStream", () => {
     // With nothing unread, the user's own message is no news.
     hub.publish(topics.roomEvents("r"), created(14n, message("mine2", me)));
     await s.settle();
-    expect(unread(s.got)).toHaveLength(4);
+    expect(unread(s.got)).toHaveLength(3);
     expect(db.reads).toBe(1);
     await s.stop();
   });
@@ -156,19 +157,52 @@ describe("InboxStream", () => {
     await s.stop();
   });
 
-  it("remembers the newest unread messages one by one and folds older ones into a count", async () => {
+  it("counts in what the room's tally forgets, and reads within what it remembers without the database", async () => {
     const hub = new MemoryHub();
     const db = fakeDb();
     db.rooms.set("r", member(10n));
     const s = await open(hub, db);
-    for (let i = 11n; i <= 160n; i++) hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them, i === 15n ? [me] : [])));
+    const last = 10n + BigInt(TALLY_LIMIT) + 50n;
+    for (let i = 11n; i <= last; i++) hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them, i === 15n || i === last ? [me] : [])));
     await s.settle();
-    expect(unread(s.got).at(-1)).toEqual([150, 1, "10"]);
-    // A read among the remembered ones: counted without the database.
-    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "150", lastMessageAt: null });
+    expect(unread(s.got).at(-1)).toEqual([TALLY_LIMIT + 50, 2, "10"]);
+    // A read position before what the tally still remembers: the database counts.
+    db.rooms.set("r", member(last, 1040, 2));
+    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "20", lastMessageAt: null });
     await s.settle();
-    expect(unread(s.got).at(-1)).toEqual([10, 0, "150"]);
-    expect(db.reads).toBe(1);
+    expect(unread(s.got).at(-1)).toEqual([1040, 2, "20"]);
+    expect(db.reads).toBe(2);
+    // A read among the messages counted since: no database.
+    for (let i = last + 1n; i <= last + 5n; i++) hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them)));
+    await s.settle();
+    expect(unread(s.got).at(-1)).toEqual([1045, 2, "20"]);
+    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: String(last + 3n), lastMessageAt: null });
+    await s.settle();
+    expect(unread(s.got).at(-1)).toEqual([2, 0, String(last + 3n)]);
+    expect(db.reads).toBe(2);
     await s.stop();
+  });
+
+  it("shares one hub subscription per room among streams, and counts a deleted message it remembers without the database", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(10n));
+    const streams = await Promise.all([open(hub, db), open(hub, db), open(hub, db)]);
+    expect(hub.listenerCount(topics.roomEvents("r"))).toBe(1);
+    hub.publish(topics.roomEvents("r"), created(11n, message("a", them)));
+    hub.publish(topics.roomEvents("r"), created(12n, message("b", them, [me])));
+    await streams[0]?.settle();
+    hub.publish(topics.roomEvents("r"), { roomId: "r", seq: 13n, event: { type: "message.deleted", roomId: "r", messageId: "b" } });
+    await streams[0]?.settle();
+    for (const s of streams) {
+      expect(unread(s.got)).toEqual([
+        [2, 1, "10"],
+        [1, 0, "10"],
+      ]);
+      expect(s.got.filter((e) => e.type === "mention")).toHaveLength(1);
+    }
+    expect(db.reads).toBe(3); // the three opens
+    for (const s of streams) await s.stop();
+    expect(hub.listenerCount(topics.roomEvents("r"))).toBe(0);
   });
 });
