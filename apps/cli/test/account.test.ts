@@ -1,42 +1,25 @@
 // `parley passwd`, `parley sessions` and `parley revoke` against a real server, spawned as a person
 // or a script runs them.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParleyServer } from "@parley/server";
-import { closeClients, openTestDatabase, startTestServer, tempDir, uniqueName } from "../../server/test/harness";
-import { buildTestCli, cliUser, PASSWORD, runCli, type CliUser } from "./run-cli";
+import { describe, expect, it } from "vitest";
+import { uniqueName } from "../../server/test/harness";
+import { cliUser, PASSWORD, runCli, useCliServer, type CliUser } from "./run-cli";
 
-let db: ParleyServer["db"];
-let server: ParleyServer;
-let dir: { dir: string; remove: () => Promise<void> };
-let bin: string;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  [bin, db] = await Promise.all([buildTestCli(dir.dir), openTestDatabase()]);
-  server = await startTestServer(db, { RATE_LIMITS: "off" });
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server?.close();
-  await db?.close();
-  await dir?.remove();
-});
+const cli = useCliServer();
 
 type SessionLine = { id: string; userAgent: string | null; current: boolean; createdAt: string; lastSeenAt: string };
 
 /** One account signed in twice: `here` signed up, `there` (its own config directory) logged in. */
 async function twoDevices(prefix: string): Promise<{ name: string; here: CliUser; there: CliUser }> {
   const name = uniqueName(prefix);
-  const here = await cliUser(dir.dir, name, server.url);
-  const there = await cliUser(dir.dir, `${name}_2`, server.url);
-  expect((await runCli(bin, here, ["signup", name, `${name}@example.com`], `${PASSWORD}\n`)).code).toBe(0);
-  expect((await runCli(bin, there, ["login", name], `${PASSWORD}\n`)).code).toBe(0);
+  const here = await cliUser(cli.dir, name, cli.server.url);
+  const there = await cliUser(cli.dir, `${name}_2`, cli.server.url);
+  expect((await runCli(cli.bin, here, ["signup", name, `${name}@example.com`], `${PASSWORD}\n`)).code).toBe(0);
+  expect((await runCli(cli.bin, there, ["login", name], `${PASSWORD}\n`)).code).toBe(0);
   return { name, here, there };
 }
 
 async function sessionsOf(user: CliUser): Promise<SessionLine[]> {
-  const result = await runCli(bin, user, ["sessions", "--json"]);
+  const result = await runCli(cli.bin, user, ["sessions", "--json"]);
   expect(result).toMatchObject({ code: 0, stderr: "" });
   return JSON.parse(result.stdout) as SessionLine[];
 }
@@ -47,13 +30,13 @@ describe("parley sessions and revoke", () => {
     const list = await sessionsOf(here);
     expect(list.map((s) => s.current)).toEqual([false, true]);
     expect(list.every((s) => s.userAgent?.startsWith("parley-cli (Node "))).toBe(true);
-    const human = await runCli(bin, here, ["sessions"]);
+    const human = await runCli(cli.bin, here, ["sessions"]);
     expect(human.stdout.trimEnd().split("\n")).toHaveLength(2);
     expect(human.stdout).toMatch(/parley-cli .*\(this session\)\n$/);
 
     const other = list[0]?.id ?? "";
-    expect(await runCli(bin, here, ["revoke", other])).toMatchObject({ code: 0, stdout: `Revoked session ${other}.\n` });
-    const whoami = await runCli(bin, there, ["whoami"]);
+    expect(await runCli(cli.bin, here, ["revoke", other])).toMatchObject({ code: 0, stdout: `Revoked session ${other}.\n` });
+    const whoami = await runCli(cli.bin, there, ["whoami"]);
     expect(whoami).toMatchObject({ code: 1, stderr: "parley: Your session has expired or was revoked: run `parley login`\n" });
     expect((await sessionsOf(here)).map((s) => s.id)).not.toContain(other);
   });
@@ -61,39 +44,39 @@ describe("parley sessions and revoke", () => {
   it("says NOT_FOUND in one line for an id that is not one of yours, and needs the id", async () => {
     const { here, there } = await twoDevices("ses");
     const theirs = (await sessionsOf(there)).find((s) => s.current)?.id ?? "";
-    const stranger = await cliUser(dir.dir, uniqueName("str"), server.url);
-    expect((await runCli(bin, stranger, ["signup", stranger.name, `${stranger.name}@example.com`], `${PASSWORD}\n`)).code).toBe(0);
-    const result = await runCli(bin, stranger, ["revoke", theirs, "--json"]);
+    const stranger = await cliUser(cli.dir, uniqueName("str"), cli.server.url);
+    expect((await runCli(cli.bin, stranger, ["signup", stranger.name, `${stranger.name}@example.com`], `${PASSWORD}\n`)).code).toBe(0);
+    const result = await runCli(cli.bin, stranger, ["revoke", theirs, "--json"]);
     expect(result.code).toBe(1);
     expect(JSON.parse(result.stderr)).toEqual({ error: `No session with id '${theirs}'`, code: "NOT_FOUND" });
-    expect((await runCli(bin, here, ["whoami"])).code).toBe(0);
-    expect((await runCli(bin, there, ["whoami"])).code).toBe(0);
-    expect(await runCli(bin, here, ["revoke"])).toMatchObject({ code: 2, stderr: "parley: missing <session id> (see parley --help)\n" });
+    expect((await runCli(cli.bin, here, ["whoami"])).code).toBe(0);
+    expect((await runCli(cli.bin, there, ["whoami"])).code).toBe(0);
+    expect(await runCli(cli.bin, here, ["revoke"])).toMatchObject({ code: 2, stderr: "parley: missing <session id> (see parley --help)\n" });
   });
 });
 
 describe("parley passwd", () => {
   it("refuses a wrong current password in one line, then changes it and signs the other sessions out", async () => {
     const { name, here, there } = await twoDevices("pw");
-    expect(await runCli(bin, here, ["passwd"], "not my password\nbrand new secret\n")).toMatchObject({
+    expect(await runCli(cli.bin, here, ["passwd"], "not my password\nbrand new secret\n")).toMatchObject({
       code: 1,
       stdout: "",
       stderr: "parley: The current password is wrong\n",
     });
-    expect((await runCli(bin, there, ["whoami"])).code).toBe(0);
-    expect(await runCli(bin, here, ["passwd"], `${PASSWORD}\nshort\n`)).toMatchObject({
+    expect((await runCli(cli.bin, there, ["whoami"])).code).toBe(0);
+    expect(await runCli(cli.bin, here, ["passwd"], `${PASSWORD}\nshort\n`)).toMatchObject({
       code: 1,
       stderr: "parley: newPassword: Password must be at least 8 characters\n",
     });
 
-    expect(await runCli(bin, here, ["passwd"], `${PASSWORD}\nbrand new secret\n`)).toMatchObject({
+    expect(await runCli(cli.bin, here, ["passwd"], `${PASSWORD}\nbrand new secret\n`)).toMatchObject({
       code: 0,
       stdout: "Password changed. Your other sessions were signed out.\n",
     });
-    expect((await runCli(bin, here, ["whoami"])).code).toBe(0);
-    expect((await runCli(bin, there, ["whoami"])).code).toBe(1);
-    expect((await runCli(bin, there, ["login", name], `${PASSWORD}\n`)).code).toBe(1);
+    expect((await runCli(cli.bin, here, ["whoami"])).code).toBe(0);
+    expect((await runCli(cli.bin, there, ["whoami"])).code).toBe(1);
+    expect((await runCli(cli.bin, there, ["login", name], `${PASSWORD}\n`)).code).toBe(1);
     const fromEnv = { ...there, env: { ...there.env, PARLEY_PASSWORD: "brand new secret" } };
-    expect((await runCli(bin, fromEnv, ["login", name])).code).toBe(0);
+    expect((await runCli(cli.bin, fromEnv, ["login", name])).code).toBe(0);
   });
 });

@@ -1,40 +1,23 @@
 // The `parley` command against a real server: spawned as a child process, the way a person or a
 // script runs it, with its own config directory per user.
 import { readFile, stat } from "node:fs/promises";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { ParleyServer } from "@parley/server";
-import { closeClients, connect, errorCode, openTestDatabase, startTestServer, tempDir, uniqueName } from "../../server/test/harness";
-import { buildTestCli, cliUser, PASSWORD, runCli, type CliUser } from "./run-cli";
+import { describe, expect, it } from "vitest";
+import { connect, errorCode, uniqueName } from "../../server/test/harness";
+import { cliUser, PASSWORD, runCli, useCliServer, type CliUser } from "./run-cli";
 
-let db: ParleyServer["db"];
-let server: ParleyServer;
-let dir: { dir: string; remove: () => Promise<void> };
-let bin: string;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  [bin, db] = await Promise.all([buildTestCli(dir.dir), openTestDatabase()]);
-  server = await startTestServer(db, { RATE_LIMITS: "off" });
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server?.close();
-  await db?.close();
-  await dir?.remove();
-});
+const cli = useCliServer();
 
 /** A new account, signed up through the CLI. */
 async function signedUpUser(prefix: string): Promise<CliUser> {
-  const user = await cliUser(dir.dir, uniqueName(prefix), server.url);
-  const result = await runCli(bin, user, ["signup", user.name, `${user.name}@example.com`], `${PASSWORD}\n`);
+  const user = await cliUser(cli.dir, uniqueName(prefix), cli.server.url);
+  const result = await runCli(cli.bin, user, ["signup", user.name, `${user.name}@example.com`], `${PASSWORD}\n`);
   expect(result).toMatchObject({ code: 0, stderr: "" });
   return user;
 }
 
 /** The one line a failure prints, and its exit code. */
 async function failure(user: CliUser, args: string[], stdin?: string) {
-  const result = await runCli(bin, user, args, stdin);
+  const result = await runCli(cli.bin, user, args, stdin);
   expect(result.stdout).toBe("");
   expect(result.stderr.endsWith("\n") && result.stderr.split("\n").length === 2, `one line, got ${JSON.stringify(result.stderr)}`).toBe(true);
   return { code: result.code, line: result.stderr.trimEnd() };
@@ -51,10 +34,10 @@ describe("parley signup, login, logout", () => {
     expect(session?.username).toBe(alice.name);
 
     // The stored token is a real session on the server.
-    const client = connect(server, session?.token);
+    const client = connect(cli.server, session?.token);
     expect((await client.trpc.auth.me.query()).username).toBe(alice.name);
 
-    const whoami = await runCli(bin, alice, ["whoami", "--json"]);
+    const whoami = await runCli(cli.bin, alice, ["whoami", "--json"]);
     expect(whoami.code).toBe(0);
     expect(JSON.parse(whoami.stdout)).toMatchObject({ username: alice.name, email: `${alice.name}@example.com` });
   });
@@ -65,11 +48,11 @@ describe("parley signup, login, logout", () => {
       code: 1,
       line: "parley: Wrong username, email or password",
     });
-    const byEmail = await runCli(bin, bob, ["login", `${bob.name}@example.com`, "--json"], `${PASSWORD}\n`);
+    const byEmail = await runCli(cli.bin, bob, ["login", `${bob.name}@example.com`, "--json"], `${PASSWORD}\n`);
     expect(byEmail.code).toBe(0);
     expect(JSON.parse(byEmail.stdout)).toMatchObject({ user: { username: bob.name } });
     // For scripts, the password may also come from the environment.
-    const fromEnv = await runCli(bin, { ...bob, env: { ...bob.env, PARLEY_PASSWORD: PASSWORD } }, ["login", bob.name]);
+    const fromEnv = await runCli(cli.bin, { ...bob, env: { ...bob.env, PARLEY_PASSWORD: PASSWORD } }, ["login", bob.name]);
     expect(fromEnv).toMatchObject({ code: 0, stdout: `Signed in as ${bob.name}.\n` });
   });
 
@@ -78,26 +61,26 @@ describe("parley signup, login, logout", () => {
     const file = `${carol.configDir}/session.json`;
     const token = (Object.values((JSON.parse(await readFile(file, "utf8")) as { sessions: Record<string, { token: string }> }).sessions)[0])?.token;
 
-    expect(await runCli(bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: `Signed out ${carol.name}.\n` });
+    expect(await runCli(cli.bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: `Signed out ${carol.name}.\n` });
     await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
-    expect(await errorCode(connect(server, token).trpc.auth.me.query())).toBe("UNAUTHORIZED");
+    expect(await errorCode(connect(cli.server, token).trpc.auth.me.query())).toBe("UNAUTHORIZED");
     expect(await failure(carol, ["rooms"])).toEqual({
       code: 1,
-      line: `parley: Not signed in to ${server.url}: run \`parley login\` or \`parley signup\``,
+      line: `parley: Not signed in to ${cli.server.url}: run \`parley login\` or \`parley signup\``,
     });
     // Signing out twice is fine.
-    expect(await runCli(bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: "Not signed in.\n" });
+    expect(await runCli(cli.bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: "Not signed in.\n" });
   });
 
   it("says so when the stored session was revoked elsewhere", async () => {
     const dan = await signedUpUser("dan");
     const stored = JSON.parse(await readFile(`${dan.configDir}/session.json`, "utf8")) as { sessions: Record<string, { token: string }> };
-    await connect(server, Object.values(stored.sessions)[0]?.token).trpc.auth.logout.mutate();
+    await connect(cli.server, Object.values(stored.sessions)[0]?.token).trpc.auth.logout.mutate();
     expect(await failure(dan, ["rooms"])).toEqual({ code: 1, line: "parley: Your session has expired or was revoked: run `parley login`" });
   });
 
   it("rejects an invalid signup with the field's message", async () => {
-    const user = await cliUser(dir.dir, uniqueName("x"), server.url);
+    const user = await cliUser(cli.dir, uniqueName("x"), cli.server.url);
     expect(await failure(user, ["signup", "a!", "a@example.com"], `${PASSWORD}\n`)).toEqual({
       code: 1,
       line: "parley: username: Username must be 3–32 letters, digits or underscores",
@@ -111,14 +94,14 @@ describe("parley rooms, create, join, send, history", () => {
     const bob = await signedUpUser("bob");
     const roomName = uniqueName("Lobby");
 
-    const created = await runCli(bin, alice, ["create", roomName, "--json"]);
+    const created = await runCli(cli.bin, alice, ["create", roomName, "--json"]);
     expect(created.code).toBe(0);
     const room = JSON.parse(created.stdout) as { id: string; name: string; joined: boolean };
     expect(room).toMatchObject({ name: roomName, joined: true, memberCount: 1 });
 
-    const listed = await runCli(bin, bob, ["rooms", "--json"]);
+    const listed = await runCli(cli.bin, bob, ["rooms", "--json"]);
     expect((JSON.parse(listed.stdout) as { id: string; joined: boolean }[]).find((r) => r.id === room.id)).toMatchObject({ joined: false });
-    expect((await runCli(bin, bob, ["rooms"])).stdout).toContain(`#${roomName}  1 member\n`);
+    expect((await runCli(cli.bin, bob, ["rooms"])).stdout).toContain(`#${roomName}  1 member\n`);
 
     // Not a member yet: a hint, not a raw FORBIDDEN.
     expect(await failure(bob, ["send", roomName, "hi"])).toEqual({
@@ -126,21 +109,21 @@ describe("parley rooms, create, join, send, history", () => {
       line: `parley: You are not a member of #${roomName}: run \`parley join ${roomName}\``,
     });
     // Rooms are found by name ignoring case, with or without '#', or by id.
-    expect(await runCli(bin, bob, ["join", `#${roomName.toUpperCase()}`])).toMatchObject({
+    expect(await runCli(cli.bin, bob, ["join", `#${roomName.toUpperCase()}`])).toMatchObject({
       code: 0,
       stdout: `Joined #${roomName} (2 members).\n`,
     });
 
-    expect(await runCli(bin, bob, ["send", room.id, "hello", "from", "bob"])).toMatchObject({ code: 0, stdout: "", stderr: "" });
-    const piped = await runCli(bin, alice, ["send", roomName, "-", "--json"], "line one\nline two\n");
+    expect(await runCli(cli.bin, bob, ["send", room.id, "hello", "from", "bob"])).toMatchObject({ code: 0, stdout: "", stderr: "" });
+    const piped = await runCli(cli.bin, alice, ["send", roomName, "-", "--json"], "line one\nline two\n");
     expect(piped.code).toBe(0);
     expect(JSON.parse(piped.stdout)).toMatchObject({ text: "line one\nline two", author: { username: alice.name } });
-    expect(await runCli(bin, alice, ["send", roomName, "--", "-1 is a number"])).toMatchObject({ code: 0 });
+    expect(await runCli(cli.bin, alice, ["send", roomName, "--", "-1 is a number"])).toMatchObject({ code: 0 });
 
-    const history = await runCli(bin, bob, ["history", roomName, "--limit", "2", "--json"]);
+    const history = await runCli(cli.bin, bob, ["history", roomName, "--limit", "2", "--json"]);
     expect(history.code).toBe(0);
     expect((JSON.parse(history.stdout) as { text: string }[]).map((m) => m.text)).toEqual(["line one\nline two", "-1 is a number"]);
-    const lines = (await runCli(bin, bob, ["history", roomName])).stdout.trimEnd().split("\n");
+    const lines = (await runCli(cli.bin, bob, ["history", roomName])).stdout.trimEnd().split("\n");
     expect(lines).toHaveLength(4); // the second message spans two lines
     expect(lines[0]).toMatch(new RegExp(`^\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d  ${bob.name}: hello from bob$`));
     expect(lines[3]).toMatch(new RegExp(`  ${alice.name}: -1 is a number$`));
@@ -152,28 +135,28 @@ describe("parley create --private, add, remove, dm", () => {
     const alice = await signedUpUser("alice");
     const bob = await signedUpUser("bob");
     const name = uniqueName("hush");
-    const created = await runCli(bin, alice, ["create", name, "--private"]);
+    const created = await runCli(cli.bin, alice, ["create", name, "--private"]);
     expect(created).toMatchObject({ code: 0, stdout: `Created the private channel #${name}.\n` });
     // Invisible to bob until he is added.
-    expect((await runCli(bin, bob, ["rooms"])).stdout).not.toContain(name);
+    expect((await runCli(cli.bin, bob, ["rooms"])).stdout).not.toContain(name);
     expect(await failure(bob, ["join", name])).toEqual({ code: 1, line: `parley: No room named '${name}' (see \`parley rooms\`)` });
 
-    expect(await runCli(bin, alice, ["add", name, bob.name])).toMatchObject({ code: 0, stdout: `${bob.name} is in #${name}.\n` });
-    expect((await runCli(bin, bob, ["rooms"])).stdout).toContain(`#${name}  2 members  (private)  (joined)\n`);
-    expect((await runCli(bin, bob, ["send", name, "thanks"])).code).toBe(0);
+    expect(await runCli(cli.bin, alice, ["add", name, bob.name])).toMatchObject({ code: 0, stdout: `${bob.name} is in #${name}.\n` });
+    expect((await runCli(cli.bin, bob, ["rooms"])).stdout).toContain(`#${name}  2 members  (private)  (joined)\n`);
+    expect((await runCli(cli.bin, bob, ["send", name, "thanks"])).code).toBe(0);
     // A plain member may not remove anyone.
     const refused = await failure(bob, ["remove", name, alice.name]);
     expect(refused.code).toBe(1);
     expect(refused.line).toMatch(/^parley: /);
-    expect(await runCli(bin, alice, ["remove", name, bob.name])).toMatchObject({ code: 0, stdout: `${bob.name} is no longer in #${name}.\n` });
-    expect((await runCli(bin, bob, ["rooms"])).stdout).not.toContain(name);
+    expect(await runCli(cli.bin, alice, ["remove", name, bob.name])).toMatchObject({ code: 0, stdout: `${bob.name} is no longer in #${name}.\n` });
+    expect((await runCli(cli.bin, bob, ["rooms"])).stdout).not.toContain(name);
 
-    const sent = await runCli(bin, alice, ["dm", bob.name, "psst,", "over", "here", "--json"]);
+    const sent = await runCli(cli.bin, alice, ["dm", bob.name, "psst,", "over", "here", "--json"]);
     expect(sent.code).toBe(0);
     const message = JSON.parse(sent.stdout) as { roomId: string; text: string };
     expect(message.text).toBe("psst, over here");
-    expect((await runCli(bin, bob, ["rooms"])).stdout).toContain(`@${alice.name}  direct message\n`);
-    const history = await runCli(bin, bob, ["history", `@${alice.name}`]);
+    expect((await runCli(cli.bin, bob, ["rooms"])).stdout).toContain(`@${alice.name}  direct message\n`);
+    const history = await runCli(cli.bin, bob, ["history", `@${alice.name}`]);
     expect(history.stdout).toContain(`${alice.name}: psst, over here`);
     expect(await failure(alice, ["dm", alice.name, "me?"])).toMatchObject({ code: 1 });
   });
@@ -184,30 +167,30 @@ describe("parley unread, search, send --reply", () => {
     const alice = await signedUpUser("alice");
     const bob = await signedUpUser("bob");
     const name = uniqueName("read");
-    expect((await runCli(bin, alice, ["create", name])).code).toBe(0);
-    expect((await runCli(bin, bob, ["join", name])).code).toBe(0);
-    expect(await runCli(bin, bob, ["unread"])).toMatchObject({ code: 0, stdout: "Nothing unread.\n" });
+    expect((await runCli(cli.bin, alice, ["create", name])).code).toBe(0);
+    expect((await runCli(cli.bin, bob, ["join", name])).code).toBe(0);
+    expect(await runCli(cli.bin, bob, ["unread"])).toMatchObject({ code: 0, stdout: "Nothing unread.\n" });
 
     const word = `kiwi${uniqueName("w").replace(/[^a-z0-9]/gi, "")}`;
-    const sent = JSON.parse((await runCli(bin, alice, ["send", name, `the ${word} plan`, "--json"])).stdout) as { id: string };
-    expect((await runCli(bin, alice, ["send", name, `@${bob.name} can you look?`])).code).toBe(0);
-    expect(await runCli(bin, bob, ["unread"])).toMatchObject({ code: 0, stdout: `#${name}  2 unread (1 mention)\n` });
-    const unread = JSON.parse((await runCli(bin, bob, ["unread", "--json"])).stdout) as { name: string; unreadCount: number }[];
+    const sent = JSON.parse((await runCli(cli.bin, alice, ["send", name, `the ${word} plan`, "--json"])).stdout) as { id: string };
+    expect((await runCli(cli.bin, alice, ["send", name, `@${bob.name} can you look?`])).code).toBe(0);
+    expect(await runCli(cli.bin, bob, ["unread"])).toMatchObject({ code: 0, stdout: `#${name}  2 unread (1 mention)\n` });
+    const unread = JSON.parse((await runCli(cli.bin, bob, ["unread", "--json"])).stdout) as { name: string; unreadCount: number }[];
     expect(unread).toEqual([expect.objectContaining({ name, unreadCount: 2, mentionCount: 1 })]);
 
-    const found = await runCli(bin, bob, ["search", word.toUpperCase(), "PLAN"]);
+    const found = await runCli(cli.bin, bob, ["search", word.toUpperCase(), "PLAN"]);
     expect(found.code).toBe(0);
     expect(found.stdout).toMatch(new RegExp(`^${name}  .*  ${alice.name}: the ${word} plan  \\(id ${sent.id}\\)\n$`));
-    expect((await runCli(bin, bob, ["search", word, "--room", name, "--json"])).stdout).toContain(sent.id);
-    expect(await runCli(bin, bob, ["search", "nothing", "matches", word])).toMatchObject({ code: 0, stdout: `Nothing found for 'nothing matches ${word}'.\n` });
+    expect((await runCli(cli.bin, bob, ["search", word, "--room", name, "--json"])).stdout).toContain(sent.id);
+    expect(await runCli(cli.bin, bob, ["search", "nothing", "matches", word])).toMatchObject({ code: 0, stdout: `Nothing found for 'nothing matches ${word}'.\n` });
 
-    const reply = JSON.parse((await runCli(bin, bob, ["send", name, "on it", "--reply", sent.id, "--json"])).stdout) as {
+    const reply = JSON.parse((await runCli(cli.bin, bob, ["send", name, "on it", "--reply", sent.id, "--json"])).stdout) as {
       replyTo: { id: string } | null;
     };
     expect(reply.replyTo?.id).toBe(sent.id);
     // Sending read everything before it.
-    expect((await runCli(bin, bob, ["unread"])).stdout).toBe("Nothing unread.\n");
-    expect((await runCli(bin, alice, ["history", name])).stdout).toContain(`${bob.name}: on it  (reply to ${alice.name}: "the ${word} plan")`);
+    expect((await runCli(cli.bin, bob, ["unread"])).stdout).toBe("Nothing unread.\n");
+    expect((await runCli(cli.bin, alice, ["history", name])).stdout).toContain(`${bob.name}: on it  (reply to ${alice.name}: "the ${word} plan")`);
     expect(await failure(bob, ["send", name, "no", "--reply", "not-a-message"])).toMatchObject({ code: 1 });
     expect(await failure(bob, ["search"])).toMatchObject({ code: 2 });
   });
@@ -228,7 +211,7 @@ describe("parley errors", () => {
   });
 
   it("says when the server cannot be reached", async () => {
-    const user = await cliUser(dir.dir, uniqueName("eve"), "http://127.0.0.1:9");
+    const user = await cliUser(cli.dir, uniqueName("eve"), "http://127.0.0.1:9");
     const result = await failure({ ...user, env: { ...user.env, PARLEY_CONNECT_TIMEOUT: "1" } }, ["login", "eve"], `${PASSWORD}\n`);
     expect(result).toEqual({
       code: 1,

@@ -1,6 +1,9 @@
 import { spawn, type ChildProcessWithoutNullStreams } from "node:child_process";
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
+import type { ParleyServer } from "@parley/server";
+import { afterAll, beforeAll } from "vitest";
+import { closeClients, openTestDatabase, startTestServer, tempDir } from "../../server/test/harness";
 import { buildCli } from "../build.mjs";
 
 /** What a finished `parley` run left behind. */
@@ -9,6 +12,37 @@ export type CliResult = { code: number | null; stdout: string; stderr: string };
 /** Builds the CLI bundle into `dir` once per test file: the tests run what users run. */
 export function buildTestCli(dir: string): Promise<string> {
   return buildCli(path.join(dir, "parley.js"));
+}
+
+/** What a CLI test file runs against; read it inside tests and hooks, not at import time. */
+export type CliTestSetup = {
+  /** The built `parley` bundle. */
+  bin: string;
+  /** A temporary directory for the users' config directories, removed afterwards. */
+  dir: string;
+  db: ParleyServer["db"];
+  /** The server (a test that restarts it puts the new one here, for afterAll to close). */
+  server: ParleyServer;
+};
+
+/** Per test file: builds the CLI and starts a server (rate limits off) on a test database. */
+export function useCliServer(): CliTestSetup {
+  const setup = {} as CliTestSetup;
+  let removeDir: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    const temp = await tempDir();
+    setup.dir = temp.dir;
+    removeDir = temp.remove;
+    [setup.bin, setup.db] = await Promise.all([buildTestCli(temp.dir), openTestDatabase()]);
+    setup.server = await startTestServer(setup.db, { RATE_LIMITS: "off" });
+  });
+  afterAll(async () => {
+    await closeClients();
+    await setup.server?.close();
+    await setup.db?.close();
+    await removeDir?.();
+  });
+  return setup;
 }
 
 /** One user of the CLI: their own config directory (so their own session file). */

@@ -1,44 +1,28 @@
 // `parley tail` against a real server: live events, and resuming across a server restart without
 // losing or repeating an event, including one sent while the CLI was disconnected.
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { createParleyClient } from "@parley/client";
 import type { ParleyServer } from "@parley/server";
-import { closeClients, openTestDatabase, signUp, startTestServer, tempDir, uniqueName, type TestUser } from "../../server/test/harness";
-import { buildTestCli, cliUser, PASSWORD, runCli, startCli, type CliUser } from "./run-cli";
+import { signUp, startTestServer, uniqueName, type TestUser } from "../../server/test/harness";
+import { cliUser, PASSWORD, runCli, useCliServer, startCli, type CliUser } from "./run-cli";
 
-let db: ParleyServer["db"];
-let server: ParleyServer;
-let dir: { dir: string; remove: () => Promise<void> };
-let bin: string;
-
-beforeAll(async () => {
-  dir = await tempDir();
-  [bin, db] = await Promise.all([buildTestCli(dir.dir), openTestDatabase()]);
-  server = await startTestServer(db, { RATE_LIMITS: "off" });
-});
-
-afterAll(async () => {
-  await closeClients();
-  await server?.close();
-  await db?.close();
-  await dir?.remove();
-});
+const cli = useCliServer();
 
 /** A CLI user who owns a fresh room, and a second member who talks in it through the client. */
 async function roomWithTwoMembers(): Promise<{ alice: CliUser; bob: TestUser; roomId: string; roomName: string }> {
-  const alice = await cliUser(dir.dir, uniqueName("alice"), server.url);
-  expect((await runCli(bin, alice, ["signup", alice.name, `${alice.name}@example.com`], `${PASSWORD}\n`)).code).toBe(0);
+  const alice = await cliUser(cli.dir, uniqueName("alice"), cli.server.url);
+  expect((await runCli(cli.bin, alice, ["signup", alice.name, `${alice.name}@example.com`], `${PASSWORD}\n`)).code).toBe(0);
   const roomName = uniqueName("Watch");
-  const created = await runCli(bin, alice, ["create", roomName, "--json"]);
+  const created = await runCli(cli.bin, alice, ["create", roomName, "--json"]);
   const roomId = (JSON.parse(created.stdout) as { id: string }).id;
-  const bob = await signUp(server, "bob");
+  const bob = await signUp(cli.server, "bob");
   return { alice, bob, roomId, roomName };
 }
 
 describe("parley tail", () => {
   it("prints the room's events as they happen, until Ctrl-C", async () => {
     const { alice, bob, roomId, roomName } = await roomWithTwoMembers();
-    const tail = startCli(bin, ["tail", roomName], { env: alice.env });
+    const tail = startCli(cli.bin, ["tail", roomName], { env: alice.env });
     await tail.waitFor(({ stderr }) => stderr.includes(`Watching #${roomName} (Ctrl-C to stop)`));
 
     await bob.client.trpc.room.join.mutate({ roomId });
@@ -64,27 +48,27 @@ describe("parley tail", () => {
     await bob.client.close();
     const bobOn = (target: ParleyServer) => createParleyClient({ url: target.url, token: bob.token });
 
-    const tail = startCli(bin, ["tail", roomName], { env: alice.env });
+    const tail = startCli(cli.bin, ["tail", roomName], { env: alice.env });
     await tail.waitFor(({ stderr }) => stderr.includes("Watching"));
-    let bobClient = bobOn(server);
+    let bobClient = bobOn(cli.server);
     await bobClient.trpc.message.send.mutate({ roomId, text: "before" });
     await tail.waitFor(({ stdout }) => stdout.includes("before"));
     await bobClient.close();
 
     // Stop the server the CLI is connected to. While it is down, another server on the same
     // database takes a message; then the first comes back on the same port.
-    const port = server.port;
-    await server.close();
+    const port = cli.server.port;
+    await cli.server.close();
     await tail.waitFor(({ stderr }) => stderr.includes("Connection lost; reconnecting…"));
-    const other = await startTestServer(db, { RATE_LIMITS: "off" });
+    const other = await startTestServer(cli.db, { RATE_LIMITS: "off" });
     bobClient = bobOn(other);
     await bobClient.trpc.message.send.mutate({ roomId, text: "while you were away" });
     await bobClient.close();
     await other.close();
-    server = await startTestServer(db, { RATE_LIMITS: "off", PORT: String(port) });
+    cli.server = await startTestServer(cli.db, { RATE_LIMITS: "off", PORT: String(port) });
 
     await tail.waitFor(({ stderr }) => stderr.includes("Reconnected; resuming where it stopped."), 20_000);
-    bobClient = bobOn(server);
+    bobClient = bobOn(cli.server);
     await bobClient.trpc.message.send.mutate({ roomId, text: "after" });
     await tail.waitFor(({ stdout }) => stdout.includes("after"));
     await bobClient.close();
@@ -102,7 +86,7 @@ describe("parley tail", () => {
   it("prints one JSON object per event with --json, ids in order", async () => {
     const { alice, bob, roomId, roomName } = await roomWithTwoMembers();
     await bob.client.trpc.room.join.mutate({ roomId });
-    const tail = startCli(bin, ["tail", roomName, "--json"], { env: alice.env });
+    const tail = startCli(cli.bin, ["tail", roomName, "--json"], { env: alice.env });
     // --json keeps stderr for errors, so there is no "Watching" note: send until one arrives.
     for (let i = 0; !tail.output().stdout.includes('"probe"'); i++) {
       if (i === 100) throw new Error("tail --json never started");

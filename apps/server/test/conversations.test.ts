@@ -1,11 +1,12 @@
 import { guards } from "@parley/api";
-import type { InboxEvent, Room, RoomEvent } from "@parley/contract";
+import type { Room } from "@parley/contract";
 import { rooms } from "@parley/db";
 import { describe, expect, it } from "vitest";
 import {
-  Collector,
   connect,
   errorCode,
+  inbox,
+  roomEvents,
   rejection,
   signUp,
   sleep,
@@ -14,13 +15,12 @@ import {
   until,
   useTestServer,
   type TestUser,
+  type TrackedEvent,
 } from "./harness";
 
 // Conversations (API.md v2): private channels, roles, direct messages, user.search, me.events.
 
 const app = useTestServer();
-
-type Tracked = { id: string; data: RoomEvent };
 
 async function privateRoom(owner: TestUser, ...others: TestUser[]): Promise<Room> {
   const room = await owner.client.trpc.room.create.mutate({ name: uniqueName("secret"), visibility: "private" });
@@ -28,37 +28,7 @@ async function privateRoom(owner: TestUser, ...others: TestUser[]): Promise<Room
   return room;
 }
 
-/** Subscribes to `me.events` and resolves once it is live. */
-async function inbox(user: TestUser, client = user.client) {
-  const news = new Collector<InboxEvent>();
-  const { onStarted, ready } = started();
-  const sub = client.trpc.me.events.subscribe({}, { onStarted, onData: news.push });
-  await ready;
-  return { news, stop: () => sub.unsubscribe() };
-}
-
-/** Subscribes to `room.events`; `ended` flips when the server ends the subscription. */
-async function roomEvents(user: TestUser, roomId: string) {
-  const events = new Collector<Tracked>();
-  const state = { ended: false, error: null as unknown };
-  const { onStarted, ready } = started();
-  const sub = user.client.trpc.room.events.subscribe(
-    { roomId },
-    {
-      onStarted,
-      onData: events.push,
-      onComplete: () => (state.ended = true),
-      onError: (error) => {
-        state.error = error;
-        state.ended = true;
-      },
-    },
-  );
-  await ready;
-  return { events, state, stop: () => sub.unsubscribe() };
-}
-
-const types = (events: Tracked[]) => events.map((e) => e.data.type);
+const types = (events: TrackedEvent[]) => events.map((e) => e.data.type);
 
 describe("room.create v2", () => {
   it("makes a public channel by default, owned by its creator, with no topic", async () => {

@@ -6,6 +6,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { createParleyClient, errorCode as clientErrorCode, isParleyClientError, type ParleyClient, type ParleyClientError } from "@parley/client";
+import type { InboxEvent, RoomEvent } from "@parley/contract";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
 import { afterAll, beforeAll, inject } from "vitest";
 import { startServer, type ParleyServer } from "../src/app";
@@ -173,6 +174,39 @@ export function started(): { onStarted: () => void; ready: Promise<void> } {
     onStarted = resolve;
   });
   return { onStarted, ready };
+}
+
+/** A room event as a room.events subscriber gets it: the public event id and the event. */
+export type TrackedEvent = { id: string; data: RoomEvent };
+
+/** Subscribes to `me.events` and resolves once it is live. */
+export async function inbox(user: TestUser, client = user.client) {
+  const news = new Collector<InboxEvent>();
+  const { onStarted, ready } = started();
+  const sub = client.trpc.me.events.subscribe({}, { onStarted, onData: news.push });
+  await ready;
+  return { news, stop: () => sub.unsubscribe() };
+}
+
+/** Subscribes to `room.events` and resolves once it is live; `state.ended` flips when the server ends it. */
+export async function roomEvents(user: TestUser, roomId: string) {
+  const events = new Collector<TrackedEvent>();
+  const state = { ended: false, error: null as unknown };
+  const { onStarted, ready } = started();
+  const sub = user.client.trpc.room.events.subscribe(
+    { roomId },
+    {
+      onStarted,
+      onData: events.push,
+      onComplete: () => (state.ended = true),
+      onError: (error) => {
+        state.error = error;
+        state.ended = true;
+      },
+    },
+  );
+  await ready;
+  return { events, state, stop: () => sub.unsubscribe() };
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -1,13 +1,13 @@
-import type { InboxEvent, Room, RoomEvent } from "@parley/contract";
+import type { InboxEvent, Room } from "@parley/contract";
 import { describe, expect, it } from "vitest";
 import {
-  Collector,
   connect,
   errorCode,
+  inbox,
+  roomEvents,
   rejection,
   signUp,
   sleep,
-  started,
   uniqueName,
   useTestServer,
   type TestUser,
@@ -21,22 +21,6 @@ async function channel(owner: TestUser, ...others: TestUser[]): Promise<Room> {
   const room = await owner.client.trpc.room.create.mutate({ name: uniqueName("read") });
   for (const p of others) await p.client.trpc.room.join.mutate({ roomId: room.id });
   return room;
-}
-
-async function inbox(user: TestUser, client = user.client) {
-  const news = new Collector<InboxEvent>();
-  const { onStarted, ready } = started();
-  const sub = client.trpc.me.events.subscribe({}, { onStarted, onData: news.push });
-  await ready;
-  return { news, stop: () => sub.unsubscribe() };
-}
-
-async function roomEvents(user: TestUser, roomId: string) {
-  const events = new Collector<{ id: string; data: RoomEvent }>();
-  const { onStarted, ready } = started();
-  user.client.trpc.room.events.subscribe({ roomId }, { onStarted, onData: events.push });
-  await ready;
-  return events;
 }
 
 async function roomOf(user: TestUser, roomId: string): Promise<Room> {
@@ -247,7 +231,7 @@ describe("reactions", () => {
     const bob = await signUp(app.server);
     const room = await channel(alice, bob);
     const message = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "react to me" });
-    const events = await roomEvents(alice, room.id);
+    const { events } = await roomEvents(alice, room.id);
 
     expect(await bob.client.trpc.message.react.mutate({ messageId: message.id, emoji: "👍" })).toEqual({
       reactions: [{ emoji: "👍", userIds: [bob.id] }],

@@ -6,6 +6,9 @@ import { topics } from "../hub/topics";
 /** Messages a tally remembers at most; past that it forgets the older half (its members count them in first). */
 export const TALLY_LIMIT = 1000;
 
+/** Members a tally asks to count in one turn of the event loop. */
+const RECOUNT_SLICE = 100;
+
 /** One message a tally remembers. */
 type Entry = { seq: bigint; id: string; createdAt: string; mentions: readonly string[] };
 
@@ -192,10 +195,24 @@ export class RoomTally {
     this.timer = setTimeout(() => this.tick(), wait);
   }
 
+  /**
+   * Asks every member to count, RECOUNT_SLICE members per turn of the event loop: each may send
+   * a frame, and a thousand frames in one go would hold back the room's live events behind them.
+   */
   private tick(): void {
     this.timer = null;
     this.lastTick = performance.now();
-    for (const member of this.members) member.recount(this.roomId);
+    const members = [...this.members];
+    const slice = (from: number): void => {
+      if (this.released) return;
+      const end = Math.min(members.length, from + RECOUNT_SLICE);
+      for (let i = from; i < end; i++) {
+        const member = members[i] as TallyMember;
+        if (this.members.has(member)) member.recount(this.roomId);
+      }
+      if (end < members.length) setImmediate(slice, end);
+    };
+    slice(0);
   }
 }
 
@@ -214,7 +231,7 @@ export class RoomTallies {
 
   static for(hub: Hub, intervalMs: number): RoomTallies {
     let byInterval = RoomTallies.all.get(hub);
-    if (!byInterval) RoomTallies.all.set(hub, (byInterval = new Map()));
+    if (!byInterval) RoomTallies.all.set(hub, (byInterval = new Map<number, RoomTallies>()));
     let tallies = byInterval.get(intervalMs);
     if (!tallies) byInterval.set(intervalMs, (tallies = new RoomTallies(hub, intervalMs)));
     return tallies;
