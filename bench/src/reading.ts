@@ -6,7 +6,7 @@
 //   pnpm bench:reading      (BENCH_READING_ROOMS, BENCH_READING_MESSAGES, BENCH_SEARCH_MESSAGES)
 import { randomBytes } from "node:crypto";
 import { performance } from "node:perf_hooks";
-import { openDatabase } from "@parley/db";
+import { openDatabase, reading } from "@parley/db";
 import pg from "pg";
 import { MIGRATIONS, PARLEY_MAIN, seedParley, startProcess } from "./targets";
 
@@ -95,6 +95,21 @@ async function readHalfway(sql: pg.Client): Promise<void> {
 
 type Timing = { p50: number; p95: number; max: number };
 
+/**
+ * The part of room.list that issue 10 added: the reader's unread and mention counts for all
+ * their rooms (one statement of index probes), called in this process as the server calls it.
+ */
+async function timeReadStates(databaseUrl: string, sql: pg.Client): Promise<Timing> {
+  const readerId = (await sql.query<{ id: string }>(`SELECT id FROM users WHERE username = 'bench0'`)).rows[0]?.id ?? "";
+  const roomIds = (await sql.query<{ room_id: string }>(`SELECT room_id FROM memberships WHERE user_id = $1`, [readerId])).rows.map((row) => row.room_id);
+  const db = await openDatabase({ kind: "postgres", url: databaseUrl });
+  try {
+    return await time(config.runs, async () => void (await reading.readStates(db, roomIds, readerId)));
+  } finally {
+    await db.close();
+  }
+}
+
 async function time(runs: number, call: () => Promise<void>): Promise<Timing> {
   for (let i = 0; i < 3; i++) await call(); // warm-up
   const samples: number[] = [];
@@ -152,6 +167,7 @@ try {
   const unread = listed.reduce((sum, r) => sum + r.unreadCount, 0);
   rows.push(`| auth.me (baseline) | ${config.listMessages} | ${fmt(me)} |`);
   rows.push(`| room.list: ${listed.length} rooms, ${unread} unread | ${config.listMessages} | ${fmt(list)} |`);
+  rows.push(`| └ its unread counts alone: reading.readStates, in-process | ${config.listMessages} | ${fmt(await timeReadStates(url.toString(), sql))} |`);
 
   if (config.searchMessages > config.listMessages) {
     await server.stop();
@@ -169,6 +185,7 @@ try {
   rows.push(`| auth.me (baseline) | ${total} | ${fmt(me2)} |`);
   const list2 = await time(config.runs, async () => void (await query(host2, "room.list")()));
   rows.push(`| room.list: ${config.rooms} rooms | ${total} | ${fmt(list2)} |`);
+  rows.push(`| └ its unread counts alone: reading.readStates, in-process | ${total} | ${fmt(await timeReadStates(url.toString(), sql))} |`);
   const searches: [string, string][] = [
     ["rare word", "w40000"],
     ["uncommon word", "w700"],

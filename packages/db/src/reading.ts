@@ -10,6 +10,7 @@
 import { mentionedNames, type Message, type Reaction, type ReadState, type ReplyTo, type SearchHit, type User } from "@parley/contract";
 import type { Database } from "./database";
 import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent, type Tx } from "./events";
+import { Prisma } from "./generated/client";
 import { groupReactions, messageSelect, toMessage, toReplyTo, userSelect } from "./mappers";
 import { MessageGoneError, UnknownCursorError } from "./messages";
 
@@ -19,7 +20,7 @@ const clientOf = (db: Database | Tx): Client => ("prisma" in db ? db.prisma : db
 /** What a room shows of one viewer's reading; non-members read nothing. */
 export const NOT_READING: ReadState = { unreadCount: 0, mentionCount: 0, lastReadEventId: null, lastMessageAt: null };
 
-type ReadRow = {
+export type ReadRow = {
   room_id: string;
   member: boolean;
   last_read_seq: bigint | number | null;
@@ -39,19 +40,25 @@ export type ReadingOf = ReadState & { member: boolean; head: bigint };
 export async function readStates(db: Database | Tx, roomIds: string[], viewerId: string): Promise<Map<string, ReadingOf>> {
   if (roomIds.length === 0) return new Map();
   const rows = await clientOf(db).$queryRaw<ReadRow[]>`
-    SELECT r.id AS room_id, ms.user_id IS NOT NULL AS member, r.last_event_seq AS head, ms.last_read_seq,
-      (r.message_count - ms.last_read_ord
-        - (SELECT count(*) FROM messages d WHERE d.room_id = r.id AND d.deleted_ord > ms.last_read_ord))::int AS unread,
-      (SELECT count(*) FROM message_mentions mm
-        WHERE mm.user_id = ms.user_id AND mm.room_id = r.id AND mm.ord > ms.last_read_ord)::int AS mentions,
-      r.last_message_at
+    SELECT r.id AS room_id, ${READ_STATE_COLUMNS}
     FROM rooms r
     LEFT JOIN memberships ms ON ms.room_id = r.id AND ms.user_id = ${viewerId}::text
     WHERE r.id IN (SELECT jsonb_array_elements_text(${JSON.stringify(roomIds)}::jsonb))`;
   return new Map(rows.map((row) => [row.room_id, toReadState(row)]));
 }
 
-function toReadState(row: ReadRow): ReadingOf {
+/**
+ * The read-state columns of ReadRow (but room_id), for a query over `rooms r` with the viewer's
+ * membership as `ms` (NULL where they are not a member): index probes, whatever the history.
+ */
+export const READ_STATE_COLUMNS = Prisma.sql`ms.user_id IS NOT NULL AS member, r.last_event_seq AS head, ms.last_read_seq,
+      (r.message_count - ms.last_read_ord
+        - (SELECT count(*) FROM messages d WHERE d.room_id = r.id AND d.deleted_ord > ms.last_read_ord))::int AS unread,
+      (SELECT count(*) FROM message_mentions mm
+        WHERE mm.user_id = ms.user_id AND mm.room_id = r.id AND mm.ord > ms.last_read_ord)::int AS mentions,
+      r.last_message_at`;
+
+export function toReadState(row: Omit<ReadRow, "room_id">): ReadingOf {
   const lastMessageAt = row.last_message_at ? new Date(row.last_message_at).toISOString() : null;
   const head = BigInt(row.head);
   if (!row.member) return { ...NOT_READING, lastMessageAt, member: false, head };

@@ -4,7 +4,7 @@ import type { Hub, Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";
 
 /** Messages a tally remembers at most; past that it forgets the older half (its members count them in first). */
-export const TALLY_LIMIT = 1000;
+export const TALLY_LIMIT = 200;
 
 /** Members a tally asks to count in one turn of the event loop. */
 const RECOUNT_SLICE = 100;
