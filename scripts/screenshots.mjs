@@ -186,7 +186,8 @@ async function main() {
     const roomPath = `/rooms/${rooms["design-review"]}`;
     /** @type {(page: import("playwright-core").Page, name: string) => Promise<void>} */
     const shoot = async (page, name) => {
-      await page.screenshot({ path: path.join(outDir, name) });
+      // Finite CSS animations (a menu dropping in) are run to their end first.
+      await page.screenshot({ path: path.join(outDir, name), animations: "disabled" });
       console.log(`wrote docs/screenshots/${name}`);
     };
 

@@ -95,12 +95,14 @@ export function Sidebar({ activeRoomId }: { activeRoomId: string | null }) {
           <span className="sidebar-me-name">{me.username}</span>
           <span className="sidebar-me-email">{me.email}</span>
         </div>
-        <AccountMenu />
-        <NotificationsSwitch />
-        <button type="button" className="button button-ghost" onClick={() => void logOut()}>
-          <LogoutIcon />
-          <span>Log out</span>
-        </button>
+        <div className="sidebar-me-actions">
+          <AccountMenu />
+          <NotificationsSwitch />
+          <button type="button" className="button button-ghost" onClick={() => void logOut()}>
+            <LogoutIcon />
+            <span>Log out</span>
+          </button>
+        </div>
       </div>
       {logoutError ? (
         <p className="form-error sidebar-error" role="alert">
