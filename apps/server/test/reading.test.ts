@@ -152,6 +152,32 @@ describe("unread counts and room.markRead", () => {
     await bobInbox.news.waitFor(4);
     expect(unreadOf(bobInbox.news.items, room.id).at(-1)?.unreadCount).toBe(1);
   });
+
+  it("counts a delete of a message sent before me.events started: again for who had it unread, only lastMessageAt for who read it", async () => {
+    const alice = await signUp(app.server);
+    const bob = await signUp(app.server);
+    const carol = await signUp(app.server);
+    const room = await channel(alice, bob, carol);
+    const old1 = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "old one" });
+    const old2 = await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "old two" });
+    await carol.client.trpc.room.markRead.mutate({ roomId: room.id, eventId: await headOf(carol, room.id) });
+    const bobInbox = await inbox(bob);
+    const carolInbox = await inbox(carol);
+
+    await alice.client.trpc.message.delete.mutate({ messageId: old1.id });
+    await bobInbox.news.waitFor(1);
+    expect(unreadOf(bobInbox.news.items, room.id).at(-1)).toMatchObject({ unreadCount: 1, lastMessageAt: old2.createdAt });
+    await sleep(300);
+    expect(carolInbox.news.items).toEqual([]); // read already, and the newest message is still old2
+
+    await alice.client.trpc.message.delete.mutate({ messageId: old2.id });
+    await bobInbox.news.waitFor(2);
+    await carolInbox.news.waitFor(1);
+    expect(unreadOf(bobInbox.news.items, room.id).at(-1)).toMatchObject({ unreadCount: 0, lastMessageAt: null });
+    expect(unreadOf(carolInbox.news.items, room.id)).toEqual([
+      expect.objectContaining({ unreadCount: 0, mentionCount: 0, lastMessageAt: null }),
+    ]);
+  });
 });
 
 describe("mentions", () => {

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryHub } from "../hub/memory-hub";
 import { topics } from "../hub/topics";
 import { InboxStream } from "./inbox-stream";
-import { TALLY_LIMIT } from "./room-tally";
+import { TALLY_LIMIT, type DeletedMessageReader } from "./room-tally";
 
 // The stream's counting, against an in-memory hub and a stand-in for the database: what the
 // database would answer is whatever the test puts in `db`.
@@ -26,7 +26,7 @@ function message(id: string, author: User, mentions: User[] = []): Message {
   return { id, roomId: "r", author, text: id, createdAt: `t-${id}`, editedAt: null, clientMsgId: null, replyTo: null, mentions, reactions: [] };
 }
 
-async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0) {
+async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0, deletedMessages?: DeletedMessageReader) {
   const abort = new AbortController();
   const stream = await InboxStream.open(
     {
@@ -36,6 +36,7 @@ async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0) {
         return Promise.resolve(new Map(roomIds.flatMap((id) => (db.rooms.has(id) ? [[id, db.rooms.get(id) as reading.ReadingOf] as const] : []))));
       },
       memberRooms: () => Promise.resolve([...db.rooms.keys()]),
+      ...(deletedMessages ? { deletedMessages } : {}),
     },
     me.id,
     abort.signal,
@@ -204,5 +205,32 @@ describe("InboxStream", () => {
     expect(db.reads).toBe(3); // the three opens
     for (const s of streams) await s.stop();
     expect(hub.listenerCount(topics.roomEvents("r"))).toBe(0);
+  });
+
+  it("looks up a deleted message it does not remember once for the room: only members who had it unread ask the database", async () => {
+    const hub = new MemoryHub();
+    const readIt = fakeDb();
+    readIt.rooms.set("r", member(10n)); // read up to event 10
+    const behind = fakeDb();
+    behind.rooms.set("r", member(10n, 5)); // read up to event 5
+    let lookups = 0;
+    const deletedMessages: DeletedMessageReader = () => {
+      lookups++;
+      return Promise.resolve({ seq: 7n, lastMessageAt: "t-new" });
+    };
+    const a = await open(hub, readIt, 0, deletedMessages);
+    const b = await open(hub, readIt, 0, deletedMessages);
+    const c = await open(hub, behind, 0, deletedMessages);
+    behind.rooms.set("r", member(11n, 4)); // the database after the delete
+    hub.publish(topics.roomEvents("r"), { roomId: "r", seq: 11n, event: { type: "message.deleted", roomId: "r", messageId: "old" } });
+    await a.settle();
+    expect(lookups).toBe(1);
+    expect(readIt.reads).toBe(2); // the two opens, nothing more
+    expect(behind.reads).toBe(2); // its open, and one count again
+    for (const s of [a, b]) {
+      expect(s.got).toEqual([{ type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "10", lastMessageAt: "t-new" }]);
+    }
+    expect(unread(c.got)).toEqual([[4, 0, "7"]]);
+    for (const s of [a, b, c]) await s.stop();
   });
 });

@@ -3,7 +3,7 @@ import { reading, type Database } from "@parley/db";
 import type { Hub, Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";
 import { SubscriptionQueue } from "../lib/queue";
-import { RoomTallies, type RoomTally, type TallyMember } from "./room-tally";
+import { RoomTallies, type DeletedMessageReader, type RoomTally, type TallyMember } from "./room-tally";
 import { followAbort, releaseOnce } from "./stream-lifecycle";
 
 /** Reads where the user stands in rooms, from the database (reading.readStates in production). */
@@ -91,12 +91,12 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
 
   /** Live (every hub subscription confirmed, counts read) when it resolves. */
   static async open(
-    deps: { hub: Hub; readStates: ReadStateReader; memberRooms: MemberRoomsReader },
+    deps: { hub: Hub; readStates: ReadStateReader; memberRooms: MemberRoomsReader; deletedMessages?: DeletedMessageReader },
     userId: string,
     signal: AbortSignal | undefined,
     options: { limit: number; unreadIntervalMs: number },
   ): Promise<InboxStream> {
-    const tallies = RoomTallies.for(deps.hub, options.unreadIntervalMs);
+    const tallies = RoomTallies.for(deps.hub, options.unreadIntervalMs, deps.deletedMessages ?? null);
     const stream = new InboxStream(tallies, userId, deps.readStates, signal, options.limit);
     try {
       stream.userUnsubscribe = await deps.hub.subscribe(topics.user(userId), (event) => stream.onNews(event));
@@ -112,10 +112,11 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
   }
 
   /** The production readers. */
-  static readers(db: Database): { readStates: ReadStateReader; memberRooms: MemberRoomsReader } {
+  static readers(db: Database): { readStates: ReadStateReader; memberRooms: MemberRoomsReader; deletedMessages: DeletedMessageReader } {
     return {
       readStates: (roomIds, userId) => reading.readStates(db, roomIds, userId),
       memberRooms: (userId) => reading.memberRoomIds(db, userId),
+      deletedMessages: (messageId) => reading.deletedMessagePlace(db, messageId),
     };
   }
 
@@ -160,6 +161,19 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     // database counted (or that the tally never saw) is counted again there.
     if (seq !== null && !state.pending && seq > state.trackFrom) state.force = true;
     else this.readLater(roomId);
+  }
+
+  deletedOlder(roomId: string, deleteSeq: bigint, seq: bigint, lastMessageAt: string | null): void {
+    const state = this.rooms.get(roomId);
+    if (!state) return;
+    if (state.pending) return this.readLater(roomId); // asked again once the answer in flight is in
+    if (state.trackFrom >= deleteSeq) return; // the database answered after the delete
+    // Unread for us: only the database knows whether it mentioned us (its mention rows are gone).
+    if (seq > state.readSeq) return this.readLater(roomId);
+    if (state.lastMessageAt !== lastMessageAt) {
+      state.lastMessageAt = lastMessageAt;
+      state.force = true;
+    }
   }
 
   left(roomId: string): void {

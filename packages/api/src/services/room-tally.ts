@@ -9,6 +9,9 @@ export const TALLY_LIMIT = 200;
 /** Members a tally asks to count in one turn of the event loop. */
 const RECOUNT_SLICE = 100;
 
+/** Where a deleted message stood (reading.deletedMessagePlace in production); null if unknown. */
+export type DeletedMessageReader = (messageId: string) => Promise<{ seq: bigint; lastMessageAt: string | null } | null>;
+
 /** One message a tally remembers. */
 type Entry = { seq: bigint; id: string; createdAt: string; mentions: readonly string[] };
 
@@ -24,6 +27,11 @@ export interface TallyMember {
   mentioned(roomId: string, seq: bigint, message: Message): void;
   /** A message was deleted: `seq` when the tally knew it (its entry is gone now), else null. */
   deleted(roomId: string, seq: bigint | null): void;
+  /**
+   * A message older than what the tally remembers was deleted (event `deleteSeq`): it had event
+   * id `seq`, and the room's newest live message is now from `lastMessageAt`.
+   */
+  deletedOlder(roomId: string, deleteSeq: bigint, seq: bigint, lastMessageAt: string | null): void;
   /** The member's user left the room (or was removed). */
   left(roomId: string): void;
   /** The tally is about to forget its messages up to `cut`: count the unread among them in first. */
@@ -62,6 +70,7 @@ export class RoomTally {
     readonly roomId: string,
     private readonly intervalMs: number,
     private readonly onEmpty: () => void,
+    private readonly lookUpDeleted: DeletedMessageReader | null = null,
   ) {
     this.ready = hub.subscribe(topics.roomEvents(roomId), (stored) => this.receive(stored)).then((unsubscribe) => {
       if (this.released) unsubscribe();
@@ -160,6 +169,22 @@ export class RoomTally {
           this.byId.delete(entry.id);
           this.entries.splice(this.entries.indexOf(entry), 1);
           if (entry.mentions.length > 0) this.mentioning.splice(this.mentioning.indexOf(entry), 1);
+        } else if (this.lookUpDeleted) {
+          // Older than what is remembered: one query for the room, not one per member (most
+          // of whom have read it already and need only the room's new lastMessageAt).
+          this.lookUpDeleted(event.messageId).then(
+            (place) => {
+              for (const member of [...this.members]) {
+                if (place) member.deletedOlder(this.roomId, seq, place.seq, place.lastMessageAt);
+                else member.deleted(this.roomId, null);
+              }
+              this.touch();
+            },
+            () => {
+              for (const member of [...this.members]) member.deleted(this.roomId, null);
+            },
+          );
+          return;
         }
         for (const member of [...this.members]) member.deleted(this.roomId, entry ? entry.seq : null);
         this.touch();
@@ -227,13 +252,15 @@ export class RoomTallies {
   private constructor(
     private readonly hub: Hub,
     private readonly intervalMs: number,
+    private readonly lookUpDeleted: DeletedMessageReader | null,
   ) {}
 
-  static for(hub: Hub, intervalMs: number): RoomTallies {
+  /** The server's tallies (one set per hub and interval; the first caller's reader is kept). */
+  static for(hub: Hub, intervalMs: number, lookUpDeleted: DeletedMessageReader | null = null): RoomTallies {
     let byInterval = RoomTallies.all.get(hub);
     if (!byInterval) RoomTallies.all.set(hub, (byInterval = new Map<number, RoomTallies>()));
     let tallies = byInterval.get(intervalMs);
-    if (!tallies) byInterval.set(intervalMs, (tallies = new RoomTallies(hub, intervalMs)));
+    if (!tallies) byInterval.set(intervalMs, (tallies = new RoomTallies(hub, intervalMs, lookUpDeleted)));
     return tallies;
   }
 
@@ -241,9 +268,15 @@ export class RoomTallies {
   async join(roomId: string, member: TallyMember): Promise<RoomTally> {
     let tally = this.tallies.get(roomId);
     if (!tally) {
-      const created: RoomTally = new RoomTally(this.hub, roomId, this.intervalMs, () => {
-        if (this.tallies.get(roomId) === created) this.tallies.delete(roomId);
-      });
+      const created: RoomTally = new RoomTally(
+        this.hub,
+        roomId,
+        this.intervalMs,
+        () => {
+          if (this.tallies.get(roomId) === created) this.tallies.delete(roomId);
+        },
+        this.lookUpDeleted,
+      );
       this.tallies.set(roomId, (tally = created));
     }
     tally.add(member);
