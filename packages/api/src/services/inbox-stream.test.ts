@@ -144,7 +144,7 @@ describe("InboxStream", () => {
     const s = await open(hub, db);
     expect(s.stream.roomCount).toBe(0);
     db.rooms.set("r", member(5n));
-    const room = { id: "r" } as Extract<InboxEvent, { type: "room.added" }>["room"];
+    const room = { id: "r", unreadCount: 0, mentionCount: 0 } as Extract<InboxEvent, { type: "room.added" }>["room"];
     hub.publish(topics.user(me.id), { type: "room.added", room });
     await s.settle();
     expect(s.stream.roomCount).toBe(1);
@@ -232,5 +232,46 @@ describe("InboxStream", () => {
     }
     expect(unread(c.got)).toEqual([[4, 0, "7"]]);
     for (const s of [a, b, c]) await s.stop();
+  });
+
+  it("sends a room just added its counts when the database has more than the Room the client was given", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    const s = await open(hub, db);
+    db.rooms.set("r", member(6n, 1)); // a message committed between room.added and the stream's read
+    const room = { id: "r", unreadCount: 0, mentionCount: 0 } as Extract<InboxEvent, { type: "room.added" }>["room"];
+    hub.publish(topics.user(me.id), { type: "room.added", room });
+    await s.settle();
+    expect(unread(s.got)).toEqual([[1, 0, "5"]]);
+    await s.stop();
+  });
+
+  it("lets go of the user's channel when closed while subscribing to it", async () => {
+    const hub = new MemoryHub();
+    const db = fakeDb();
+    db.rooms.set("r", member(5n));
+    const abort = new AbortController();
+    // A hub whose subscription is confirmed only after the client has gone.
+    const slow = Object.assign(Object.create(hub) as MemoryHub, {
+      subscribe: <T>(channel: Parameters<MemoryHub["subscribe"]>[0], listener: (message: T) => void) =>
+        hub.subscribe(channel as never, listener).then((unsubscribe) => {
+          abort.abort();
+          return unsubscribe;
+        }),
+    });
+    const opening = InboxStream.open(
+      {
+        hub: slow,
+        readStates: (roomIds) => Promise.resolve(new Map(roomIds.map((id) => [id, db.rooms.get(id) as reading.ReadingOf] as const))),
+        memberRooms: () => Promise.resolve(["r"]),
+      },
+      me.id,
+      abort.signal,
+      { limit: 100, unreadIntervalMs: 0 },
+    );
+    await opening.then((stream) => stream.close()).catch(() => undefined);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(hub.listenerCount(topics.user(me.id))).toBe(0);
+    expect(hub.listenerCount(topics.roomEvents("r"))).toBe(0);
   });
 });

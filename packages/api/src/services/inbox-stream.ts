@@ -71,6 +71,8 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
   private userUnsubscribe: Unsubscribe | null = null;
   /** Database reads, one after the other. */
   private reads: Promise<void> = Promise.resolve();
+  /** Released: whatever a pending subscribe or join resolves to is let go at once. */
+  private closed = false;
 
   private constructor(
     private readonly roomTallies: RoomTallies,
@@ -82,6 +84,7 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     this.abort = followAbort(signal);
     this.out = new SubscriptionQueue<InboxEvent>(this.abort.signal, limit);
     this.release = releaseOnce(this.abort.signal, () => {
+      this.closed = true;
       this.userUnsubscribe?.();
       for (const tally of this.tallies.values()) tally.remove(this);
       this.tallies.clear();
@@ -99,7 +102,9 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     const tallies = RoomTallies.for(deps.hub, options.unreadIntervalMs, deps.deletedMessages ?? null);
     const stream = new InboxStream(tallies, userId, deps.readStates, signal, options.limit);
     try {
-      stream.userUnsubscribe = await deps.hub.subscribe(topics.user(userId), (event) => stream.onNews(event));
+      const unsubscribe = await deps.hub.subscribe(topics.user(userId), (event) => stream.onNews(event));
+      if (stream.closed) unsubscribe();
+      else stream.userUnsubscribe = unsubscribe;
       const roomIds = await deps.memberRooms(userId);
       for (const roomId of roomIds) stream.rooms.set(roomId, waiting());
       await Promise.all(roomIds.map((roomId) => stream.follow(roomId)));
@@ -154,13 +159,23 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     if (state && (state.pending || seq > state.readSeq)) this.out.push({ type: "mention", roomId, message });
   }
 
-  deleted(roomId: string, seq: bigint | null): void {
+  deleted(roomId: string, seq: bigint | null, newestAt?: string | null): void {
     const state = this.rooms.get(roomId);
     if (!state) return;
-    // A message the tally still counts for us drops out of the count by itself; one the
-    // database counted (or that the tally never saw) is counted again there.
-    if (seq !== null && !state.pending && seq > state.trackFrom) state.force = true;
-    else this.readLater(roomId);
+    if (seq !== null && !state.pending) {
+      // One the tally still counts for us drops out of the count by itself.
+      if (seq > state.trackFrom) return void (state.force = true);
+      // One we had read changes nothing but, maybe, when the newest message was sent.
+      if (seq <= state.readSeq && newestAt !== undefined) {
+        if (state.lastMessageAt !== newestAt) {
+          state.lastMessageAt = newestAt;
+          state.force = true;
+        }
+        return;
+      }
+    }
+    // One the database counted as unread (or that the tally never saw) is counted again there.
+    this.readLater(roomId);
   }
 
   deletedOlder(roomId: string, deleteSeq: bigint, seq: bigint, lastMessageAt: string | null): void {
@@ -176,7 +191,10 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     }
   }
 
-  left(roomId: string): void {
+  left(roomId: string, seq: bigint): void {
+    const state = this.rooms.get(roomId);
+    // A departure the database had already seen when it answered is old news (a rejoin followed).
+    if (state && !state.pending && seq <= state.trackFrom) return;
     this.unfollow(roomId);
   }
 
@@ -201,7 +219,8 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     switch (event.type) {
       case "room.added":
         if (!this.rooms.has(event.room.id)) {
-          this.rooms.set(event.room.id, waiting());
+          // The client has the counts the Room carries: anything the database adds is sent.
+          this.rooms.set(event.room.id, { ...waiting(), sent: { unread: event.room.unreadCount, mentions: event.room.mentionCount } });
           // Its counts are in the Room that room.added carries: no room.unread for them.
           this.readLater(event.room.id, () => this.follow(event.room.id), false);
         }
@@ -278,7 +297,7 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
   private async follow(roomId: string): Promise<void> {
     if (this.tallies.has(roomId)) return;
     const tally = await this.roomTallies.join(roomId, this);
-    if (this.abort.signal.aborted || !this.rooms.has(roomId) || this.tallies.has(roomId)) {
+    if (this.closed || !this.rooms.has(roomId) || this.tallies.has(roomId)) {
       if (this.tallies.get(roomId) !== tally) tally.remove(this);
       return;
     }
@@ -307,7 +326,8 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     this.reads = this.reads
       .then(async () => {
         await before?.();
-        await this.read([roomId]);
+        // A room removed and added again meanwhile has a new state with its own read queued.
+        if (this.rooms.get(roomId) === state) await this.read([roomId]);
       })
       .catch(() => this.out.end()); // the database failed: end, and let the client start over
   }
@@ -340,7 +360,7 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
         dirty: false,
       } satisfies Omit<RoomReading, "force">);
       if (again) this.readLater(roomId);
-      else if (state.force || state.dirty) this.sendCounts(roomId, false);
+      else this.sendCounts(roomId, false); // only what differs from what the client has (or forced)
     }
   }
 }

@@ -25,15 +25,18 @@ export interface TallyMember {
   recount(roomId: string): void;
   /** `message` (event `seq`) mentions this member's user: told at once. */
   mentioned(roomId: string, seq: bigint, message: Message): void;
-  /** A message was deleted: `seq` when the tally knew it (its entry is gone now), else null. */
-  deleted(roomId: string, seq: bigint | null): void;
+  /**
+   * A message was deleted: `seq` when the tally knew it (its entry is gone now), else null;
+   * `newestAt`, when the tally knows it, is when the room's newest live message was sent now.
+   */
+  deleted(roomId: string, seq: bigint | null, newestAt?: string | null): void;
   /**
    * A message older than what the tally remembers was deleted (event `deleteSeq`): it had event
    * id `seq`, and the room's newest live message is now from `lastMessageAt`.
    */
   deletedOlder(roomId: string, deleteSeq: bigint, seq: bigint, lastMessageAt: string | null): void;
-  /** The member's user left the room (or was removed). */
-  left(roomId: string): void;
+  /** The member's user left the room (or was removed), at event `seq`. */
+  left(roomId: string, seq: bigint): void;
   /** The tally is about to forget its messages up to `cut`: count the unread among them in first. */
   fold(roomId: string, cut: bigint): void;
 }
@@ -169,14 +172,23 @@ export class RoomTally {
           this.byId.delete(entry.id);
           this.entries.splice(this.entries.indexOf(entry), 1);
           if (entry.mentions.length > 0) this.mentioning.splice(this.mentioning.indexOf(entry), 1);
-        } else if (this.lookUpDeleted) {
+          // The tally has seen every message since it started: its newest is the room's newest.
+          const newestAt = this.entries.at(-1)?.createdAt;
+          if (newestAt !== undefined || !this.lookUpDeleted) {
+            for (const member of [...this.members]) member.deleted(this.roomId, entry.seq, newestAt);
+            this.touch();
+            return;
+          }
+        }
+        if (this.lookUpDeleted) {
           // Older than what is remembered: one query for the room, not one per member (most
           // of whom have read it already and need only the room's new lastMessageAt).
           this.lookUpDeleted(event.messageId).then(
             (place) => {
               for (const member of [...this.members]) {
-                if (place) member.deletedOlder(this.roomId, seq, place.seq, place.lastMessageAt);
-                else member.deleted(this.roomId, null);
+                if (!place) member.deleted(this.roomId, null);
+                else if (entry) member.deleted(this.roomId, entry.seq, place.lastMessageAt);
+                else member.deletedOlder(this.roomId, seq, place.seq, place.lastMessageAt);
               }
               this.touch();
             },
@@ -191,7 +203,7 @@ export class RoomTally {
         return;
       }
       case "member.left":
-        for (const member of [...(this.byUser.get(event.user.id) ?? [])]) member.left(this.roomId);
+        for (const member of [...(this.byUser.get(event.user.id) ?? [])]) member.left(this.roomId, seq);
         return;
       case "member.joined":
       case "member.role":
