@@ -86,10 +86,10 @@ export async function memberRoomIds(db: Database, userId: string): Promise<strin
 }
 
 /**
- * A deleted message's `message.created` event id, and when its room's newest live message now
- * was sent: what a live reader needs to tell whether the delete changed anything for it.
+ * A message's `message.created` event id, and when its room's newest live message was sent:
+ * what a live reader needs to tell whether a delete or an edit of it changed anything for them.
  */
-export async function deletedMessagePlace(db: Database, messageId: string): Promise<{ seq: bigint; lastMessageAt: string | null } | null> {
+export async function messagePlace(db: Database, messageId: string): Promise<{ seq: bigint; lastMessageAt: string | null } | null> {
   const [row] = await db.prisma.$queryRaw<{ event_seq: bigint | number | null; last_message_at: Date | null }[]>`
     SELECT m.event_seq, r.last_message_at FROM messages m JOIN rooms r ON r.id = m.room_id WHERE m.id = ${messageId}::text`;
   if (!row || row.event_seq === null || BigInt(row.event_seq) === 0n) return null;

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryHub } from "../hub/memory-hub";
 import { topics } from "../hub/topics";
 import { InboxStream } from "./inbox-stream";
-import { TALLY_LIMIT, type DeletedMessageReader } from "./room-tally";
+import { TALLY_LIMIT, type MessagePlaceReader } from "./room-tally";
 
 // The stream's counting, against an in-memory hub and a stand-in for the database: what the
 // database would answer is whatever the test puts in `db`.
@@ -26,7 +26,7 @@ function message(id: string, author: User, mentions: User[] = []): Message {
   return { id, roomId: "r", author, text: id, createdAt: `t-${id}`, editedAt: null, clientMsgId: null, replyTo: null, mentions, reactions: [] };
 }
 
-async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0, deletedMessages?: DeletedMessageReader) {
+async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0, messagePlaces?: MessagePlaceReader) {
   const abort = new AbortController();
   const stream = await InboxStream.open(
     {
@@ -36,7 +36,7 @@ async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0, deletedMessa
         return Promise.resolve(new Map(roomIds.flatMap((id) => (db.rooms.has(id) ? [[id, db.rooms.get(id) as reading.ReadingOf] as const] : []))));
       },
       memberRooms: () => Promise.resolve([...db.rooms.keys()]),
-      ...(deletedMessages ? { deletedMessages } : {}),
+      ...(messagePlaces ? { messagePlaces } : {}),
     },
     me.id,
     abort.signal,
@@ -214,13 +214,13 @@ describe("InboxStream", () => {
     const behind = fakeDb();
     behind.rooms.set("r", member(10n, 5)); // read up to event 5
     let lookups = 0;
-    const deletedMessages: DeletedMessageReader = () => {
+    const messagePlaces: MessagePlaceReader = () => {
       lookups++;
       return Promise.resolve({ seq: 7n, lastMessageAt: "t-new" });
     };
-    const a = await open(hub, readIt, 0, deletedMessages);
-    const b = await open(hub, readIt, 0, deletedMessages);
-    const c = await open(hub, behind, 0, deletedMessages);
+    const a = await open(hub, readIt, 0, messagePlaces);
+    const b = await open(hub, readIt, 0, messagePlaces);
+    const c = await open(hub, behind, 0, messagePlaces);
     behind.rooms.set("r", member(11n, 4)); // the database after the delete
     hub.publish(topics.roomEvents("r"), { roomId: "r", seq: 11n, event: { type: "message.deleted", roomId: "r", messageId: "old" } });
     await a.settle();
@@ -273,5 +273,25 @@ describe("InboxStream", () => {
     await new Promise((resolve) => setTimeout(resolve, 20));
     expect(hub.listenerCount(topics.user(me.id))).toBe(0);
     expect(hub.listenerCount(topics.roomEvents("r"))).toBe(0);
+  });
+
+  it("counts again from the database when an edit changes the mentions of a message it had counted as unread", async () => {
+    const hub = new MemoryHub();
+    const behind = fakeDb();
+    behind.rooms.set("r", member(10n, 4)); // read up to event 6; 7–10 unread, counted by the database
+    const readIt = fakeDb();
+    readIt.rooms.set("r", member(10n));
+    const places: MessagePlaceReader = () => Promise.resolve({ seq: 8n, lastMessageAt: null });
+    const a = await open(hub, behind, 0, places);
+    const b = await open(hub, readIt, 0, places);
+    behind.rooms.set("r", member(10n, 4, 1)); // the edit added a mention of me
+    hub.publish(topics.roomEvents("r"), { roomId: "r", seq: 11n, event: { type: "message.updated", message: message("old", them, [me]) } });
+    await a.settle();
+    expect(unread(a.got)).toEqual([[4, 1, "6"]]);
+    expect(behind.reads).toBe(2);
+    expect(readIt.reads).toBe(1); // read it already: its mentions don't count
+    expect(b.got).toEqual([]);
+    await a.stop();
+    await b.stop();
   });
 });

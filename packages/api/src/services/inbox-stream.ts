@@ -3,7 +3,7 @@ import { reading, type Database } from "@parley/db";
 import type { Hub, Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";
 import { SubscriptionQueue } from "../lib/queue";
-import { RoomTallies, type DeletedMessageReader, type RoomTally, type TallyMember } from "./room-tally";
+import { RoomTallies, type MessagePlaceReader, type RoomTally, type TallyMember } from "./room-tally";
 import { followAbort, releaseOnce } from "./stream-lifecycle";
 
 /** Reads where the user stands in rooms, from the database (reading.readStates in production). */
@@ -94,12 +94,12 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
 
   /** Live (every hub subscription confirmed, counts read) when it resolves. */
   static async open(
-    deps: { hub: Hub; readStates: ReadStateReader; memberRooms: MemberRoomsReader; deletedMessages?: DeletedMessageReader },
+    deps: { hub: Hub; readStates: ReadStateReader; memberRooms: MemberRoomsReader; messagePlaces?: MessagePlaceReader },
     userId: string,
     signal: AbortSignal | undefined,
     options: { limit: number; unreadIntervalMs: number },
   ): Promise<InboxStream> {
-    const tallies = RoomTallies.for(deps.hub, options.unreadIntervalMs, deps.deletedMessages ?? null);
+    const tallies = RoomTallies.for(deps.hub, options.unreadIntervalMs, deps.messagePlaces ?? null);
     const stream = new InboxStream(tallies, userId, deps.readStates, signal, options.limit);
     try {
       const unsubscribe = await deps.hub.subscribe(topics.user(userId), (event) => stream.onNews(event));
@@ -117,11 +117,11 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
   }
 
   /** The production readers. */
-  static readers(db: Database): { readStates: ReadStateReader; memberRooms: MemberRoomsReader; deletedMessages: DeletedMessageReader } {
+  static readers(db: Database): { readStates: ReadStateReader; memberRooms: MemberRoomsReader; messagePlaces: MessagePlaceReader } {
     return {
       readStates: (roomIds, userId) => reading.readStates(db, roomIds, userId),
       memberRooms: (userId) => reading.memberRoomIds(db, userId),
-      deletedMessages: (messageId) => reading.deletedMessagePlace(db, messageId),
+      messagePlaces: (messageId) => reading.messagePlace(db, messageId),
     };
   }
 
@@ -189,6 +189,15 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
       state.lastMessageAt = lastMessageAt;
       state.force = true;
     }
+  }
+
+  mentionsEdited(roomId: string, seq: bigint): void {
+    const state = this.rooms.get(roomId);
+    if (!state) return;
+    if (state.pending) return this.readLater(roomId); // asked again once the answer in flight is in
+    // After what the database counted, the tally counts it; read already, mentions don't count.
+    if (seq > state.trackFrom || seq <= state.readSeq) return;
+    this.readLater(roomId);
   }
 
   left(roomId: string, seq: bigint): void {

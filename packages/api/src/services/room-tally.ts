@@ -9,8 +9,8 @@ export const TALLY_LIMIT = 200;
 /** Members a tally asks to count in one turn of the event loop. */
 const RECOUNT_SLICE = 100;
 
-/** Where a deleted message stood (reading.deletedMessagePlace in production); null if unknown. */
-export type DeletedMessageReader = (messageId: string) => Promise<{ seq: bigint; lastMessageAt: string | null } | null>;
+/** Where a message stands in its room (reading.messagePlace in production); null if unknown. */
+export type MessagePlaceReader = (messageId: string) => Promise<{ seq: bigint; lastMessageAt: string | null } | null>;
 
 /** One message a tally remembers. */
 type Entry = { seq: bigint; id: string; createdAt: string; mentions: readonly string[] };
@@ -35,6 +35,8 @@ export interface TallyMember {
    * id `seq`, and the room's newest live message is now from `lastMessageAt`.
    */
   deletedOlder(roomId: string, deleteSeq: bigint, seq: bigint, lastMessageAt: string | null): void;
+  /** An edit changed (or may have changed) whom the message with event id `seq` mentions. */
+  mentionsEdited(roomId: string, seq: bigint): void;
   /** The member's user left the room (or was removed), at event `seq`. */
   left(roomId: string, seq: bigint): void;
   /** The tally is about to forget its messages up to `cut`: count the unread among them in first. */
@@ -73,7 +75,7 @@ export class RoomTally {
     readonly roomId: string,
     private readonly intervalMs: number,
     private readonly onEmpty: () => void,
-    private readonly lookUpDeleted: DeletedMessageReader | null = null,
+    private readonly lookUpPlace: MessagePlaceReader | null = null,
   ) {
     this.ready = hub.subscribe(topics.roomEvents(roomId), (stored) => this.receive(stored)).then((unsubscribe) => {
       if (this.released) unsubscribe();
@@ -158,11 +160,22 @@ export class RoomTally {
       }
       case "message.updated": {
         const entry = this.byId.get(event.message.id);
-        if (!entry) return; // older than what is remembered: counted by the database, left as it was
+        if (!entry) {
+          // Older than what is remembered: whether its mentions changed, only the database
+          // knows; members who have it unread count again there (one lookup for the room).
+          void this.lookUpPlace?.(event.message.id).then(
+            (place) => {
+              if (place) for (const member of [...this.members]) member.mentionsEdited(this.roomId, place.seq);
+            },
+            () => {},
+          );
+          return;
+        }
         const mentions = event.message.mentions.map((user) => user.id);
         if (mentions.join() === entry.mentions.join()) return;
         entry.mentions = mentions;
         this.mentioning = this.entries.filter((e) => e.mentions.length > 0);
+        for (const member of [...this.members]) member.mentionsEdited(this.roomId, entry.seq);
         this.touch();
         return;
       }
@@ -174,16 +187,16 @@ export class RoomTally {
           if (entry.mentions.length > 0) this.mentioning.splice(this.mentioning.indexOf(entry), 1);
           // The tally has seen every message since it started: its newest is the room's newest.
           const newestAt = this.entries.at(-1)?.createdAt;
-          if (newestAt !== undefined || !this.lookUpDeleted) {
+          if (newestAt !== undefined || !this.lookUpPlace) {
             for (const member of [...this.members]) member.deleted(this.roomId, entry.seq, newestAt);
             this.touch();
             return;
           }
         }
-        if (this.lookUpDeleted) {
+        if (this.lookUpPlace) {
           // Older than what is remembered: one query for the room, not one per member (most
           // of whom have read it already and need only the room's new lastMessageAt).
-          this.lookUpDeleted(event.messageId).then(
+          this.lookUpPlace(event.messageId).then(
             (place) => {
               for (const member of [...this.members]) {
                 if (!place) member.deleted(this.roomId, null);
@@ -264,15 +277,15 @@ export class RoomTallies {
   private constructor(
     private readonly hub: Hub,
     private readonly intervalMs: number,
-    private readonly lookUpDeleted: DeletedMessageReader | null,
+    private readonly lookUpPlace: MessagePlaceReader | null,
   ) {}
 
   /** The server's tallies (one set per hub and interval; the first caller's reader is kept). */
-  static for(hub: Hub, intervalMs: number, lookUpDeleted: DeletedMessageReader | null = null): RoomTallies {
+  static for(hub: Hub, intervalMs: number, lookUpPlace: MessagePlaceReader | null = null): RoomTallies {
     let byInterval = RoomTallies.all.get(hub);
     if (!byInterval) RoomTallies.all.set(hub, (byInterval = new Map<number, RoomTallies>()));
     let tallies = byInterval.get(intervalMs);
-    if (!tallies) byInterval.set(intervalMs, (tallies = new RoomTallies(hub, intervalMs, lookUpDeleted)));
+    if (!tallies) byInterval.set(intervalMs, (tallies = new RoomTallies(hub, intervalMs, lookUpPlace)));
     return tallies;
   }
 
@@ -287,7 +300,7 @@ export class RoomTallies {
         () => {
           if (this.tallies.get(roomId) === created) this.tallies.delete(roomId);
         },
-        this.lookUpDeleted,
+        this.lookUpPlace,
       );
       this.tallies.set(roomId, (tally = created));
     }
