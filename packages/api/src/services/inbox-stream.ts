@@ -166,13 +166,7 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
       // One the tally still counts for us drops out of the count by itself.
       if (seq > state.trackFrom) return void (state.force = true);
       // One we had read changes nothing but, maybe, when the newest message was sent.
-      if (seq <= state.readSeq && newestAt !== undefined) {
-        if (state.lastMessageAt !== newestAt) {
-          state.lastMessageAt = newestAt;
-          state.force = true;
-        }
-        return;
-      }
+      if (seq <= state.readSeq && newestAt !== undefined) return moveLastMessageAt(state, newestAt);
     }
     // One the database counted as unread (or that the tally never saw) is counted again there.
     this.readLater(roomId);
@@ -185,10 +179,7 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     if (state.trackFrom >= deleteSeq) return; // the database answered after the delete
     // Unread for us: only the database knows whether it mentioned us (its mention rows are gone).
     if (seq > state.readSeq) return this.readLater(roomId);
-    if (state.lastMessageAt !== lastMessageAt) {
-      state.lastMessageAt = lastMessageAt;
-      state.force = true;
-    }
+    moveLastMessageAt(state, lastMessageAt);
   }
 
   mentionsEdited(roomId: string, seq: bigint): void {
@@ -372,4 +363,11 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
       else this.sendCounts(roomId, false); // only what differs from what the client has (or forced)
     }
   }
+}
+
+/** A delete moved when the room's newest message was sent: told at the next count, if it changed. */
+function moveLastMessageAt(state: RoomReading, at: string | null): void {
+  if (state.lastMessageAt === at) return;
+  state.lastMessageAt = at;
+  state.force = true;
 }
