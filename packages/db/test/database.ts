@@ -1,14 +1,13 @@
 // What every repository test file shares: its suite once per database (PGlite, PostgreSQL), a
 // database opened once per file and emptied before each test, and a few makers of rows.
 import { randomBytes } from "node:crypto";
-import type { Me, Room, User } from "@parley/contract";
+import { publicUser, type Me, type Message, type Room, type User } from "@parley/contract";
 import { afterAll, beforeAll, beforeEach, describe, inject } from "vitest";
 import { openDatabase, type Database } from "../src/database";
 import { applyMigrations } from "../src/migrate";
 import { createMessages } from "../src/messages";
 import { createRoom } from "../src/rooms";
 import { createUser } from "../src/users";
-import type { Message } from "@parley/contract";
 import { MIGRATIONS_DIR } from "./global-setup";
 
 /**
@@ -58,7 +57,7 @@ export async function makeRoom(db: Database, creator: User, name = `r_${randomBy
 
 /** Sends `text` as `author` and returns the stored message (the send must succeed). */
 export async function send(db: Database, roomId: string, author: User, text: string, extra: { mentions?: User[]; clientMsgId?: string } = {}): Promise<Message> {
-  const [outcome] = await createMessages(db, roomId, [{ author, text, clientMsgId: extra.clientMsgId ?? null, mentions: extra.mentions ?? [] }]);
+  const [outcome] = await createMessages(db, roomId, [{ author: publicUser(author), text, clientMsgId: extra.clientMsgId ?? null, mentions: (extra.mentions ?? []).map(publicUser) }]);
   if (outcome?.status !== "created") throw new Error(`send failed: ${outcome?.status ?? "no outcome"}`);
   return outcome.message;
 }

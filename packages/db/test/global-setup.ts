@@ -27,8 +27,8 @@ export default async function setup(project: TestProject) {
   if (only !== undefined && only !== "pglite" && only !== "postgres") {
     throw new Error(`PARLEY_TEST_DB must be "pglite" or "postgres" (or unset for both), not '${only}'`);
   }
-  const backends = only ? [only] : (["pglite", "postgres"] as const);
-  project.provide("dbBackends", [...backends]);
+  const backends: ("pglite" | "postgres")[] = only ? [only] : ["pglite", "postgres"];
+  project.provide("dbBackends", backends);
   if (!backends.includes("postgres")) {
     project.provide("dbPostgresUrl", null);
     return;
