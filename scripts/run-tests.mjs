@@ -85,6 +85,8 @@ export function runAllTests({ run, root }) {
   gate("lint", ["pnpm", "run", "lint"]);
   vitest("unit", ["--project", "unit", "--project", "web"]);
   vitest("redis", ["--project", "redis"]);
+  // packages/db's repository tests: every file on PGlite and on PostgreSQL in one run.
+  vitest("db", ["--project", "db"]);
   vitest("integration-pglite", ["--project", "integration"], { PARLEY_TEST_DB: "pglite" });
   if (postgresReachable()) {
     vitest("integration-postgres", ["--project", "integration"], { PARLEY_TEST_DB: "postgres" });

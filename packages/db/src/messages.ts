@@ -2,6 +2,7 @@ import type { Message, ReplyTo, RoomEvent, User } from "@parley/contract";
 import type { Database } from "./database";
 import { uniqueViolationFields } from "./errors";
 import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent, type Tx } from "./events";
+import { Prisma } from "./generated/client";
 import { uuidv7 } from "./ids";
 import { messageSelect, toMessage } from "./mappers";
 
@@ -99,29 +100,19 @@ export async function createMessages(db: Database, roomId: string, drafts: Messa
   }
 }
 
-async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]): Promise<SendOutcome[]> {
-  const now = new Date();
-  const createdAt = now.toISOString();
-  const batch: Message[] = drafts.map((draft) => ({
-    id: uuidv7(now.getTime()),
-    roomId,
-    author: draft.author,
-    text: draft.text,
-    createdAt,
-    editedAt: null,
-    clientMsgId: draft.clientMsgId,
-    replyTo: draft.replyTo ?? null,
-    mentions: draft.mentions ?? [],
-    reactions: [],
-  }));
-  // The batch goes in as one jsonb parameter (both adapters pass a text parameter the same way;
-  // arrays they do not). Each element is the Message itself, so the event payload is built from
-  // it in SQL. Timestamps are ISO strings with their "Z", so the session's time zone never shifts
-  // them. `verdict` reads memberships and earlier messages from the statement's snapshot; a
-  // clientMsgId that commits elsewhere meanwhile makes the INSERT fail on the unique index, and
-  // createMessages retries one draft at a time. INSERT … SELECT … ORDER BY takes messages.seq
-  // (history order) in batch order, after the UPDATE has taken the room's lock.
-  const rows = await db.prisma.$queryRaw<BatchRow[]>`
+/**
+ * SEND_BATCH: writes a batch of messages to one room in one statement (see createMessages for
+ * why), one row per draft saying what became of it (BatchRow), in batch order.
+ *
+ * The batch goes in as one jsonb parameter (both adapters pass a text parameter the same way;
+ * arrays they do not). Each element is the Message itself, so the event payload is built from
+ * it in SQL. Timestamps are ISO strings with their "Z", so the session's time zone never shifts
+ * them. `verdict` reads memberships and earlier messages from the statement's snapshot; a
+ * clientMsgId that commits elsewhere meanwhile makes the INSERT fail on the unique index, and
+ * createMessages retries one draft at a time. INSERT … SELECT … ORDER BY takes messages.seq
+ * (history order) in batch order, after the UPDATE has taken the room's lock.
+ */
+const SEND_BATCH = (roomId: string, createdAt: string, batch: Message[]) => Prisma.sql`
     WITH input AS (
       SELECT t.ord, t.elem, t.elem->>'id' AS id, t.elem->'author'->>'id' AS author_id,
              t.elem->>'clientMsgId' AS client_msg_id, t.elem->'replyTo'->>'id' AS reply_to_id
@@ -184,6 +175,23 @@ async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]):
     LEFT JOIN bumped b ON true
     LEFT JOIN room r ON true
     ORDER BY v.ord`;
+
+async function writeBatch(db: Database, roomId: string, drafts: MessageDraft[]): Promise<SendOutcome[]> {
+  const now = new Date();
+  const createdAt = now.toISOString();
+  const batch: Message[] = drafts.map((draft) => ({
+    id: uuidv7(now.getTime()),
+    roomId,
+    author: draft.author,
+    text: draft.text,
+    createdAt,
+    editedAt: null,
+    clientMsgId: draft.clientMsgId,
+    replyTo: draft.replyTo ?? null,
+    mentions: draft.mentions ?? [],
+    reactions: [],
+  }));
+  const rows = await db.prisma.$queryRaw<BatchRow[]>(SEND_BATCH(roomId, createdAt, batch));
 
   const outcomes: (SendOutcome | null)[] = batch.map(() => null);
   const created = new Map<string, Message>(); // by author and clientMsgId
@@ -321,6 +329,26 @@ export async function editMessage(
 }
 
 /**
+ * TOMBSTONE: erases a message's text and takes it out of search (search = NULL), unread counts
+ * (deleted_ord: read-state.ts subtracts the deletions after a read position) and history
+ * (deleted_at) in one write. The row itself stays, so cursors and clientMsgId retries resolve.
+ */
+const TOMBSTONE = (messageId: string) => Prisma.sql`
+      UPDATE messages SET text = '', deleted_at = now(), deleted_ord = ord, search = NULL
+      WHERE id = ${messageId}`;
+
+/**
+ * LAST_LIVE_MESSAGE_AT: sets the room's last_message_at to its newest live message's time (NULL
+ * when none is left), after a delete. Read again instead of kept per message: deletes are rare,
+ * and the (room_id, seq) index finds the newest live message from the end.
+ */
+const LAST_LIVE_MESSAGE_AT = (roomId: string) => Prisma.sql`
+      UPDATE rooms SET last_message_at = (
+        SELECT m.created_at FROM messages m WHERE m.room_id = ${roomId}::text AND m.deleted_at IS NULL
+        ORDER BY m.seq DESC LIMIT 1)
+      WHERE id = ${roomId}::text`;
+
+/**
  * Takes a message out of history: its text, mentions and reactions are erased, its earlier events
  * (which carry the text) are purged from the log, and `message.deleted` is recorded. The row stays as a tombstone so
  * cursors and clientMsgId retries still resolve.
@@ -333,16 +361,10 @@ export async function deleteMessage(
     const seq = await nextEventSeq(tx, input.roomId);
     await requireLive(tx, input.messageId);
     // Out of search, out of unread counts (deleted_ord) and out of mention counts at once.
-    await tx.$executeRaw`
-      UPDATE messages SET text = '', deleted_at = now(), deleted_ord = ord, search = NULL
-      WHERE id = ${input.messageId}`;
+    await tx.$executeRaw(TOMBSTONE(input.messageId));
     await tx.messageMention.deleteMany({ where: { messageId: input.messageId } });
     await tx.reaction.deleteMany({ where: { messageId: input.messageId } });
-    await tx.$executeRaw`
-      UPDATE rooms SET last_message_at = (
-        SELECT m.created_at FROM messages m WHERE m.room_id = ${input.roomId}::text AND m.deleted_at IS NULL
-        ORDER BY m.seq DESC LIMIT 1)
-      WHERE id = ${input.roomId}::text`;
+    await tx.$executeRaw(LAST_LIVE_MESSAGE_AT(input.roomId));
     await tx.roomEvent.deleteMany({ where: { messageId: input.messageId } });
     const event = await insertEvent(tx, input.roomId, seq, {
       type: "message.deleted",

@@ -1,10 +1,13 @@
+// Rooms: channels (public or private) and the rooms as one viewer sees them (a dm is named
+// after its other member; counts and read state are the viewer's own).
 import { publicUser, type ReadState, type Role, type Room, type User } from "@parley/contract";
 import type { Database } from "./database";
-import { mapUniqueViolation, uniqueViolationFields } from "./errors";
+import { mapUniqueViolation } from "./errors";
 import { insertEvent, nextEventSeq, TX_OPTIONS, type StoredRoomEvent, type Tx } from "./events";
-import type { Prisma } from "./generated/client";
+import { Prisma } from "./generated/client";
 import { toUser, userSelect } from "./mappers";
-import { NOT_READING, READ_STATE_COLUMNS, readStates, readToHead, toReadState, type ReadRow } from "./reading";
+import { NOT_READING, READ_STATE_COLUMNS, readStates, readToHead, toReadState, type ReadRow } from "./read-state";
+import { enforce, type Guard } from "./room-guard";
 
 type Kind = Room["kind"];
 type Visibility = Room["visibility"];
@@ -154,12 +157,13 @@ type JoinedRow = Omit<ReadRow, "room_id"> & {
 };
 
 /**
- * Every room `viewerId` is in, with their read state, in one statement: as many rooms as a
- * person joins, a Prisma findMany with its relations plus the read-state query took several
- * round trips and most of room.list's time.
+ * JOINED_ROOMS: every room `viewerId` is a member of, with its creator, member count, the
+ * viewer's role and read state, one row per room (JoinedRow). Written by hand as one statement:
+ * as many rooms as a person joins, a Prisma findMany with its relations plus the read-state
+ * query took several round trips and most of room.list's time. The member count is a subquery
+ * per room (an index probe on memberships' key) rather than a GROUP BY over everyone's rows.
  */
-async function joinedRooms(db: Database, viewerId: string): Promise<{ row: RoomRow; reading: ReadState }[]> {
-  const rows = await db.prisma.$queryRaw<JoinedRow[]>`
+const JOINED_ROOMS = (viewerId: string) => Prisma.sql`
     SELECT r.id, r.name, r.name_key, r.kind, r.visibility, r.topic, r.created_at,
       u.id AS creator_id, u.username AS creator_username, u.created_at AS creator_created_at,
       u.deactivated_at AS creator_deactivated_at,
@@ -169,6 +173,10 @@ async function joinedRooms(db: Database, viewerId: string): Promise<{ row: RoomR
     JOIN rooms r ON r.id = ms.room_id
     JOIN users u ON u.id = r.created_by_id
     WHERE ms.user_id = ${viewerId}::text`;
+
+/** Every room `viewerId` is in, with their read state (JOINED_ROOMS), as Prisma-shaped rows. */
+async function joinedRooms(db: Database, viewerId: string): Promise<{ row: RoomRow; reading: ReadState }[]> {
+  const rows = await db.prisma.$queryRaw<JoinedRow[]>(JOINED_ROOMS(viewerId));
   return rows.map((joined) => ({
     row: {
       id: joined.id,
@@ -205,198 +213,6 @@ export async function getRoom(db: Database | Tx, roomId: string, viewerId: strin
   if (!row || (row.visibility === "private" && row.memberships.length === 0)) return null;
   const [room] = await toRooms(db, [row], viewerId);
   return room ?? null;
-}
-
-/** What decides what `userId` may do in a room. */
-export type Access = { kind: Kind; visibility: Visibility; role: Role | null };
-
-/** The room's kind and visibility and `userId`'s role in it (null: not a member); null: no room. */
-export async function getAccess(db: Database, roomId: string, userId: string): Promise<Access | null> {
-  const row = await db.prisma.room.findUnique({
-    where: { id: roomId },
-    select: { kind: true, visibility: true, memberships: { where: { userId }, select: { role: true } } },
-  });
-  if (!row) return null;
-  return {
-    kind: row.kind as Kind,
-    visibility: row.visibility as Visibility,
-    role: (row.memberships[0]?.role as Role | undefined) ?? null,
-  };
-}
-
-/** Whether the room exists and whether `userId` belongs to it. */
-export async function getMembership(
-  db: Database,
-  roomId: string,
-  userId: string,
-): Promise<"no-room" | "member" | "not-member"> {
-  const access = await getAccess(db, roomId, userId);
-  if (!access) return "no-room";
-  return access.role ? "member" : "not-member";
-}
-
-/** What a permission rule reads, under the room's lock: the room and the roles of those involved. */
-export type RoomState = Access & { roleOf: (userId: string) => Role | null };
-
-/**
- * A permission rule, checked again inside the writing transaction after the room row is locked
- * (the callers check it first for a quick answer): a role or visibility that changed since then
- * refuses the write instead of acting on a stale check. "ok", or why not.
- */
-export type Guard = (state: RoomState) => "ok" | "forbidden" | "not-found";
-
-/** Thrown inside a transaction by a failed guard: rolls the write (and its sequence bump) back. */
-export class GuardRefused extends Error {
-  constructor(readonly reason: "forbidden" | "not-found") {
-    super(`refused: ${reason}`);
-    this.name = "GuardRefused";
-  }
-}
-
-/** Checks `guard` against the room as it is now; call it after nextEventSeq has locked the room. */
-async function enforce(tx: Tx, roomId: string, userIds: string[], guard: Guard | undefined): Promise<void> {
-  if (!guard) return;
-  const room = await tx.room.findUniqueOrThrow({
-    where: { id: roomId },
-    select: { kind: true, visibility: true, memberships: { where: { userId: { in: userIds } }, select: { userId: true, role: true } } },
-  });
-  const roles = new Map(room.memberships.map((m) => [m.userId, m.role as Role]));
-  const verdict = guard({
-    kind: room.kind as Kind,
-    visibility: room.visibility as Visibility,
-    role: null,
-    roleOf: (userId) => roles.get(userId) ?? null,
-  });
-  if (verdict !== "ok") throw new GuardRefused(verdict);
-}
-
-/**
- * Adds `user` to the room, if `guard` (checked under the room's lock) allows. `events` is empty
- * when they were a member already (join is idempotent). Someone joining a channel that has no
- * owner (everyone left) becomes its owner, so no channel is left that nobody can manage.
- */
-export async function joinRoom(
-  db: Database,
-  roomId: string,
-  user: User,
-  options: { guard?: Guard; actorId?: string } = {},
-): Promise<{ events: StoredRoomEvent[] }> {
-  try {
-    return await db.prisma.$transaction(async (tx) => {
-      const existing = await tx.membership.findUnique({
-        where: { roomId_userId: { roomId, userId: user.id } },
-        select: { userId: true },
-      });
-      if (existing) return { events: [] };
-      const seq = await nextEventSeq(tx, roomId);
-      await enforce(tx, roomId, [user.id, ...(options.actorId ? [options.actorId] : [])], options.guard);
-      const owned = await tx.membership.findFirst({ where: { roomId, role: "owner" }, select: { userId: true } });
-      await tx.membership.create({ data: { roomId, userId: user.id, role: owned ? "member" : "owner" } });
-      const events = [await insertEvent(tx, roomId, seq, { type: "member.joined", roomId, user: publicUser(user) })];
-      if (!owned) {
-        const next = await nextEventSeq(tx, roomId);
-        events.push(await insertEvent(tx, roomId, next, { type: "member.role", roomId, user: publicUser(user), role: "owner" }));
-      }
-      await readToHead(tx, roomId, user.id);
-      return { events };
-    }, TX_OPTIONS);
-  } catch (error) {
-    // Two joins raced: the other one made the member and emitted the event.
-    if (uniqueViolationFields(error)) return { events: [] };
-    throw error;
-  }
-}
-
-/**
- * Takes `user` out of the room: they left, or `by` removed them. Empty when they were not a
- * member. An owner who leaves hands the room to the longest-standing admin, else the
- * longest-standing member (a second event, `member.role`).
- */
-export async function leaveRoom(
-  db: Database,
-  roomId: string,
-  user: User,
-  options: { by?: User; guard?: Guard } = {},
-): Promise<{ events: StoredRoomEvent[] }> {
-  return db.prisma
-    .$transaction(async (tx) => {
-      const seq = await nextEventSeq(tx, roomId);
-      await enforce(tx, roomId, [user.id, ...(options.by ? [options.by.id] : [])], options.guard);
-      const gone = await tx.membership.findUnique({ where: { roomId_userId: { roomId, userId: user.id } }, select: { role: true } });
-      // Not a member: throwing rolls the sequence bump back.
-      if (!gone) throw new NotAMember();
-      await tx.membership.delete({ where: { roomId_userId: { roomId, userId: user.id } } });
-      const events = [
-        await insertEvent(tx, roomId, seq, {
-          type: "member.left",
-          roomId,
-          user: publicUser(user),
-          ...(options.by ? { by: publicUser(options.by) } : {}),
-        }),
-      ];
-      if (gone.role === "owner") {
-        const heir = await tx.membership.findFirst({
-          where: { roomId },
-          // "admin" < "member" < "owner": admins first, then by seniority.
-          orderBy: [{ role: "asc" }, { joinedAt: "asc" }, { userId: "asc" }],
-          select: { userId: true, user: { select: userSelect } },
-        });
-        if (heir) {
-          await tx.membership.update({ where: { roomId_userId: { roomId, userId: heir.userId } }, data: { role: "owner" } });
-          const next = await nextEventSeq(tx, roomId);
-          events.push(await insertEvent(tx, roomId, next, { type: "member.role", roomId, user: toUser(heir.user), role: "owner" }));
-        }
-      }
-      return { events };
-    }, TX_OPTIONS)
-    .catch((error: unknown) => {
-      if (error instanceof NotAMember) return { events: [] };
-      throw error;
-    });
-}
-
-class NotAMember extends Error {}
-
-/** A member's role (and the user), or null when they are not in the room. */
-export async function getMember(
-  db: Database,
-  roomId: string,
-  userId: string,
-): Promise<{ user: User; joinedAt: string; role: Role } | null> {
-  const row = await db.prisma.membership.findUnique({
-    where: { roomId_userId: { roomId, userId } },
-    select: { joinedAt: true, role: true, user: { select: userSelect } },
-  });
-  return row ? { user: toUser(row.user), joinedAt: row.joinedAt.toISOString(), role: row.role as Role } : null;
-}
-
-/** Sets a member's role; `event` is null when it was that already. Null when they are not a member. */
-export async function setRole(
-  db: Database,
-  roomId: string,
-  userId: string,
-  role: Role,
-  options: { guard?: Guard; actorId?: string } = {},
-): Promise<{ event: StoredRoomEvent | null } | null> {
-  return db.prisma
-    .$transaction(async (tx) => {
-      const seq = await nextEventSeq(tx, roomId);
-      await enforce(tx, roomId, [userId, ...(options.actorId ? [options.actorId] : [])], options.guard);
-      const member = await tx.membership.findUnique({
-        where: { roomId_userId: { roomId, userId } },
-        select: { role: true, user: { select: userSelect } },
-      });
-      if (!member) throw new NotAMember();
-      if (member.role === role) throw new Unchanged();
-      await tx.membership.update({ where: { roomId_userId: { roomId, userId } }, data: { role } });
-      const event = await insertEvent(tx, roomId, seq, { type: "member.role", roomId, user: toUser(member.user), role });
-      return { event };
-    }, TX_OPTIONS)
-    .catch((error: unknown) => {
-      if (error instanceof NotAMember) return null;
-      if (error instanceof Unchanged) return { event: null };
-      throw error;
-    });
 }
 
 /** Nothing to change: rolls the transaction (and its sequence bump) back. */
@@ -446,65 +262,4 @@ export async function updateRoom(
         throw error;
       }),
   );
-}
-
-/** The dm between two users, by its pair key. */
-function dmKeyOf(a: string, b: string): string {
-  return a < b ? `${a}:${b}` : `${b}:${a}`;
-}
-
-/**
- * The dm between `me` and `other`, as `me` sees it: created with both as members on the first
- * call, the same room afterwards. Two concurrent first calls create one room: the pair key is
- * unique, so the second insert fails and reads the first one's room.
- */
-export async function openDm(
-  db: Database,
-  me: User,
-  other: User,
-): Promise<{ room: Room; events: StoredRoomEvent[] }> {
-  const dmKey = dmKeyOf(me.id, other.id);
-  const existing = await db.prisma.room.findUnique({ where: { dmKey }, select: { id: true } });
-  if (existing) return { room: await requireRoom(db, existing.id, me.id), events: [] };
-  try {
-    const { id, events } = await db.prisma.$transaction(async (tx) => {
-      const created = await tx.room.create({
-        data: { name: "", kind: "dm", visibility: "private", dmKey, createdById: me.id },
-        select: { id: true },
-      });
-      const stored: StoredRoomEvent[] = [];
-      for (const user of [me, other]) {
-        const seq = await nextEventSeq(tx, created.id);
-        await tx.membership.create({ data: { roomId: created.id, userId: user.id } });
-        stored.push(await insertEvent(tx, created.id, seq, { type: "member.joined", roomId: created.id, user: publicUser(user) }));
-      }
-      for (const user of [me, other]) await readToHead(tx, created.id, user.id);
-      return { id: created.id, events: stored };
-    }, TX_OPTIONS);
-    return { room: await requireRoom(db, id, me.id), events };
-  } catch (error) {
-    if (!uniqueViolationFields(error)) throw error;
-    // The other person opened it at the same moment: theirs is the one.
-    const raced = await db.prisma.room.findUniqueOrThrow({ where: { dmKey }, select: { id: true } });
-    return { room: await requireRoom(db, raced.id, me.id), events: [] };
-  }
-}
-
-async function requireRoom(db: Database, roomId: string, viewerId: string): Promise<Room> {
-  const room = await getRoom(db, roomId, viewerId);
-  if (!room) throw new Error(`room ${roomId} vanished`);
-  return room;
-}
-
-/** The room's members, earliest first. */
-export async function listMembers(
-  db: Database,
-  roomId: string,
-): Promise<{ user: User; joinedAt: string; role: Role }[]> {
-  const rows = await db.prisma.membership.findMany({
-    where: { roomId },
-    orderBy: [{ joinedAt: "asc" }, { userId: "asc" }],
-    select: { joinedAt: true, role: true, user: { select: userSelect } },
-  });
-  return rows.map((row) => ({ user: toUser(row.user), joinedAt: row.joinedAt.toISOString(), role: row.role as Role }));
 }
