@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { User } from "@parley/contract";
-import { Redis } from "ioredis";
+import { isBrokenCircuitError } from "cockatiel";
+import type { Redis } from "ioredis";
 import type { Hub, Unsubscribe } from "./hub";
+import { connectFailFast, RedisBreaker } from "../lib/redis-breaker";
 import { silentLogger, type Logger } from "../log";
 import { noopMetrics, type ApiMetrics } from "../metrics";
 import { Listeners } from "./listeners";
@@ -18,6 +20,10 @@ export type RedisHubOptions = {
   /** Counts publishes; when enabled, also times a probe through Redis with every heartbeat (hubLag). */
   metrics?: ApiMetrics;
   log?: Logger;
+  /** How long one Redis call may take before Redis counts as away (see RedisBreaker). */
+  timeoutMs?: number;
+  /** While Redis is away, how often a call is let through to see if it is back. */
+  probeAfterMs?: number;
 };
 
 // Presence lives in Redis so every server sees the same room:
@@ -46,6 +52,12 @@ return 0`;
  * prefix), subscribed only while this server has listeners on it, and presence is shared in
  * Redis. Each message is encoded once by its publisher and decoded once per server, then fanned
  * out locally.
+ *
+ * While Redis is away (a circuit breaker decides, on the first failure) every call fails at once:
+ * publishes are dropped (subscribers on other servers fill the gap from the database when the
+ * next event of the room reaches them), subscribing and presence fail for the caller to report.
+ * Once Redis answers again everything works as before: ioredis resubscribes this server's
+ * channels by itself.
  */
 export class RedisHub implements Hub {
   private readonly serverId = randomUUID();
@@ -63,22 +75,18 @@ export class RedisHub implements Hub {
     private readonly deadAfterMs: number,
     private readonly metrics: ApiMetrics,
     private readonly log: Logger,
+    private readonly breaker: RedisBreaker,
   ) {
     this.listeners = new Listeners(log);
   }
 
   /** Connects and starts the heartbeat. */
   static async connect(options: RedisHubOptions): Promise<RedisHub> {
-    const connectionOptions = { maxRetriesPerRequest: 3, lazyConnect: true } as const;
-    const pub = new Redis(options.url, connectionOptions);
-    const sub = new Redis(options.url, connectionOptions);
     const log = options.log ?? silentLogger;
-    for (const client of [pub, sub]) {
-      client.on("error", (error: Error) => log.error({ err: error }, "hub: Redis connection error"));
-    }
-    await Promise.all([pub.connect(), sub.connect()]);
+    const [pub, sub] = await Promise.all([connectFailFast(options.url, log, "hub"), connectFailFast(options.url, log, "hub")]);
     const metrics = options.metrics ?? noopMetrics;
-    const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000, metrics, log);
+    const breaker = new RedisBreaker({ name: "hub", log, timeoutMs: options.timeoutMs, probeAfterMs: options.probeAfterMs });
+    const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000, metrics, log, breaker);
     sub.on("message", (channel: string, message: string) => hub.receive(channel, message));
     if (metrics.enabled) {
       hub.probeChannel = hub.key(`probe:${hub.serverId}`);
@@ -86,10 +94,15 @@ export class RedisHub implements Hub {
     }
     await hub.beat();
     hub.heartbeat = setInterval(() => {
-      hub.beat().catch((error: unknown) => log.error({ err: error }, "hub: heartbeat failed"));
+      hub.beat().catch((error: unknown) => hub.failed(error, "hub: heartbeat failed"));
     }, options.heartbeatMs ?? 5_000);
     hub.heartbeat.unref();
     return hub;
+  }
+
+  /** Logs a failed call, unless it failed only because the breaker knows Redis is away (it said so once). */
+  private failed(error: unknown, what: string, channel?: string): void {
+    if (!isBrokenCircuitError(error)) this.log.error({ err: error, channel }, what);
   }
 
   private key(name: string): string {
@@ -109,9 +122,10 @@ export class RedisHub implements Hub {
 
   publish<T>(channel: Channel<T>, message: T): void {
     this.metrics.published(channel.name).inc();
-    this.pub
-      .publish(this.key(channel.name), channel.codec.encode(message))
-      .catch((error: unknown) => this.log.error({ err: error, channel: channel.name }, "hub: publish failed"));
+    const encoded = channel.codec.encode(message);
+    this.breaker
+      .run(() => this.pub.publish(this.key(channel.name), encoded))
+      .catch((error: unknown) => this.failed(error, "hub: publish failed", channel.name));
   }
 
   /** Adds a local listener; the first one for a channel subscribes to it in Redis. */
@@ -120,7 +134,7 @@ export class RedisHub implements Hub {
     const off = this.listeners.add(name, listener);
     let subscribed = this.channels.get(name);
     if (!subscribed) {
-      subscribed = { subscribing: this.sub.subscribe(name), codec: channel.codec };
+      subscribed = { subscribing: this.breaker.run(() => this.sub.subscribe(name)), codec: channel.codec };
       this.channels.set(name, subscribed);
     }
     try {
@@ -149,14 +163,16 @@ export class RedisHub implements Hub {
   }
 
   async presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }> {
-    const first = await this.pub.eval(
-      ENTER,
-      3,
-      ...this.presenceKeys(roomId, user.id, this.serverId),
-      user.id,
-      JSON.stringify(user),
-      `${this.serverId}/${subscriptionId}`,
-      `${roomId}\n${user.id}\n${subscriptionId}`,
+    const first = await this.breaker.run(() =>
+      this.pub.eval(
+        ENTER,
+        3,
+        ...this.presenceKeys(roomId, user.id, this.serverId),
+        user.id,
+        JSON.stringify(user),
+        `${this.serverId}/${subscriptionId}`,
+        `${roomId}\n${user.id}\n${subscriptionId}`,
+      ),
     );
     return { first: first === 1 };
   }
@@ -166,19 +182,21 @@ export class RedisHub implements Hub {
   }
 
   private async leaveAs(serverId: string, roomId: string, userId: string, subscriptionId: string): Promise<{ last: boolean }> {
-    const last = await this.pub.eval(
-      LEAVE,
-      3,
-      ...this.presenceKeys(roomId, userId, serverId),
-      userId,
-      `${serverId}/${subscriptionId}`,
-      `${roomId}\n${userId}\n${subscriptionId}`,
+    const last = await this.breaker.run(() =>
+      this.pub.eval(
+        LEAVE,
+        3,
+        ...this.presenceKeys(roomId, userId, serverId),
+        userId,
+        `${serverId}/${subscriptionId}`,
+        `${roomId}\n${userId}\n${subscriptionId}`,
+      ),
     );
     return { last: last === 1 };
   }
 
   async onlineUsers(roomId: string): Promise<User[]> {
-    const values = await this.pub.hvals(this.key(`presence:${roomId}:users`));
+    const values = await this.breaker.run(() => this.pub.hvals(this.key(`presence:${roomId}:users`)));
     return values.map((value) => JSON.parse(value) as User);
   }
 
@@ -187,7 +205,7 @@ export class RedisHub implements Hub {
     // Publish → receive through Redis, on this server's own clock (performance.now()).
     if (this.probeChannel) void this.pub.publish(this.probeChannel, String(performance.now())).catch(() => {});
     const now = Date.now();
-    await this.pub.zadd(this.key("servers"), now, this.serverId);
+    await this.breaker.run(() => this.pub.zadd(this.key("servers"), now, this.serverId));
     const dead = await this.pub.zrangebyscore(this.key("servers"), "-inf", now - this.deadAfterMs);
     for (const serverId of dead) await this.forgetServer(serverId);
   }
