@@ -100,9 +100,9 @@ export class RedisHub implements Hub {
     return hub;
   }
 
-  /** Logs a failed call, unless it failed only because the breaker knows Redis is away (it said so once). */
+  /** Logs a failed call, unless Redis is away: the breaker says that once per outage. */
   private failed(error: unknown, what: string, channel?: string): void {
-    if (!isBrokenCircuitError(error)) this.log.error({ err: error, channel }, what);
+    if (!isBrokenCircuitError(error) && this.breaker.closed) this.log.error({ err: error, channel }, what);
   }
 
   private key(name: string): string {

@@ -67,11 +67,18 @@ export class RedisBreaker {
       halfOpenAfter: options.probeAfterMs ?? 500,
       breaker: new ConsecutiveBreaker(1),
     });
+    // Once per outage: a probe that finds Redis still away opens the breaker again, silently.
+    let down = false;
     this.breaker.onBreak((reason) => {
-      const err = "error" in reason ? reason.error : undefined;
-      log.warn({ err }, `${options.name}: Redis unavailable, not waiting for it until it answers again`);
+      if (down) return;
+      down = true;
+      const error = "error" in reason ? reason.error : undefined;
+      log.warn({ reason: error?.message }, `${options.name}: Redis unavailable; not waiting for it until it answers again`);
     });
-    this.breaker.onReset(() => log.info(`${options.name}: Redis answers again`));
+    this.breaker.onReset(() => {
+      down = false;
+      log.info(`${options.name}: Redis answers again`);
+    });
     // The breaker outside the timeout: a call that times out is a failure the breaker counts.
     this.policy = wrap(this.breaker, timeout(options.timeoutMs ?? 1_000, TimeoutStrategy.Aggressive));
   }
