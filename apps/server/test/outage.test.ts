@@ -214,15 +214,14 @@ describe("Redis outage under two servers (a private redis-server, killed and sta
     await redis?.kill();
   });
 
-  it("keeps sends fast (they count in memory), loses nothing, doubles nothing and fills the gap when Redis is back", async () => {
+  it("keeps sends fast (they count in memory), loses nothing, doubles nothing, and fills the gap when Redis is back", async () => {
     const alice = await signUp(one, "rda");
     const bob = await signUp(two, "rdb");
     const room = await roomWith(alice, bob);
     const sub = await roomEvents(bob, room.id); // on the other server: every delivery crosses Redis
 
     let done = false;
-    const sent: Send[] = [];
-    const stream = sendStream(alice.client, room.id, "redis", () => done, sent);
+    const stream = sendStream(alice.client, room.id, "redis", () => done);
     await until(() => messageIds(sub.events.items).length >= 10, "sends flow before the outage", 10_000);
 
     await redis.kill();
@@ -243,34 +242,30 @@ describe("Redis outage under two servers (a private redis-server, killed and sta
       );
     });
     await sleep(2_500);
+    // The last messages of the room are sent while Redis is away: no later one will reveal the
+    // gap to the other server, which must catch up by itself once Redis is back.
+    done = true;
+    const before = await stream;
     await redis.start();
     const restartedAt = performance.now();
-    // Recovered: everything acknowledged before Redis came back has reached bob on the other
-    // server (what was sent while it was away comes from the database, as a gap).
-    const acknowledgedBefore = sent.flatMap((s) => (s.messageId ? [s.messageId] : []));
-    let recoveredAt: number | null = null;
-    const watch = (async () => {
-      while (!done && recoveredAt === null) {
-        await sleep(10);
-        const ids = new Set(messageIds(sub.events.items));
-        if (acknowledgedBefore.every((id) => ids.has(id))) recoveredAt = performance.now();
-      }
-    })();
-    await sleep(3_000);
-    done = true;
-    const sends = await stream;
-    await watch;
+    const acknowledged = before.flatMap((s) => (s.messageId ? [s.messageId] : []));
+    await until(() => acknowledged.every((id) => messageIds(sub.events.items).includes(id)), "the outage's messages reached bob", 20_000);
+    const recoveredMs = performance.now() - restartedAt;
+    // And live delivery works again.
+    let doneAfter = false;
+    const after = sendStream(alice.client, room.id, "after", () => doneAfter);
+    await sleep(1_000);
+    doneAfter = true;
+    const sends = [...before, ...(await after)];
 
-    const during = sends.filter((s) => s.startedAt > killedAt && s.startedAt < restartedAt);
-    const baseline = sends.filter((s) => s.startedAt < killedAt);
-    const slowest = [...during].sort((a, b) => b.ms - a.ms).slice(0, 3);
-    console.log(`slowest during: ${slowest.map((s) => `${s.ms.toFixed(0)} ms at +${(s.startedAt - killedAt).toFixed(0)}`).join(", ")}`);
+    const during = before.filter((s) => s.startedAt > killedAt);
+    const baseline = before.filter((s) => s.startedAt < killedAt);
     const ms = (values: Send[], p: number) => percentile(values.map((s) => s.ms), p).toFixed(1);
     console.log(
       `redis outage: ${sends.length} sends; before it p50 ${ms(baseline, 50)} ms, p99 ${ms(baseline, 99)} ms; ` +
         `during it (${during.length} sends) p50 ${ms(during, 50)} ms, p99 ${ms(during, 99)} ms, max ${ms(during, 100)} ms; ` +
         `room.activity refused in ${activity.ms.toFixed(0)} ms (${activity.code}); ` +
-        `delivery across servers back ${recoveredAt === null ? "never" : (recoveredAt - restartedAt).toFixed(0)} ms after Redis was`,
+        `the outage's messages reached the other server ${recoveredMs.toFixed(0)} ms after Redis was back`,
     );
 
     // Every send during the outage was acknowledged, and fast: the rate limiter counted in memory
@@ -282,7 +277,6 @@ describe("Redis outage under two servers (a private redis-server, killed and sta
     expect(activity.code !== null && isRedisOutageError(activity.code), String(activity.code)).toBe(true);
     expect(activity.ms).toBeLessThan(1_000);
     expect(sub.state.ended).toBe(false);
-    expect(recoveredAt).not.toBeNull();
 
     await expectNothingLostOrDoubled(alice, room.id, sends, sub.events.items);
     sub.stop();

@@ -31,6 +31,7 @@ export type RedisHubOptions = {
 //   <p>presence:<room>:conns:<user>   set   "<server>/<subscription>" (their open subscriptions)
 //   <p>server:<server>:conns          set   "<room>\n<user>\n<subscription>" (for clean-up)
 //   <p>servers                        zset  server → last heartbeat (ms)
+//   <p>hub:resumed                    channel: a server's publishing connection is back (see resumed())
 // The scripts keep "first"/"last" exact when servers race.
 const ENTER = `
 redis.call('SADD', KEYS[2], ARGV[3])
@@ -53,11 +54,10 @@ return 0`;
  * Redis. Each message is encoded once by its publisher and decoded once per server, then fanned
  * out locally.
  *
- * While Redis is away (a circuit breaker decides, on the first failure) every call fails at once:
- * publishes are dropped (subscribers on other servers fill the gap from the database when the
- * next event of the room reaches them), subscribing and presence fail for the caller to report.
- * Once Redis answers again everything works as before: ioredis resubscribes this server's
- * channels by itself.
+ * While Redis is away every call fails at once: publishes are dropped (the connection refuses
+ * them), subscribing and presence fail behind a circuit breaker for the caller to report. When
+ * it is back, ioredis resubscribes this server's channels by itself, and every server is told
+ * to catch up (onResume): what was published meanwhile is read from the database.
  */
 export class RedisHub implements Hub {
   private readonly serverId = randomUUID();
@@ -67,6 +67,9 @@ export class RedisHub implements Hub {
   /** Channels subscribed in Redis (by full name): the subscription's promise and the decoder. */
   private readonly channels = new Map<string, { subscribing: Promise<unknown>; codec: Codec<unknown> }>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private readonly resumeListeners = new Set<() => void>();
+  /** Where a server says its publishing connection is back (its publishes were dropped until then). */
+  private readonly resumeChannel: string;
 
   private constructor(
     private readonly pub: Redis,
@@ -78,6 +81,7 @@ export class RedisHub implements Hub {
     private readonly breaker: RedisBreaker,
   ) {
     this.listeners = new Listeners(log);
+    this.resumeChannel = this.key("hub:resumed");
   }
 
   /** Connects and starts the heartbeat. */
@@ -88,6 +92,14 @@ export class RedisHub implements Hub {
     const breaker = new RedisBreaker({ name: "hub", log, timeoutMs: options.timeoutMs, probeAfterMs: options.probeAfterMs });
     const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000, metrics, log, breaker);
     sub.on("message", (channel: string, message: string) => hub.receive(channel, message));
+    await sub.subscribe(hub.resumeChannel);
+    // Ready again after a lost connection (the first ready was connect() above). Either side may
+    // come back first: this server's subscriptions (it missed what others published), or its
+    // publishing connection (others missed what it dropped meanwhile): both make streams catch up.
+    sub.on("ready", () => void hub.subscribedAgain());
+    pub.on("ready", () => {
+      pub.publish(hub.resumeChannel, hub.serverId).catch(() => {});
+    });
     if (metrics.enabled) {
       hub.probeChannel = hub.key(`probe:${hub.serverId}`);
       await sub.subscribe(hub.probeChannel);
@@ -101,8 +113,33 @@ export class RedisHub implements Hub {
   }
 
   /** Logs a failed call, unless Redis is away: the breaker says that once per outage. */
-  private failed(error: unknown, what: string, channel?: string): void {
-    if (!isBrokenCircuitError(error) && this.breaker.closed) this.log.error({ err: error, channel }, what);
+  private failed(error: unknown, what: string): void {
+    if (!isBrokenCircuitError(error) && this.breaker.closed) this.log.error({ err: error }, what);
+  }
+
+  onResume(listener: () => void): Unsubscribe {
+    this.resumeListeners.add(listener);
+    return () => this.resumeListeners.delete(listener);
+  }
+
+  /**
+   * ioredis has sent its SUBSCRIBEs again on reconnecting; a PING answered after them means
+   * they are live, so whatever a listener reads from the database now, it misses nothing after.
+   */
+  private async subscribedAgain(): Promise<void> {
+    await this.sub.ping().catch(() => {});
+    this.log.info("hub: subscribed again after losing Redis; streams read what they missed");
+    this.resumed();
+  }
+
+  private resumed(): void {
+    for (const listener of this.resumeListeners) {
+      try {
+        listener();
+      } catch (error) {
+        this.log.error({ err: error }, "hub: a resume listener failed");
+      }
+    }
   }
 
   private key(name: string): string {
@@ -110,6 +147,7 @@ export class RedisHub implements Hub {
   }
 
   private receive(channel: string, message: string): void {
+    if (channel === this.resumeChannel) return this.resumed();
     if (channel === this.probeChannel) {
       this.metrics.hubLag.observe(Math.max(0, performance.now() - Number(message)) / 1000);
       return;
@@ -122,10 +160,12 @@ export class RedisHub implements Hub {
 
   publish<T>(channel: Channel<T>, message: T): void {
     this.metrics.published(channel.name).inc();
-    const encoded = channel.codec.encode(message);
-    this.breaker
-      .run(() => this.pub.publish(this.key(channel.name), encoded))
-      .catch((error: unknown) => this.failed(error, "hub: publish failed", channel.name));
+    // Not behind the breaker: nobody waits for a publish, the connection refuses it at once while
+    // Redis is away, and it must go through as soon as the connection is back (the resume
+    // announcement covers only what was dropped before it).
+    this.pub.publish(this.key(channel.name), channel.codec.encode(message)).catch((error: unknown) => {
+      if (this.pub.status === "ready") this.log.error({ err: error, channel: channel.name }, "hub: publish failed");
+    });
   }
 
   /** Adds a local listener; the first one for a channel subscribes to it in Redis. */
