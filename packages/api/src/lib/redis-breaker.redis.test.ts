@@ -128,6 +128,30 @@ describe("Redis outage: the breaker", () => {
   });
 });
 
+describe("Redis hangs: the breaker's timeout", () => {
+  it("fails the first call after timeoutMs, every later one at once, and recovers when Redis answers again", async () => {
+    const url = `redis://127.0.0.1:${port}`;
+    const hub = await RedisHub.connect({ url, prefix: `parley-test-hang-${Date.now()}:`, timeoutMs: 200, probeAfterMs: 200 });
+    const frozen = redis;
+    try {
+      frozen?.kill("SIGSTOP"); // alive, connected, silent
+      const first = await timed(() => hub.presenceEnter("r1", alice, "s1"));
+      const later = [];
+      for (let i = 0; i < 10; i++) later.push(await timed(() => hub.onlineUsers("r1")));
+      expect(first.ok).toBe(false);
+      expect(first.ms).toBeGreaterThanOrEqual(190);
+      expect(first.ms).toBeLessThan(400);
+      expect(later.every((t) => !t.ok)).toBe(true);
+      expect(Math.max(...later.map((t) => t.ms))).toBeLessThan(50);
+      frozen?.kill("SIGCONT");
+      await until(async () => (await timed(() => hub.onlineUsers("r1"))).ok, "Redis answers the hub again");
+    } finally {
+      frozen?.kill("SIGCONT");
+      await hub.close().catch(() => {});
+    }
+  });
+});
+
 async function rawExists(port: number, key: string): Promise<number> {
   const { Redis } = await import("ioredis");
   const raw = new Redis(port, "127.0.0.1", { lazyConnect: true, maxRetriesPerRequest: 0 });
