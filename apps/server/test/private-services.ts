@@ -1,5 +1,6 @@
 import { execFile, spawn, type ChildProcess } from "node:child_process";
-import { chown, mkdtemp, rm } from "node:fs/promises";
+import { existsSync } from "node:fs";
+import { chown, mkdtemp, readdir, rm } from "node:fs/promises";
 import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
@@ -57,6 +58,19 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   return { url: `redis://127.0.0.1:${port}`, port, kill, start };
 }
 
+/** Where PostgreSQL's server programs are: pg_config's answer, else Debian's newest /usr/lib/postgresql/<version>/bin. */
+async function postgresBin(): Promise<string> {
+  const fromConfig = await run("pg_config", ["--bindir"]).then(
+    ({ stdout }) => stdout.trim(),
+    () => "",
+  );
+  if (fromConfig && existsSync(path.join(fromConfig, "initdb"))) return fromConfig;
+  const versions = existsSync("/usr/lib/postgresql") ? (await readdir("/usr/lib/postgresql")).sort((a, b) => Number(b) - Number(a)) : [];
+  const found = versions.map((v) => `/usr/lib/postgresql/${v}/bin`).find((dir) => existsSync(path.join(dir, "initdb")));
+  if (!found) throw new Error("PostgreSQL's initdb was not found (pg_config --bindir, /usr/lib/postgresql/*/bin)");
+  return found;
+}
+
 export type PrivatePostgres = { url: string; port: number; stop(): Promise<void>; start(): Promise<void>; remove(): Promise<void> };
 
 /**
@@ -65,7 +79,7 @@ export type PrivatePostgres = { url: string; port: number; stop(): Promise<void>
  * refuses to run as root. `stop()` is an immediate shutdown (what a crash looks like to clients).
  */
 export async function startPrivatePostgres(): Promise<PrivatePostgres> {
-  const bin = (await run("pg_config", ["--bindir"])).stdout.trim();
+  const bin = await postgresBin();
   const port = await freePort();
   const dir = await mkdtemp(path.join(tmpdir(), "parley-pg-"));
   const dataDir = path.join(dir, "data");
