@@ -68,6 +68,7 @@ export class RedisHub implements Hub {
   private readonly channels = new Map<string, { subscribing: Promise<unknown>; codec: Codec<unknown> }>();
   private heartbeat: NodeJS.Timeout | null = null;
   private readonly resumeListeners = new Set<() => void>();
+  private resumeTimer: NodeJS.Timeout | null = null;
   /** Where a server says its publishing connection is back (its publishes were dropped until then). */
   private readonly resumeChannel: string;
 
@@ -132,14 +133,23 @@ export class RedisHub implements Hub {
     this.resumed();
   }
 
+  /**
+   * Tells the resume listeners, once for every notice that reaches it within 50 ms: after an
+   * outage each server announces itself, and every room stream would read the database for each.
+   * Coalescing is safe because the listeners run after every notice they stand for.
+   */
   private resumed(): void {
-    for (const listener of this.resumeListeners) {
-      try {
-        listener();
-      } catch (error) {
-        this.log.error({ err: error }, "hub: a resume listener failed");
+    if (this.resumeTimer) return;
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = null;
+      for (const listener of this.resumeListeners) {
+        try {
+          listener();
+        } catch (error) {
+          this.log.error({ err: error }, "hub: a resume listener failed");
+        }
       }
-    }
+    }, 50);
   }
 
   private key(name: string): string {
@@ -266,6 +276,7 @@ export class RedisHub implements Hub {
 
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
     try {
       // Whatever presence this server still holds ends with it.
       await this.forgetServer(this.serverId);

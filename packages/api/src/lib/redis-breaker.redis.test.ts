@@ -85,6 +85,9 @@ describe("Redis outage: the breaker", () => {
       expect((await limiter.take("message", "u1")).ok).toBe(true);
       const got: string[] = [];
       await two.subscribe(topics.sessions(), (id) => got.push(id));
+      const resumes: [number, number] = [0, 0];
+      one.onResume(() => (resumes[0] += 1));
+      two.onResume(() => (resumes[1] += 1));
 
       await killRedis();
       const takes = [];
@@ -94,15 +97,19 @@ describe("Redis outage: the breaker", () => {
         presences.push(await timed(() => one.presenceEnter("r1", alice, `s${i}`)));
         one.publish(topics.sessions(), `lost-${i}`); // never throws, never waits
       }
-      // Every call settled within 50 ms: the limiter counted in memory, presence failed.
-      expect(Math.max(...takes.map((t) => t.ms))).toBeLessThan(50);
+      // Calls settle within 50 ms (the limiter counts in memory, presence fails); the slowest
+      // gets some slack for a busy machine (before the breaker each one took 0.5-2.5 s).
+      const p90 = (values: { ms: number }[]) => values.map((t) => t.ms).sort((a, b) => a - b)[Math.floor(values.length * 0.9)] ?? NaN;
+      expect(p90(takes)).toBeLessThan(50);
+      expect(p90(presences)).toBeLessThan(50);
+      expect(Math.max(...takes.map((t) => t.ms), ...presences.map((t) => t.ms))).toBeLessThan(250);
       expect(takes.every((t) => t.ok)).toBe(true);
-      expect(Math.max(...presences.map((t) => t.ms))).toBeLessThan(50);
       expect(presences.every((t) => !t.ok)).toBe(true);
       // In memory the limit still holds (three per process while Redis is away).
       const inMemory = [];
       for (let i = 0; i < 4; i++) inMemory.push((await limiter.take("message", "u2")).ok);
       expect(inMemory).toEqual([true, true, true, false]);
+      expect(resumes).toEqual([0, 0]); // nothing to catch up on while Redis is away
 
       await startRedis();
       // Back by themselves: presence works, the subscription was renewed, and the limiter
@@ -121,7 +128,13 @@ describe("Redis outage: the breaker", () => {
         return (await rawExists(port, `${prefix}rl:message:u3`)) === 1;
       }, "the limiter counts in Redis");
       expect(got.filter((id) => id.startsWith("lost-"))).toEqual([]);
-      console.log(`redis outage (unit): takes p_max ${Math.max(...takes.map((t) => t.ms)).toFixed(2)} ms; presence back ${recoverMs.toFixed(0)} ms after restart`);
+      // Both hubs told their streams to read what they missed (coalesced: once or twice each).
+      await until(() => Promise.resolve(resumes.every((n) => n >= 1)), "both hubs resumed");
+      expect(resumes.every((n) => n <= 3)).toBe(true);
+      console.log(
+        `redis outage (unit): take p90 ${p90(takes).toFixed(2)} ms, max ${Math.max(...takes.map((t) => t.ms)).toFixed(2)} ms; ` +
+          `presenceEnter p90 ${p90(presences).toFixed(2)} ms; presence back ${recoverMs.toFixed(0)} ms after restart; resumes ${resumes.join(",")}`,
+      );
     } finally {
       await Promise.all([limiter.close(), one.close().catch(() => {}), two.close().catch(() => {})]);
     }
