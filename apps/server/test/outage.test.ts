@@ -261,6 +261,10 @@ describe("Redis outage under two servers (a private redis-server, killed and sta
     const during = before.filter((s) => s.startedAt > killedAt);
     const baseline = before.filter((s) => s.startedAt < killedAt);
     const ms = (values: Send[], p: number) => percentile(values.map((s) => s.ms), p).toFixed(1);
+    const slowest = [...during].sort((a, b) => b.ms - a.ms).slice(0, 3);
+    console.log(
+      `redis outage: slowest sends during it: ${slowest.map((s) => `${s.ms.toFixed(0)} ms, ${(s.startedAt - killedAt).toFixed(0)} ms in`).join("; ")}`,
+    );
     console.log(
       `redis outage: ${sends.length} sends; before it p50 ${ms(baseline, 50)} ms, p99 ${ms(baseline, 99)} ms; ` +
         `during it (${during.length} sends) p50 ${ms(during, 50)} ms, p99 ${ms(during, 99)} ms, max ${ms(during, 100)} ms; ` +
