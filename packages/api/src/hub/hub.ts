@@ -29,5 +29,12 @@ export interface Hub {
   /** Users holding at least one activity subscription to the room, on any server. */
   onlineUsers(roomId: string): Promise<User[]>;
 
+  /**
+   * A networked hub calls `listener` each time it is connected to its broker again after losing
+   * it: messages published meanwhile never arrived, so a listener that keeps a position (a room's
+   * sequence number) reads what it missed from the database. The in-process hub never loses any.
+   */
+  onResume?(listener: () => void): Unsubscribe;
+
   close(): Promise<void>;
 }

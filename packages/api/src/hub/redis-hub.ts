@@ -1,7 +1,9 @@
 import { randomUUID } from "node:crypto";
 import type { User } from "@parley/contract";
-import { Redis } from "ioredis";
+import { isBrokenCircuitError } from "cockatiel";
+import type { Redis } from "ioredis";
 import type { Hub, Unsubscribe } from "./hub";
+import { connectFailFast, RedisBreaker } from "../lib/redis-breaker";
 import { silentLogger, type Logger } from "../log";
 import { noopMetrics, type ApiMetrics } from "../metrics";
 import { Listeners } from "./listeners";
@@ -18,6 +20,10 @@ export type RedisHubOptions = {
   /** Counts publishes; when enabled, also times a probe through Redis with every heartbeat (hubLag). */
   metrics?: ApiMetrics;
   log?: Logger;
+  /** How long one Redis call may take before Redis counts as away (see RedisBreaker). */
+  timeoutMs?: number;
+  /** While Redis is away, how often a call is let through to see if it is back. */
+  probeAfterMs?: number;
 };
 
 // Presence lives in Redis so every server sees the same room:
@@ -25,6 +31,7 @@ export type RedisHubOptions = {
 //   <p>presence:<room>:conns:<user>   set   "<server>/<subscription>" (their open subscriptions)
 //   <p>server:<server>:conns          set   "<room>\n<user>\n<subscription>" (for clean-up)
 //   <p>servers                        zset  server → last heartbeat (ms)
+//   <p>hub:resumed                    channel: a server's publishing connection is back (see resumed())
 // The scripts keep "first"/"last" exact when servers race.
 const ENTER = `
 redis.call('SADD', KEYS[2], ARGV[3])
@@ -46,6 +53,11 @@ return 0`;
  * prefix), subscribed only while this server has listeners on it, and presence is shared in
  * Redis. Each message is encoded once by its publisher and decoded once per server, then fanned
  * out locally.
+ *
+ * While Redis is away every call fails at once: publishes are dropped (the connection refuses
+ * them), subscribing and presence fail behind a circuit breaker for the caller to report. When
+ * it is back, ioredis resubscribes this server's channels by itself, and every server is told
+ * to catch up (onResume): what was published meanwhile is read from the database.
  */
 export class RedisHub implements Hub {
   private readonly serverId = randomUUID();
@@ -55,6 +67,10 @@ export class RedisHub implements Hub {
   /** Channels subscribed in Redis (by full name): the subscription's promise and the decoder. */
   private readonly channels = new Map<string, { subscribing: Promise<unknown>; codec: Codec<unknown> }>();
   private heartbeat: NodeJS.Timeout | null = null;
+  private readonly resumeListeners = new Set<() => void>();
+  private resumeTimer: NodeJS.Timeout | null = null;
+  /** Where a server says its publishing connection is back (its publishes were dropped until then). */
+  private readonly resumeChannel: string;
 
   private constructor(
     private readonly pub: Redis,
@@ -63,33 +79,77 @@ export class RedisHub implements Hub {
     private readonly deadAfterMs: number,
     private readonly metrics: ApiMetrics,
     private readonly log: Logger,
+    private readonly breaker: RedisBreaker,
   ) {
     this.listeners = new Listeners(log);
+    this.resumeChannel = this.key("hub:resumed");
   }
 
   /** Connects and starts the heartbeat. */
   static async connect(options: RedisHubOptions): Promise<RedisHub> {
-    const connectionOptions = { maxRetriesPerRequest: 3, lazyConnect: true } as const;
-    const pub = new Redis(options.url, connectionOptions);
-    const sub = new Redis(options.url, connectionOptions);
     const log = options.log ?? silentLogger;
-    for (const client of [pub, sub]) {
-      client.on("error", (error: Error) => log.error({ err: error }, "hub: Redis connection error"));
-    }
-    await Promise.all([pub.connect(), sub.connect()]);
+    const [pub, sub] = await Promise.all([connectFailFast(options.url, log, "hub"), connectFailFast(options.url, log, "hub")]);
     const metrics = options.metrics ?? noopMetrics;
-    const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000, metrics, log);
+    const breaker = new RedisBreaker({ name: "hub", log, timeoutMs: options.timeoutMs, probeAfterMs: options.probeAfterMs });
+    const hub = new RedisHub(pub, sub, options.prefix ?? "parley:", options.deadAfterMs ?? 15_000, metrics, log, breaker);
     sub.on("message", (channel: string, message: string) => hub.receive(channel, message));
+    await sub.subscribe(hub.resumeChannel);
+    // Ready again after a lost connection (the first ready was connect() above). Either side may
+    // come back first: this server's subscriptions (it missed what others published), or its
+    // publishing connection (others missed what it dropped meanwhile): both make streams catch up.
+    sub.on("ready", () => void hub.subscribedAgain());
+    pub.on("ready", () => {
+      pub.publish(hub.resumeChannel, hub.serverId).catch(() => {});
+    });
     if (metrics.enabled) {
       hub.probeChannel = hub.key(`probe:${hub.serverId}`);
       await sub.subscribe(hub.probeChannel);
     }
     await hub.beat();
     hub.heartbeat = setInterval(() => {
-      hub.beat().catch((error: unknown) => log.error({ err: error }, "hub: heartbeat failed"));
+      hub.beat().catch((error: unknown) => hub.failed(error, "hub: heartbeat failed"));
     }, options.heartbeatMs ?? 5_000);
     hub.heartbeat.unref();
     return hub;
+  }
+
+  /** Logs a failed call, unless Redis is away: the breaker says that once per outage. */
+  private failed(error: unknown, what: string): void {
+    if (!isBrokenCircuitError(error) && this.breaker.closed) this.log.error({ err: error }, what);
+  }
+
+  onResume(listener: () => void): Unsubscribe {
+    this.resumeListeners.add(listener);
+    return () => this.resumeListeners.delete(listener);
+  }
+
+  /**
+   * ioredis has sent its SUBSCRIBEs again on reconnecting; a PING answered after them means
+   * they are live, so whatever a listener reads from the database now, it misses nothing after.
+   */
+  private async subscribedAgain(): Promise<void> {
+    await this.sub.ping().catch(() => {});
+    this.log.info("hub: subscribed again after losing Redis; streams read what they missed");
+    this.resumed();
+  }
+
+  /**
+   * Tells the resume listeners, once for every notice that reaches it within 50 ms: after an
+   * outage each server announces itself, and every room stream would read the database for each.
+   * Coalescing is safe because the listeners run after every notice they stand for.
+   */
+  private resumed(): void {
+    if (this.resumeTimer) return;
+    this.resumeTimer = setTimeout(() => {
+      this.resumeTimer = null;
+      for (const listener of this.resumeListeners) {
+        try {
+          listener();
+        } catch (error) {
+          this.log.error({ err: error }, "hub: a resume listener failed");
+        }
+      }
+    }, 50);
   }
 
   private key(name: string): string {
@@ -97,6 +157,7 @@ export class RedisHub implements Hub {
   }
 
   private receive(channel: string, message: string): void {
+    if (channel === this.resumeChannel) return this.resumed();
     if (channel === this.probeChannel) {
       this.metrics.hubLag.observe(Math.max(0, performance.now() - Number(message)) / 1000);
       return;
@@ -109,9 +170,12 @@ export class RedisHub implements Hub {
 
   publish<T>(channel: Channel<T>, message: T): void {
     this.metrics.published(channel.name).inc();
-    this.pub
-      .publish(this.key(channel.name), channel.codec.encode(message))
-      .catch((error: unknown) => this.log.error({ err: error, channel: channel.name }, "hub: publish failed"));
+    // Not behind the breaker: nobody waits for a publish, the connection refuses it at once while
+    // Redis is away, and it must go through as soon as the connection is back (the resume
+    // announcement covers only what was dropped before it).
+    this.pub.publish(this.key(channel.name), channel.codec.encode(message)).catch((error: unknown) => {
+      if (this.pub.status === "ready") this.log.error({ err: error, channel: channel.name }, "hub: publish failed");
+    });
   }
 
   /** Adds a local listener; the first one for a channel subscribes to it in Redis. */
@@ -120,7 +184,7 @@ export class RedisHub implements Hub {
     const off = this.listeners.add(name, listener);
     let subscribed = this.channels.get(name);
     if (!subscribed) {
-      subscribed = { subscribing: this.sub.subscribe(name), codec: channel.codec };
+      subscribed = { subscribing: this.breaker.run(() => this.sub.subscribe(name)), codec: channel.codec };
       this.channels.set(name, subscribed);
     }
     try {
@@ -149,14 +213,16 @@ export class RedisHub implements Hub {
   }
 
   async presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }> {
-    const first = await this.pub.eval(
-      ENTER,
-      3,
-      ...this.presenceKeys(roomId, user.id, this.serverId),
-      user.id,
-      JSON.stringify(user),
-      `${this.serverId}/${subscriptionId}`,
-      `${roomId}\n${user.id}\n${subscriptionId}`,
+    const first = await this.breaker.run(() =>
+      this.pub.eval(
+        ENTER,
+        3,
+        ...this.presenceKeys(roomId, user.id, this.serverId),
+        user.id,
+        JSON.stringify(user),
+        `${this.serverId}/${subscriptionId}`,
+        `${roomId}\n${user.id}\n${subscriptionId}`,
+      ),
     );
     return { first: first === 1 };
   }
@@ -166,19 +232,21 @@ export class RedisHub implements Hub {
   }
 
   private async leaveAs(serverId: string, roomId: string, userId: string, subscriptionId: string): Promise<{ last: boolean }> {
-    const last = await this.pub.eval(
-      LEAVE,
-      3,
-      ...this.presenceKeys(roomId, userId, serverId),
-      userId,
-      `${serverId}/${subscriptionId}`,
-      `${roomId}\n${userId}\n${subscriptionId}`,
+    const last = await this.breaker.run(() =>
+      this.pub.eval(
+        LEAVE,
+        3,
+        ...this.presenceKeys(roomId, userId, serverId),
+        userId,
+        `${serverId}/${subscriptionId}`,
+        `${roomId}\n${userId}\n${subscriptionId}`,
+      ),
     );
     return { last: last === 1 };
   }
 
   async onlineUsers(roomId: string): Promise<User[]> {
-    const values = await this.pub.hvals(this.key(`presence:${roomId}:users`));
+    const values = await this.breaker.run(() => this.pub.hvals(this.key(`presence:${roomId}:users`)));
     return values.map((value) => JSON.parse(value) as User);
   }
 
@@ -187,7 +255,7 @@ export class RedisHub implements Hub {
     // Publish → receive through Redis, on this server's own clock (performance.now()).
     if (this.probeChannel) void this.pub.publish(this.probeChannel, String(performance.now())).catch(() => {});
     const now = Date.now();
-    await this.pub.zadd(this.key("servers"), now, this.serverId);
+    await this.breaker.run(() => this.pub.zadd(this.key("servers"), now, this.serverId));
     const dead = await this.pub.zrangebyscore(this.key("servers"), "-inf", now - this.deadAfterMs);
     for (const serverId of dead) await this.forgetServer(serverId);
   }
@@ -208,6 +276,7 @@ export class RedisHub implements Hub {
 
   async close(): Promise<void> {
     if (this.heartbeat) clearInterval(this.heartbeat);
+    if (this.resumeTimer) clearTimeout(this.resumeTimer);
     try {
       // Whatever presence this server still holds ends with it.
       await this.forgetServer(this.serverId);

@@ -1,5 +1,6 @@
-import { Redis } from "ioredis";
+import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
+import { connectFailFast, RedisBreaker } from "../lib/redis-breaker";
 import { silentLogger, type Logger } from "../log";
 
 /** A limit: `capacity` actions in a burst, and on average `refillPerSecond` after it. */
@@ -78,37 +79,42 @@ export function windowOf(rule: BucketRule): { points: number; duration: number }
 
 export type RateLimitResult = { ok: true } | { ok: false; retryAfterMs: number };
 
+type Limiters = Record<RateLimitAction, RateLimiterAbstract>;
+
 /**
  * Rate limits per action and key. In process memory for one server; in Redis when several
  * servers share one (REDIS_URL), so a limit holds across all of them instead of being N times
- * looser. If Redis fails, each process falls back to counting in memory rather than refusing.
+ * looser. While Redis is away each process counts in memory instead of refusing: a circuit
+ * breaker (RedisBreaker) makes that switch within milliseconds, not after ioredis's retries, and
+ * switches back by itself when Redis answers again.
  */
 export class RateLimiter {
   private constructor(
-    private readonly limiters: Record<RateLimitAction, RateLimiterAbstract> | null,
+    /** Where counts live while all is well: memory, or Redis. Null: no limits. */
+    private readonly limiters: Limiters | null,
+    /** With Redis: the in-memory counts used while it is away, and the breaker that decides. */
+    private readonly fallback: { limiters: Limiters; breaker: RedisBreaker } | null = null,
     private readonly onClose: () => Promise<void> = async () => {},
   ) {}
 
   /** Counting in this process only; `enabled: false` never limits anything. */
   static memory(enabled: boolean, rules: Record<RateLimitAction, BucketRule> = DEFAULT_RULES): RateLimiter {
     if (!enabled) return new RateLimiter(null);
-    return new RateLimiter(mapRules(rules, (action, rule) => new RateLimiterMemory({ keyPrefix: action, ...windowOf(rule) })));
+    return new RateLimiter(memoryLimiters(rules));
   }
 
-  /** Counting in Redis (keys `<prefix>rl:<action>:<key>`), with an in-memory fallback. */
-  static redis(client: Redis, prefix: string, rules: Record<RateLimitAction, BucketRule> = DEFAULT_RULES): RateLimiter {
-    return new RateLimiter(
-      mapRules(
-        rules,
-        (action, rule) =>
-          new RateLimiterRedis({
-            storeClient: client,
-            keyPrefix: `${prefix}rl:${action}`,
-            ...windowOf(rule),
-            insuranceLimiter: new RateLimiterMemory({ keyPrefix: action, ...windowOf(rule) }),
-          }),
-      ),
-    );
+  /**
+   * Counting in Redis (keys `<prefix>rl:<action>:<key>`), in memory while `breaker` says Redis
+   * is away (by default a breaker of this limiter's own).
+   */
+  static redis(
+    client: Redis,
+    prefix: string,
+    rules: Record<RateLimitAction, BucketRule> = DEFAULT_RULES,
+    breaker: RedisBreaker = new RedisBreaker({ name: "rate limits" }),
+  ): RateLimiter {
+    const inRedis = mapRules(rules, (action, rule) => new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}rl:${action}`, ...windowOf(rule) }));
+    return new RateLimiter(inRedis, { limiters: memoryLimiters(rules), breaker });
   }
 
   /** Opens what the configuration asks for: Redis when `redis` is set and limits are on. */
@@ -119,12 +125,10 @@ export class RateLimiter {
     log?: Logger;
   }): Promise<RateLimiter> {
     if (!options.enabled || !options.redis) return RateLimiter.memory(options.enabled, options.rules);
-    const client = new Redis(options.redis.url, { maxRetriesPerRequest: 3, lazyConnect: true });
     const log = options.log ?? silentLogger;
-    client.on("error", (error: Error) => log.error({ err: error }, "rate limits: Redis connection error"));
-    await client.connect();
-    const limiter = RateLimiter.redis(client, options.redis.prefix, options.rules);
-    return new RateLimiter(limiter.limiters, async () => {
+    const client = await connectFailFast(options.redis.url, log, "rate limits");
+    const limiter = RateLimiter.redis(client, options.redis.prefix, options.rules, new RedisBreaker({ name: "rate limits", log }));
+    return new RateLimiter(limiter.limiters, limiter.fallback, async () => {
       await client.quit().catch(() => client.disconnect());
     });
   }
@@ -133,24 +137,45 @@ export class RateLimiter {
   async take(action: RateLimitAction, key: string): Promise<RateLimitResult> {
     const limiter = this.limiters?.[action];
     if (!limiter) return { ok: true };
-    try {
-      await limiter.consume(key);
-      return { ok: true };
-    } catch (rejection) {
-      if (rejection instanceof RateLimiterRes) return { ok: false, retryAfterMs: Math.max(1, rejection.msBeforeNext) };
-      throw rejection;
+    // A refusal ("over the limit") is an answer, not a failure of Redis: it resolves here, so the
+    // breaker only sees Redis's own errors.
+    const consume = (from: RateLimiterAbstract) => from.consume(key).then(() => null, refusalOrThrow);
+    let refusal: RateLimiterRes | null;
+    if (this.fallback) {
+      const { breaker, limiters } = this.fallback;
+      refusal = await breaker.run(() => consume(limiter)).catch(() => consume(limiters[action]));
+    } else {
+      refusal = await consume(limiter);
     }
+    return refusal ? { ok: false, retryAfterMs: Math.max(1, refusal.msBeforeNext) } : { ok: true };
   }
 
   /** Gives back one count taken for something that turned out not to count (a good login). */
   async refund(action: RateLimitAction, key: string): Promise<void> {
-    await this.limiters?.[action].reward(key, 1);
+    const limiter = this.limiters?.[action];
+    if (!limiter) return;
+    if (!this.fallback) {
+      await limiter.reward(key, 1);
+      return;
+    }
+    const { breaker, limiters } = this.fallback;
+    await breaker.run(() => limiter.reward(key, 1)).catch(() => limiters[action].reward(key, 1));
   }
 
   /** Closes the Redis connection, if any. */
   close(): Promise<void> {
     return this.onClose();
   }
+}
+
+function memoryLimiters(rules: Record<RateLimitAction, BucketRule>): Limiters {
+  return mapRules(rules, (action, rule) => new RateLimiterMemory({ keyPrefix: action, ...windowOf(rule) }));
+}
+
+/** rate-limiter-flexible rejects with a RateLimiterRes when over the limit, with an Error when its store fails. */
+function refusalOrThrow(rejection: unknown): RateLimiterRes {
+  if (rejection instanceof RateLimiterRes) return rejection;
+  throw rejection;
 }
 
 function mapRules<T>(

@@ -218,6 +218,33 @@ describe("room.events stream", () => {
     channel.release();
   });
 
+  it("catches up from the log when the hub resumes after losing its broker, with no later event to show the gap", async () => {
+    // A hub that lost what was published while its broker was away, then says it is back.
+    const resume = new Set<() => void>();
+    const hub = Object.assign(new MemoryHub(), {
+      onResume: (listener: () => void) => {
+        resume.add(listener);
+        return () => resume.delete(listener);
+      },
+    });
+    const { room } = await rooms.createRoom(db, { name: "resumed", creator: publicUser(me) });
+    const channels = new RoomChannels(hub, db);
+    const channel = await channels.acquire(room.id);
+    const start = channel.position;
+    const lost = [await write(room.id, "while away 1"), await write(room.id, "while away 2")]; // never published
+    await new Promise((r) => setTimeout(r, 100));
+    expect(channel.position).toBe(start);
+    for (const listener of resume) listener();
+    const deadline = Date.now() + 5_000;
+    while (channel.position < lost[1]!.seq && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    expect(channel.framesAfter(start)?.map((f) => f.id)).toEqual(lost.map((e) => String(e.seq)));
+    // The live copies, should they turn up after all, are not delivered twice.
+    for (const event of lost) publish(hub, event);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(channel.framesAfter(start)).toHaveLength(2);
+    channel.release();
+  });
+
   it("refuses a lastEventId beyond the room's log", async () => {
     const hub = new MemoryHub();
     const { room } = await rooms.createRoom(db, { name: "future", creator: publicUser(me) });

@@ -68,6 +68,10 @@ export class RoomChannels {
     this.replayGate = new Semaphore(this.options.replayReads);
     this.readLog = options.readLog ?? ((roomId, afterSeq, o) => events.listEventsAfter(db, roomId, afterSeq, o));
     this.readHead = options.readHead ?? (async (roomId) => (await events.getLastEventSeq(db, roomId)) ?? 0n);
+    // Events published while the hub had lost its broker never arrive: each room catches up.
+    hub.onResume?.(() => {
+      for (const channel of this.channels.values()) channel.catchUp();
+    });
   }
 
   /** How many recent events each room keeps in memory. */
@@ -138,6 +142,8 @@ export class RoomChannel {
   private recentFrom = 0n;
   private gapTimer: NodeJS.Timeout | null = null;
   private filling = false;
+  /** The room's head as last read from the database, when it is ahead of `head` (after the hub lost its broker). */
+  private caughtUpTo = 0n;
   private unsubscribe: Unsubscribe | null = null;
   private closed = false;
 
@@ -145,7 +151,7 @@ export class RoomChannel {
     readonly roomId: string,
     hub: Hub,
     private readonly readLog: LogReader,
-    readHead: HeadReader,
+    private readonly readHead: HeadReader,
     private readonly options: RoomChannelOptions,
     private readonly observe: ChannelObservers,
     private readonly onClose: () => void,
@@ -155,7 +161,7 @@ export class RoomChannel {
     this.ready = (async () => {
       this.unsubscribe = await hub.subscribe(topics.roomEvents(roomId), (event) => this.arrive(event));
       if (this.closed) return this.unsubscribe();
-      const head = await readHead(roomId);
+      const head = await this.readHead(roomId);
       this.head = head;
       this.recentFrom = head;
       this.drain();
@@ -195,6 +201,23 @@ export class RoomChannel {
     this.onClose();
   }
 
+  /**
+   * After the hub reconnected to its broker: events published while it was away never reached
+   * this channel, and no later event may come to reveal the gap, so read the room's head and
+   * fill up to it from the log.
+   */
+  catchUp(): void {
+    if (this.head === null || this.closed) return;
+    this.readHead(this.roomId).then(
+      (head) => {
+        if (this.closed || this.head === null || head <= this.head) return;
+        if (head > this.caughtUpTo) this.caughtUpTo = head;
+        this.scheduleGapFill();
+      },
+      (error: unknown) => this.observe.log.error({ err: error, roomId: this.roomId }, "reading a room's head to catch up failed"),
+    );
+  }
+
   private arrive(stored: StoredRoomEvent): void {
     if (this.head === null) {
       this.pending.set(stored.seq, stored);
@@ -220,13 +243,13 @@ export class RoomChannel {
       this.deliver(next);
       next = this.pending.get(this.head + 1n);
     }
-    if (this.pending.size === 0 && this.gapTimer) {
+    if (!this.behind() && this.gapTimer) {
       clearTimeout(this.gapTimer);
       this.gapTimer = null;
     }
     // Events still waiting behind a gap (some may have arrived before the head was read): the
     // gap is read from the log unless the missing event turns up first.
-    if (this.pending.size > 0) this.scheduleGapFill();
+    if (this.behind()) this.scheduleGapFill();
   }
 
   private deliver(stored: StoredRoomEvent): void {
@@ -280,10 +303,10 @@ export class RoomChannel {
    * complete up to there (a hole in it is an event purged since).
    */
   private async fillGap(): Promise<void> {
-    if (this.head === null || this.pending.size === 0 || this.closed) return;
+    if (this.head === null || !this.behind() || this.closed) return;
     this.filling = true;
     try {
-      let until = this.head;
+      let until = this.caughtUpTo > this.head ? this.caughtUpTo : this.head;
       for (const seq of this.pending.keys()) if (seq > until) until = seq;
       let from = this.head;
       for (;;) {
@@ -299,8 +322,13 @@ export class RoomChannel {
       this.observe.log.error({ err: error, roomId: this.roomId }, "reading a gap in a room's log failed");
     } finally {
       this.filling = false;
-      if (this.pending.size > 0) this.scheduleGapFill();
+      if (this.behind()) this.scheduleGapFill();
     }
+  }
+
+  /** Events wait behind a gap, or the log is known to be ahead of what was delivered. */
+  private behind(): boolean {
+    return this.pending.size > 0 || (this.head !== null && this.caughtUpTo > this.head);
   }
 }
 
