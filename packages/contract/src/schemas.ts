@@ -10,29 +10,32 @@ export function codePoints(text: string): number {
 }
 
 /**
- * A string with a lone UTF-16 surrogate is not Unicode text: the database driver cannot encode
- * it (a 500 and a stack trace, before this rule). Every text input is checked with this.
+ * Text that can reach the database. A lone UTF-16 surrogate is not Unicode text (the driver
+ * cannot encode it) and PostgreSQL's text type cannot hold U+0000: either was a 500 and a stack
+ * trace. Every free-text input is built on `text` and refuses both with a BAD_REQUEST that names
+ * the field, rather than silently changing what the user typed.
  */
-const wellFormed = (label: string) =>
-  [(s: string) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` }] as const;
+const text = (label: string) =>
+  z
+    .string()
+    .refine((s) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` })
+    .refine((s) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` });
 
-/** A string that must be well-formed Unicode (BAD_REQUEST otherwise). */
-const text = (label: string) => z.string().refine(...wellFormed(label));
+/** Whether `key` can be sent to the database as it is: well-formed Unicode without NUL. */
+function isStorable(key: string): boolean {
+  return key.isWellFormed() && !key.includes("\u0000");
+}
 
 /**
- * A key that is looked up (an id, a username to find): one that is not even well-formed text
- * is simply unknown, NOT_FOUND like any other miss, as the contract says for ids of the wrong
- * shape. It becomes the empty string, which no row has.
+ * A key that is looked up (an id, a username to find): one that could never be stored (a lone
+ * surrogate, a NUL) names nothing, so it is NOT_FOUND like any other miss, as the contract says
+ * for ids of the wrong shape. It becomes the empty string, which no row has.
  */
-const lookupKey = z.string().transform((key) => (key.isWellFormed() ? key : ""));
-
-/** PostgreSQL text cannot hold NUL, so no field that is stored may contain it. */
-const noNul = (label: string) => [(s: string) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` }] as const;
+const lookupKey = z.string().transform((key) => (isStorable(key) ? key : ""));
 
 function trimmedText(label: string, max: number) {
   return text(label)
     .trim()
-    .refine(...noNul(label))
     .refine((s) => codePoints(s) >= 1, { message: `${label} cannot be empty` })
     .refine((s) => codePoints(s) <= max, { message: `${label} can be at most ${max} characters` });
 }
@@ -117,7 +120,6 @@ export const visibilitySchema = z.enum(["public", "private"]);
 /** A channel's topic: 0–250 code points after trim ("" clears it). */
 export const topicSchema = text("Topic")
   .trim()
-  .refine(...noNul("Topic"))
   .refine((s) => codePoints(s) <= 250, { message: "Topic can be at most 250 characters" });
 
 export const roomCreateInput = z.object({
@@ -158,7 +160,7 @@ export const messageTextSchema = trimmedText("Message", 4000);
 export const messageSendInput = z.object({
   roomId: idSchema,
   text: messageTextSchema,
-  clientMsgId: text("clientMsgId").min(1).max(64).refine(...noNul("clientMsgId")).optional(),
+  clientMsgId: text("clientMsgId").min(1).max(64).optional(),
   /** The message this one answers: a live message of the same room (NOT_FOUND otherwise). */
   replyToId: idSchema.optional(),
 });
@@ -187,7 +189,6 @@ export const messageReactInput = z.object({ messageId: idSchema, emoji: emojiSch
  */
 export const messageSearchInput = z.object({
   query: text("Search")
-    .refine(...noNul("Search"))
     .refine((s) => s.trim().length >= 1, { message: "Type something to search for" })
     .refine((s) => codePoints(s) <= 200, { message: "Search can be at most 200 characters" }),
   roomId: idSchema.optional(),
