@@ -14,8 +14,7 @@ describe("schemas", () => {
     expect(messageSendInput.safeParse({ roomId: "r", text: "a\u0000b" }).success).toBe(false);
     expect(messageSendInput.safeParse({ roomId: "r", text: "ok", clientMsgId: "\u0000" }).success).toBe(false);
     expect(roomCreateInput.safeParse({ name: "a\u0000" }).success).toBe(false);
-    expect(loginInput.safeParse({ login: "a\u0000", password: "x" }).success).toBe(false);
-    expect(loginInput.safeParse({ login: "a", password: "x\u0000" }).success).toBe(false);
+    expect(loginInput.parse({ login: "a\u0000", password: "x" }).login).toBe(""); // names nobody: UNAUTHORIZED
     expect(idSchema.parse("a\u0000b")).toBe("");
   });
 
@@ -27,11 +26,13 @@ describe("schemas", () => {
       password: "long enough", currentPassword: "x", newPassword: "long enough", name: "Lobby", topic: "t",
       text: "hi", clientMsgId: "c", replyToId: "m", before: "b", eventId: "e", emoji: "👍", query: "q", lastEventId: "e",
     };
+    // Compared with a password hash in memory, never sent to the database.
+    const neverStored = new Set(["loginInput.password", "changePasswordInput.currentPassword"]);
     let fields = 0;
     for (const [name, schema] of Object.entries(schemas)) {
       if (!(schema instanceof z.ZodObject)) continue;
       for (const key of Object.keys(schema.shape)) {
-        if (!(key in valid)) continue;
+        if (!(key in valid) || neverStored.has(`${name}.${key}`)) continue;
         const input = { ...valid, [key]: "a\u0000b" };
         const parsed = schema.safeParse(input);
         const containsNul = parsed.success && JSON.stringify(parsed.data).includes("\\u0000");

@@ -9,17 +9,16 @@ export function codePoints(text: string): number {
   return count;
 }
 
+/** Well-formed Unicode: a lone UTF-16 surrogate is not text (the driver cannot encode it: a 500). */
+const wellFormed = (label: string) => z.string().refine((s) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` });
+
 /**
- * Text that can reach the database. A lone UTF-16 surrogate is not Unicode text (the driver
- * cannot encode it) and PostgreSQL's text type cannot hold U+0000: either was a 500 and a stack
- * trace. Every free-text input is built on `text` and refuses both with a BAD_REQUEST that names
- * the field, rather than silently changing what the user typed.
+ * Text that can reach the database: well-formed, and without U+0000, which PostgreSQL's text
+ * type cannot hold (a 500 and a stack trace, before). Every free-text input is built on this and
+ * refuses both with a BAD_REQUEST that names the field, the way lone surrogates were already
+ * refused, rather than silently storing something other than what the user typed.
  */
-const text = (label: string) =>
-  z
-    .string()
-    .refine((s) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` })
-    .refine((s) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` });
+const text = (label: string) => wellFormed(label).refine((s) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` });
 
 /** Whether `key` can be sent to the database as it is: well-formed Unicode without NUL. */
 function isStorable(key: string): boolean {
@@ -66,14 +65,23 @@ export const signupInput = z.object({
   password: passwordSchema,
 });
 
+/**
+ * A login is looked up, so one that could never be stored names nobody: it becomes "" and reads
+ * as any failed login (UNAUTHORIZED, after the same work). Passwords here are only compared with
+ * a hash in memory, never sent to the database, so any well-formed text is a (wrong) password.
+ */
 export const loginInput = z.object({
-  login: text("Username or email").trim().min(1, "Enter your username or email").max(254),
-  password: text("Password").min(1, "Enter your password").max(1024),
+  login: wellFormed("Username or email")
+    .trim()
+    .min(1, "Enter your username or email")
+    .max(254)
+    .transform((login) => (isStorable(login) ? login : "")),
+  password: wellFormed("Password").min(1, "Enter your password").max(1024),
 });
 
 /** auth.changePassword: the current password is checked like a login's; the new one like a signup's. */
 export const changePasswordInput = z.object({
-  currentPassword: text("Current password").min(1, "Enter your current password").max(1024),
+  currentPassword: wellFormed("Current password").min(1, "Enter your current password").max(1024),
   newPassword: passwordSchema,
 });
 
