@@ -38,6 +38,7 @@ import { createStaticHandler } from "./static-files";
 import { ConnectionLimits, effectiveTotal, openFileLimit, type ConnectionSlot } from "./ws/connection-limits";
 import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
 import { createTrpcHttpGuard } from "./trpc-http-guard";
+import { holdStreamedMutationHeaders } from "./trpc-stream-headers";
 
 /** Largest HTTP body and WebSocket frame the server accepts. */
 export const MAX_PAYLOAD_BYTES = 64 * 1024;
@@ -214,6 +215,8 @@ export async function startServer(
         return;
       }
       requestLogs.set(req, reqLog);
+      // A streamed batch of mutations is sent whole, so their session cookies get out (19.2).
+      holdStreamedMutationHeaders(req, res);
       return trpcHandler(req, res);
     }
     serveStatic(req, res).catch((error: unknown) => {

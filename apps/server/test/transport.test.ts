@@ -130,8 +130,11 @@ describe("production errors", () => {
         body: JSON.stringify({ login: uniqueName(), password: "whatever1" }),
       });
       const body = (await res.json()) as any;
-      expect(body.error.data.code).toBe("INTERNAL_SERVER_ERROR");
-      expect(body.error.message).toBe("Internal server error");
+      // A database that is gone is an outage the client may wait out, not an internal error (19.4).
+      expect(res.status).toBe(503);
+      expect(body.error.data.code).toBe("SERVICE_UNAVAILABLE");
+      expect(body.error.data.retryAfterMs).toBe(1000);
+      expect(body.error.message).toBe("The database is briefly unavailable; try again shortly");
       expect(body.error.data.stack).toBeUndefined();
       expect(JSON.stringify(body)).not.toMatch(/SELECT|prisma|at .*\.ts/i);
       await anonymous.close();

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { sessions, type SessionRecord } from "@parley/db";
+import { isDatabaseUnavailable, sessions, type SessionRecord } from "@parley/db";
 import type { ApiDeps } from "./deps";
+import { databaseUnavailableError } from "./lib/retry-later";
 import type { Logger } from "./log";
 import { hashSessionToken } from "./services/tokens";
 import type { ClosableSocket } from "./services/socket-registry";
@@ -81,7 +82,10 @@ export function pickToken(options: {
 /** Resolves a token to its live session; slides the expiry when a day or more has passed. */
 export async function resolveSession(deps: ApiDeps, token: string | null): Promise<SessionRecord | null> {
   if (!token || token.length > 200) return null;
-  const session = await sessions.findSession(deps.db, hashSessionToken(token));
+  // Before any procedure runs, so outside the error mapping: an outage reads the same here.
+  const session = await sessions.findSession(deps.db, hashSessionToken(token)).catch((error: unknown) => {
+    throw isDatabaseUnavailable(error) ? databaseUnavailableError() : error;
+  });
   if (!session) return null;
   const renewed = new Date(Date.now() + deps.config.sessionTtlMs);
   if (renewed.getTime() - session.expiresAt.getTime() > 24 * 60 * 60 * 1000) {

@@ -1,9 +1,9 @@
 import { initTRPC, TRPCError } from "@trpc/server";
-import { MessageGoneError, sessions, UniqueViolationError, UnknownCursorError } from "@parley/db";
+import { isDatabaseUnavailable, MessageGoneError, sessions, UniqueViolationError, UnknownCursorError } from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { FieldTakenError } from "./lib/conflict";
-import { RetryLaterError } from "./lib/retry-later";
+import { databaseUnavailableError, RetryLaterError } from "./lib/retry-later";
 import type { RateLimitAction } from "./services/rate-limit";
 
 const t = initTRPC.context<Context>().create({
@@ -21,6 +21,7 @@ const t = initTRPC.context<Context>().create({
     const { stack, ...data } = shape.data;
     // TOO_MANY_REQUESTS says when to try again (HTTP also gets Retry-After, see retryAfterHeaders).
     const retryAfterMs = error.cause instanceof RetryLaterError ? error.cause.retryAfterMs : undefined;
+    const reason = error.cause instanceof RetryLaterError ? error.cause.reason : undefined;
     // CONFLICT says which field is taken (username, email or a room's name).
     const field = error.cause instanceof FieldTakenError ? error.cause.field : undefined;
     return {
@@ -31,6 +32,7 @@ const t = initTRPC.context<Context>().create({
         ...(isDev && stack ? { stack } : {}),
         zodError,
         ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+        ...(reason !== undefined ? { reason } : {}),
         ...(field !== undefined ? { field } : {}),
       },
     };
@@ -63,6 +65,12 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
     }
     if (cause instanceof UniqueViolationError) {
       throw new TRPCError({ code: "CONFLICT", message: "That already exists", cause });
+    }
+    // An outage, not a bug: the caller may retry (an idempotent send does so by itself). Only
+    // here, for errors no contract condition claimed: those keep their codes.
+    if (isDatabaseUnavailable(cause)) {
+      ctx.log.warn({ path, reason: cause instanceof Error ? cause.message : String(cause) }, "database unavailable");
+      throw databaseUnavailableError();
     }
     // Logged once, here, with its stack; the caller gets an opaque INTERNAL_SERVER_ERROR.
     ctx.log.error({ err: cause ?? result.error, path }, "procedure failed");

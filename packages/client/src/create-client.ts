@@ -2,6 +2,7 @@ import { createTRPCClient, createWSClient, wsLink, type TRPCClient } from "@trpc
 import NodeWebSocket from "ws";
 import type { AppRouter } from "@parley/api";
 import { reconnectDelayMs } from "./backoff";
+import { databaseRetryLink, type DatabaseState } from "./database-retry";
 import { splitOversizedBatches } from "./frame-splitting";
 import { toWebSocketUrl } from "./url";
 
@@ -23,6 +24,11 @@ export type ParleyClientOptions = {
   WebSocket?: typeof globalThis.WebSocket;
   /** Told when the connection opens, drops or starts reconnecting. */
   onConnectionStateChange?: (state: ConnectionState) => void;
+  /**
+   * Told when a message.send (with a clientMsgId) starts waiting for the server's database to
+   * come back ("unavailable": it is sent again by itself) and when no send waits any more.
+   */
+  onDatabaseStateChange?: (state: DatabaseState) => void;
 };
 
 export type ParleyClient = {
@@ -42,7 +48,8 @@ function defaultWebSocket(): typeof globalThis.WebSocket {
  * Connects to a Parley server. Queries, mutations and subscriptions share one WebSocket that
  * reconnects by itself (jittered exponential backoff, keep-alive pings); on reconnect tRPC
  * re-sends every open subscription with the id of the last event it delivered, so room.events
- * resumes where it stopped.
+ * resumes where it stopped. A message.send with a clientMsgId that meets a database outage
+ * (SERVICE_UNAVAILABLE) is sent again by itself, as `retryAfterMs` says (database-retry.ts).
  */
 export function createParleyClient(options: ParleyClientOptions): ParleyClient {
   const notify = options.onConnectionStateChange;
@@ -66,7 +73,9 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     },
   });
 
-  const trpc = createTRPCClient<AppRouter>({ links: [wsLink({ client: wsClient })] });
+  // A send with a clientMsgId is retried while the server says its database is away.
+  const retry = databaseRetryLink({ onStateChange: options.onDatabaseStateChange });
+  const trpc = createTRPCClient<AppRouter>({ links: [retry, wsLink({ client: wsClient })] });
   return {
     trpc,
     async close() {

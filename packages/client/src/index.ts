@@ -8,6 +8,7 @@ export { createParleyClient } from "./create-client";
 export type { ConnectionState, ParleyClient, ParleyClientOptions, TokenSource } from "./create-client";
 export { toWebSocketUrl } from "./url";
 export { reconnectDelayMs } from "./backoff";
+export type { DatabaseState } from "./database-retry";
 
 // The router's types come from the server package, and the domain types (User, Room, Message,
 // RoomEvent, …) from @parley/contract, all as types only: nothing of either runs here.
@@ -49,7 +50,7 @@ export function errorField(error: unknown): ConflictField | null {
   return dataOf(error)?.field ?? null;
 }
 
-/** How long to wait before trying again after `TOO_MANY_REQUESTS`, in milliseconds, or null. */
+/** How long to wait before trying again after `TOO_MANY_REQUESTS` or `SERVICE_UNAVAILABLE`, in milliseconds, or null. */
 export function retryAfterMs(error: unknown): number | null {
   return dataOf(error)?.retryAfterMs ?? null;
 }

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { z } from "zod";
+import * as schemas from "./schemas";
 import { codePoints, idSchema, loginInput, messageSendInput, roomCreateInput, signupInput } from "./schemas";
 
 describe("schemas", () => {
@@ -12,6 +14,33 @@ describe("schemas", () => {
     expect(messageSendInput.safeParse({ roomId: "r", text: "a\u0000b" }).success).toBe(false);
     expect(messageSendInput.safeParse({ roomId: "r", text: "ok", clientMsgId: "\u0000" }).success).toBe(false);
     expect(roomCreateInput.safeParse({ name: "a\u0000" }).success).toBe(false);
+    expect(loginInput.parse({ login: "a\u0000", password: "x" }).login).toBe(""); // names nobody: UNAUTHORIZED
+    expect(idSchema.parse("a\u0000b")).toBe("");
+  });
+
+  // The whole class, not one field: a NUL put into any string field of any procedure's input
+  // either fails validation or never reaches a handler (an id or name that cannot exist).
+  it("let no NUL through any string field of any input schema", () => {
+    const valid: Record<string, unknown> = {
+      roomId: "r", messageId: "m", sessionId: "s", username: "someone", email: "a@b.io", login: "someone",
+      password: "long enough", currentPassword: "x", newPassword: "long enough", name: "Lobby", topic: "t",
+      text: "hi", clientMsgId: "c", replyToId: "m", before: "b", eventId: "e", emoji: "👍", query: "q", lastEventId: "e",
+    };
+    // Compared with a password hash in memory, never sent to the database.
+    const neverStored = new Set(["loginInput.password", "changePasswordInput.currentPassword"]);
+    let fields = 0;
+    for (const [name, schema] of Object.entries(schemas)) {
+      if (!(schema instanceof z.ZodObject)) continue;
+      for (const key of Object.keys(schema.shape)) {
+        if (!(key in valid) || neverStored.has(`${name}.${key}`)) continue;
+        const input = { ...valid, [key]: "a\u0000b" };
+        const parsed = schema.safeParse(input);
+        const containsNul = parsed.success && JSON.stringify(parsed.data).includes("\\u0000");
+        expect(containsNul, `${name}.${key}`).toBe(false);
+        fields++;
+      }
+    }
+    expect(fields).toBeGreaterThan(30);
   });
 
   it("trim text and room names", () => {

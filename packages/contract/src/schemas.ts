@@ -9,30 +9,32 @@ export function codePoints(text: string): number {
   return count;
 }
 
-/**
- * A string with a lone UTF-16 surrogate is not Unicode text: the database driver cannot encode
- * it (a 500 and a stack trace, before this rule). Every text input is checked with this.
- */
-const wellFormed = (label: string) =>
-  [(s: string) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` }] as const;
-
-/** A string that must be well-formed Unicode (BAD_REQUEST otherwise). */
-const text = (label: string) => z.string().refine(...wellFormed(label));
+/** Well-formed Unicode: a lone UTF-16 surrogate is not text (the driver cannot encode it: a 500). */
+const wellFormed = (label: string) => z.string().refine((s) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` });
 
 /**
- * A key that is looked up (an id, a username to find): one that is not even well-formed text
- * is simply unknown, NOT_FOUND like any other miss, as the contract says for ids of the wrong
- * shape. It becomes the empty string, which no row has.
+ * Text that can reach the database: well-formed, and without U+0000, which PostgreSQL's text
+ * type cannot hold (a 500 and a stack trace, before). Every free-text input is built on this and
+ * refuses both with a BAD_REQUEST that names the field, the way lone surrogates were already
+ * refused, rather than silently storing something other than what the user typed.
  */
-const lookupKey = z.string().transform((key) => (key.isWellFormed() ? key : ""));
+const text = (label: string) => wellFormed(label).refine((s) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` });
 
-/** PostgreSQL text cannot hold NUL, so no field that is stored may contain it. */
-const noNul = (label: string) => [(s: string) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` }] as const;
+/** Whether `key` can be sent to the database as it is: well-formed Unicode without NUL. */
+function isStorable(key: string): boolean {
+  return key.isWellFormed() && !key.includes("\u0000");
+}
+
+/**
+ * A key that is looked up (an id, a username to find): one that could never be stored (a lone
+ * surrogate, a NUL) names nothing, so it is NOT_FOUND like any other miss, as the contract says
+ * for ids of the wrong shape. It becomes the empty string, which no row has.
+ */
+const lookupKey = z.string().transform((key) => (isStorable(key) ? key : ""));
 
 function trimmedText(label: string, max: number) {
   return text(label)
     .trim()
-    .refine(...noNul(label))
     .refine((s) => codePoints(s) >= 1, { message: `${label} cannot be empty` })
     .refine((s) => codePoints(s) <= max, { message: `${label} can be at most ${max} characters` });
 }
@@ -63,14 +65,23 @@ export const signupInput = z.object({
   password: passwordSchema,
 });
 
+/**
+ * A login is looked up, so one that could never be stored names nobody: it becomes "" and reads
+ * as any failed login (UNAUTHORIZED, after the same work). Passwords here are only compared with
+ * a hash in memory, never sent to the database, so any well-formed text is a (wrong) password.
+ */
 export const loginInput = z.object({
-  login: text("Username or email").trim().min(1, "Enter your username or email").max(254),
-  password: text("Password").min(1, "Enter your password").max(1024),
+  login: wellFormed("Username or email")
+    .trim()
+    .min(1, "Enter your username or email")
+    .max(254)
+    .transform((login) => (isStorable(login) ? login : "")),
+  password: wellFormed("Password").min(1, "Enter your password").max(1024),
 });
 
 /** auth.changePassword: the current password is checked like a login's; the new one like a signup's. */
 export const changePasswordInput = z.object({
-  currentPassword: text("Current password").min(1, "Enter your current password").max(1024),
+  currentPassword: wellFormed("Current password").min(1, "Enter your current password").max(1024),
   newPassword: passwordSchema,
 });
 
@@ -117,7 +128,6 @@ export const visibilitySchema = z.enum(["public", "private"]);
 /** A channel's topic: 0–250 code points after trim ("" clears it). */
 export const topicSchema = text("Topic")
   .trim()
-  .refine(...noNul("Topic"))
   .refine((s) => codePoints(s) <= 250, { message: "Topic can be at most 250 characters" });
 
 export const roomCreateInput = z.object({
@@ -158,7 +168,7 @@ export const messageTextSchema = trimmedText("Message", 4000);
 export const messageSendInput = z.object({
   roomId: idSchema,
   text: messageTextSchema,
-  clientMsgId: text("clientMsgId").min(1).max(64).refine(...noNul("clientMsgId")).optional(),
+  clientMsgId: text("clientMsgId").min(1).max(64).optional(),
   /** The message this one answers: a live message of the same room (NOT_FOUND otherwise). */
   replyToId: idSchema.optional(),
 });
@@ -187,7 +197,6 @@ export const messageReactInput = z.object({ messageId: idSchema, emoji: emojiSch
  */
 export const messageSearchInput = z.object({
   query: text("Search")
-    .refine(...noNul("Search"))
     .refine((s) => s.trim().length >= 1, { message: "Type something to search for" })
     .refine((s) => codePoints(s) <= 200, { message: "Search can be at most 200 characters" }),
   roomId: idSchema.optional(),

@@ -64,3 +64,39 @@ export async function mapUniqueViolation<T>(write: () => Promise<T>): Promise<T>
     throw error;
   }
 }
+
+// What a lost database looks like, by layer: Prisma's connection codes (can't reach, timed out,
+// server closed the connection, pool timeout), the driver adapter's error kinds, PostgreSQL's
+// SQLSTATEs for a connection that is gone or a server shutting down or starting (class 08,
+// 57P01–57P03), Node's socket errors, and pg's and PGlite's plain messages.
+const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
+const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
+const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
+const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|PGlite is closed|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|server closed the connection/i;
+
+/**
+ * Whether `error` says the database is away (refused, dropped, timed out, shutting down, PGlite
+ * closed) rather than that the query was wrong: a caller may try again shortly. Walks the error's
+ * causes and Prisma's `meta.driverAdapterError`, where each adapter puts the driver's error.
+ */
+export function isDatabaseUnavailable(error: unknown): boolean {
+  const seen = new Set<unknown>();
+  const pending: unknown[] = [error];
+  while (pending.length > 0) {
+    const current = pending.pop();
+    if (current === null || typeof current !== "object" || seen.has(current)) continue;
+    seen.add(current);
+    const fields = current as { code?: unknown; kind?: unknown; message?: unknown; originalCode?: unknown; cause?: unknown; meta?: unknown };
+    if (typeof fields.code === "string") {
+      if (current instanceof Prisma.PrismaClientKnownRequestError && UNAVAILABLE_PRISMA_CODES.has(fields.code)) return true;
+      if (UNAVAILABLE_SQLSTATE.test(fields.code) || UNAVAILABLE_ERRNO.has(fields.code)) return true;
+    }
+    if (typeof fields.originalCode === "string" && UNAVAILABLE_SQLSTATE.test(fields.originalCode)) return true;
+    if (typeof fields.kind === "string" && UNAVAILABLE_KINDS.has(fields.kind)) return true;
+    if (typeof fields.message === "string" && UNAVAILABLE_MESSAGE.test(fields.message)) return true;
+    pending.push(fields.cause, (fields.meta as { driverAdapterError?: unknown } | undefined)?.driverAdapterError);
+  }
+  return false;
+}

@@ -3,7 +3,7 @@
 // @parley/contract (mapped from Prisma's rows in mappers.ts).
 export { openDatabase, type Database, type DatabaseObservers, type DatabaseOptions, type SqlRunner } from "./database";
 export { applyMigrations } from "./migrate";
-export { UniqueViolationError } from "./errors";
+export { isDatabaseUnavailable, UniqueViolationError } from "./errors";
 export * as users from "./users";
 export * as sessions from "./sessions";
 export * as rooms from "./namespaces/rooms";

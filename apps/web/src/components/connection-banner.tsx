@@ -6,8 +6,9 @@ const SLOW_FIRST_CONNECT_MS = 2_500;
 const BACK_ONLINE_SHOWN_MS = 2_500;
 
 /**
- * Says so when the socket is down and the client is reconnecting, and briefly when it is back.
- * The live region is always in the page so screen readers announce both.
+ * Says so when the socket is down and the client is reconnecting, and briefly when it is back;
+ * and when the socket is fine but the server's database is away (sends wait and go out by
+ * themselves). The live region is always in the page so screen readers announce each.
  */
 export function ConnectionBanner() {
   const snapshot = useConnectionSnapshot();
@@ -22,7 +23,9 @@ export function ConnectionBanner() {
     return () => clearTimeout(timer);
   }, [notOpen, snapshot.epoch]);
 
-  const down = notOpen && (snapshot.hasOpened || slow);
+  const socketDown = notOpen && (snapshot.hasOpened || slow);
+  const databaseDown = !socketDown && snapshot.database === "unavailable";
+  const down = socketDown || databaseDown;
   useEffect(() => {
     if (down) {
       wasDown.current = true;
@@ -38,7 +41,14 @@ export function ConnectionBanner() {
 
   return (
     <div className="banner-region" role="status" aria-live="polite">
-      {down ? (
+      {databaseDown ? (
+        <div className="banner banner-warn">
+          <span className="spinner" aria-hidden="true" />
+          <span>
+            <strong>Reconnecting to the database…</strong> Messages you send will go out when it is back.
+          </span>
+        </div>
+      ) : down ? (
         <div className="banner banner-warn">
           <span className="spinner" aria-hidden="true" />
           <span>

@@ -1,4 +1,4 @@
-import { createParleyClient, type ConnectionState, type ParleyClient } from "@parley/client";
+import { createParleyClient, type ConnectionState, type DatabaseState, type ParleyClient } from "@parley/client";
 
 export type ConnectionSnapshot = {
   /** Bumped whenever the client is replaced (log in, log out): everything keyed by it restarts. */
@@ -9,6 +9,11 @@ export type ConnectionSnapshot = {
   hasOpened: boolean;
   /** A deliberate session switch is under way; its socket churn is not an outage. */
   switching: boolean;
+  /**
+   * "unavailable" while a send waits for the server's database to come back (the client sends it
+   * again by itself; SERVICE_UNAVAILABLE): the socket is fine, the server's database is not.
+   */
+  database: DatabaseState;
 };
 
 /**
@@ -84,8 +89,12 @@ export class Connection {
         this.update({ state, hasOpened: this.snapshot.hasOpened || state === "open" });
         if (reopened) for (const listener of this.reconnectListeners) listener();
       },
+      onDatabaseStateChange: (database) => {
+        if ((this.snapshot as ConnectionSnapshot | undefined)?.epoch !== epoch) return;
+        this.update({ database });
+      },
     });
-    return { epoch, client, state: "connecting", hasOpened: false, switching: false };
+    return { epoch, client, state: "connecting", hasOpened: false, switching: false, database: "available" };
   }
 
   private update(patch: Partial<ConnectionSnapshot>): void {

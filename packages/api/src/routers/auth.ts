@@ -4,6 +4,7 @@ import { sessions, UniqueViolationError, users } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
 import { topics } from "../hub/topics";
 import { conflict } from "../lib/conflict";
+import { isIdShape } from "../services/access";
 import { hashSessionToken, newSessionToken } from "../services/tokens";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
 
@@ -67,10 +68,10 @@ export const authRouter = router({
   logout: publicProcedure.mutation(async ({ ctx }) => {
     // Without a valid session this changes nothing, the cookie included.
     if (ctx.session) {
-      ctx.http?.setCookie(sessionCookie(ctx, null));
       await sessions.deleteSession(ctx.deps.db, ctx.session.id);
       // Every server closes the sockets this session opened, after this reply is on its way.
       ctx.deps.hub.publish(topics.sessions(), ctx.session.id);
+      ctx.http?.setCookie(sessionCookie(ctx, null));
     }
     return { ok: true as const };
   }),
@@ -100,12 +101,15 @@ export const authRouter = router({
   }),
 
   revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
-    // Someone else's session reads exactly like one that does not exist.
-    if (!(await sessions.deleteUserSession(ctx.deps.db, ctx.user.id, input.sessionId))) {
-      throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.sessionId}'` });
+    // Someone else's session reads exactly like one that does not exist, and so does an id of
+    // the wrong shape.
+    const found = isIdShape(input.sessionId) && (await sessions.deleteUserSession(ctx.deps.db, ctx.user.id, input.sessionId));
+    if (!found) {
+      throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.sessionId.slice(0, 80)}'` });
     }
-    if (input.sessionId === ctx.session.id) ctx.http?.setCookie(sessionCookie(ctx, null));
+    // Its sockets close whatever happens to this reply.
     ctx.deps.hub.publish(topics.sessions(), input.sessionId);
+    if (input.sessionId === ctx.session.id) ctx.http?.setCookie(sessionCookie(ctx, null));
     return { ok: true as const };
   }),
 });

@@ -5,6 +5,10 @@ import { messages, rooms, type Database } from "@parley/db";
 /** Every id Parley issues is a UUID; anything else cannot name a row, so it is simply unknown. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/**
+ * The one id-shape check every lookup by id makes before it asks the database: an id of the wrong
+ * shape is NOT_FOUND (the contract's rule), never a query that might fail on what it carries.
+ */
 export function isIdShape(id: string): boolean {
   return UUID.test(id);
 }
