@@ -17,12 +17,10 @@ describe("the docs agree with the code", () => {
     expect(rows.sort()).toEqual(settings);
   });
 
-  it("names only files that exist in adding-a-feature.md, and the same settings", () => {
+  it("names only files that exist in adding-a-feature.md", () => {
     const page = read("docs/adding-a-feature.md");
     const paths = [...page.matchAll(/`((?:apps|packages|scripts|docs|prisma|e2e|bench)\/[^`\s]+)`/g)].map((m) => m[1] as string);
     expect(paths.length).toBeGreaterThan(20);
     for (const file of paths) expect(existsSync(root + file), file).toBe(true);
-    const list = page.slice(page.indexOf("<!-- settings:"), page.indexOf("## Where a rule lives"));
-    expect([...list.matchAll(/`([A-Z_<>]+)`/g)].map((m) => m[1]).sort()).toEqual(settings);
   });
 });
