@@ -72,8 +72,8 @@ export function redactUrl(value: string): string {
   }
 }
 
-/** Field names whose values are never logged, whatever setting they belong to. */
-const SECRET_NAME = /password|secret|token|key$/i;
+/** Field names whose values are never logged, whatever setting they belong to (not passwordHashing). */
+const SECRET_NAME = /(password|secret|token|key)$/i;
 /** A URL that carries a user and a password (`scheme://user:password@host`). */
 const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i;
 
