@@ -4,13 +4,11 @@ import { createApiDeps } from "@parley/api";
 import type { Hub } from "@parley/api/hub";
 import { noopMetrics, type Logger } from "@parley/api/transport";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
-import { createCookieSecurity } from "./cookie-security";
 import type { ServerConfig } from "./env";
-import { createHostCheck } from "./host-check";
 import { createHttpRoutes } from "./http-routes";
 import { createLogger } from "./logger";
 import { createMetrics, startMetricsServer, type ServerMetrics } from "./metrics";
-import { createOriginPolicy } from "./origins";
+import { createPolicies } from "./policies";
 import { shutDown } from "./shutdown";
 import { createWsEndpoint } from "./ws-upgrade";
 
@@ -54,12 +52,8 @@ export async function startServer(
   const onQuery = serverMetrics ? (op: string, seconds: number) => serverMetrics.dbQuery(op, seconds) : undefined;
   const db = options.db ?? (await openDatabase(config.database, { log, onQuery }));
   if (!options.db) await applyMigrations(db, config.migrationsDir);
-  // Hardening (issue 11.7): Host check, security headers, cookie flags, /trpc method guard.
-  const policies = {
-    hosts: createHostCheck(config),
-    origins: createOriginPolicy(config.allowedOrigins),
-    cookies: createCookieSecurity(config),
-  };
+  // Hardening (issue 11.7): Host check, allowed origins, cookie flags; http-routes adds the rest.
+  const policies = createPolicies(config);
   const api = await createApiDeps(
     { ...config, secureCookies: policies.cookies.always },
     { db, hub: options.hub, metrics: serverMetrics ?? noopMetrics, log },

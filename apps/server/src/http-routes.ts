@@ -2,25 +2,14 @@ import type http from "node:http";
 import { appRouter, type ApiServices } from "@parley/api";
 import { createHttpContext, retryAfterHeaders, type Logger } from "@parley/api/transport";
 import { createHTTPHandler } from "@trpc/server/adapters/standalone";
-import type { createCookieSecurity } from "./cookie-security";
 import type { ServerConfig } from "./env";
-import { refuseHost, type createHostCheck } from "./host-check";
+import { refuseHost } from "./host-check";
 import { requestIdOf } from "./logger";
 import { serveMetrics, type ServerMetrics } from "./metrics";
-import type { createOriginPolicy } from "./origins";
+import { MAX_PAYLOAD_BYTES, type Policies } from "./policies";
 import { applySecurityHeaders } from "./security-headers";
 import { createStaticHandler } from "./static-files";
 import { createTrpcHttpGuard } from "./trpc-http-guard";
-
-/** Largest HTTP body and WebSocket frame the server accepts. */
-export const MAX_PAYLOAD_BYTES = 64 * 1024;
-
-/** The server's request policies, made once from its configuration (app.ts). */
-export type Policies = {
-  hosts: ReturnType<typeof createHostCheck>;
-  origins: ReturnType<typeof createOriginPolicy>;
-  cookies: ReturnType<typeof createCookieSecurity>;
-};
 
 /** Paths probed every few seconds: logged at debug only. */
 const QUIET_PATHS = new Set(["/healthz", "/readyz", "/metrics"]);

@@ -5,8 +5,8 @@ import { clientAddressOf, createWsContext, type Logger } from "@parley/api/trans
 import type WebSocket from "ws";
 import { WebSocketServer } from "ws";
 import type { ServerConfig } from "./env";
-import { MAX_PAYLOAD_BYTES, type Policies } from "./http-routes";
 import { newId } from "./logger";
+import { MAX_PAYLOAD_BYTES, type Policies } from "./policies";
 import { ConnectionLimits, effectiveTotal, openFileLimit, type ConnectionSlot } from "./ws/connection-limits";
 import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
 
