@@ -24,7 +24,7 @@ const target = path.join(root, "docs", "api.md");
 const contractTypes = path.join(root, "packages/contract/src/types.ts");
 
 /**
- * What the router cannot say about itself: a summary (from ../shared/API.md) and the error codes
+ * What the router cannot say about itself: a summary (from the public API contract) and the error codes
  * a procedure raises besides the ones every procedure of its kind can (BAD_REQUEST for invalid
  * input, UNAUTHORIZED without a session, INTERNAL_SERVER_ERROR).
  * @type {Record<string, { summary: string, errors: Record<string, string> }>}

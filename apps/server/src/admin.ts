@@ -2,7 +2,8 @@
 // embedded database; REDIS_URL), then one task of admin/tasks.ts. Exit codes: 0 done, 1 the task
 // failed, 2 bad usage.
 import { createInterface } from "node:readline";
-import { PasswordHasher, RedisHub, topics } from "@parley/api";
+import { PasswordHasher } from "@parley/api";
+import { RedisHub, topics } from "@parley/api/hub";
 import { applyMigrations, openDatabase } from "@parley/db";
 import { ADMIN_HELP, AdminError, AdminUsageError, isAdminTask, runAdminTask } from "./admin/tasks";
 import { loadConfig } from "./env";

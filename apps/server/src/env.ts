@@ -6,7 +6,8 @@ import { z } from "zod";
 
 const repoRoot = fileURLToPath(new URL("../../../", import.meta.url)); // same from src/ and dist/
 
-const envSchema = z.object({
+/** Every environment variable the server reads (RATE_LIMIT_<ACTION> aside); docs/operations.md lists each. */
+export const envSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().min(1).default("127.0.0.1"),
   DATABASE_URL: z
@@ -48,48 +49,15 @@ const envSchema = z.object({
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
 });
 
-export type ServerConfig = {
-  port: number;
-  host: string;
-  database: { kind: "postgres"; url: string } | { kind: "pglite"; dataDir: string | null };
-  /** Redis for fan-out and presence across several servers; null: in-process. */
-  redis: { url: string; prefix: string } | null;
-  /** Origins (besides the server's own) allowed to open WebSockets and send cookies. */
-  allowedOrigins: string[];
-  rateLimits: boolean;
-  /** RATE_LIMIT_<ACTION>=<burst>/<per second> overrides, as given (checked by the API). */
-  rateLimitEnv: Record<string, string | undefined>;
-  isDev: boolean;
-  /** The web app's production build, served at `/`. */
-  webDist: string;
-  migrationsDir: string;
-  /** Unsent bytes past which a slow subscriber's socket is dropped. */
-  maxSocketBacklogBytes: number;
-  /** Subscriptions one WebSocket may hold at once. */
-  maxSubscriptionsPerSocket: number;
-  /** Subscriptions one user may hold on this server. */
-  maxSubscriptionsPerUser: number;
-  /** WebSocket connections: in all, per client address, and per address before signing in. */
-  connectionLimits: { total: number; perAddress: number; anonymousPerAddress: number };
-  sessionTtlMs: number;
-  /** room.list: every room the caller is in, and at most this many others. */
-  roomListLimit: number;
-  /** argon2 computations at once, and how many may wait before logins are refused. */
-  passwordHashing: { concurrency: number; maxQueued: number };
-  /** Where users reach the server (e.g. https://chat.example.com); its origin is also allowed. */
-  publicUrl: URL | null;
-  /** `Secure` session cookie: always, never, or `auto` (PUBLIC_URL https / trusted proxy says https). */
-  cookieSecure: boolean | "auto";
-  /** Trust X-Forwarded-Proto/-Host/-For from a reverse proxy in front of the server. */
-  trustProxy: boolean;
-  /** LOG_LEVEL (default info; warn under NODE_ENV=test) and LOG_FORMAT (pretty in development, else json). */
-  log: { level: "fatal" | "error" | "warn" | "info" | "debug" | "trace" | "silent"; format: "json" | "pretty" };
-  /** GET /metrics (METRICS=on), on its own port when `port` is set (METRICS_PORT; 0: any free one). */
-  metrics: { enabled: boolean; port: number | null };
-};
+/**
+ * The server's configuration: what loadConfig makes of the environment. Its type is inferred from
+ * loadConfig, so a setting is declared once in envSchema and once where it is mapped below; the
+ * API takes its part of it as it is (ApiSettings), and describeConfig logs every field.
+ */
+export type ServerConfig = ReturnType<typeof loadConfig>;
 
 /** Validates the environment; throws one readable error listing every bad variable. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+export function loadConfig(env: NodeJS.ProcessEnv = process.env) {
   const parsed = envSchema.safeParse(env);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((i) => `${i.path.join(".")}: ${i.message}`).join("; ");
@@ -100,35 +68,50 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
     port: e.PORT,
     host: e.HOST,
     database: e.DATABASE_URL
-      ? { kind: "postgres", url: e.DATABASE_URL }
-      : { kind: "pglite", dataDir: path.resolve(e.DATA_DIR) },
+      ? ({ kind: "postgres", url: e.DATABASE_URL } as const)
+      : ({ kind: "pglite", dataDir: path.resolve(e.DATA_DIR) as string | null } as const),
+    /** Redis for fan-out and presence across several servers; null: in-process. */
     redis: e.REDIS_URL ? { url: e.REDIS_URL, prefix: e.REDIS_PREFIX } : null,
+    /** Origins (besides the server's own) allowed to open WebSockets and send cookies. */
     allowedOrigins: [...e.ALLOWED_ORIGINS.split(","), e.PUBLIC_URL ? new URL(e.PUBLIC_URL).origin : ""]
       .map((o) => o.trim().replace(/\/$/, ""))
       .filter(Boolean),
     rateLimits: e.RATE_LIMITS === "on",
+    /** RATE_LIMIT_<ACTION>=<burst>/<per second> overrides, as given (checked by the API). */
     rateLimitEnv: Object.fromEntries(Object.entries(env).filter(([name]) => name.startsWith("RATE_LIMIT_"))),
     isDev: e.NODE_ENV === "development" || e.NODE_ENV === "test",
+    /** The web app's production build, served at `/`. */
     webDist: e.WEB_DIST ? path.resolve(e.WEB_DIST) : path.join(repoRoot, "apps", "web", "dist"),
     migrationsDir: path.join(repoRoot, "prisma", "migrations"),
+    /** Unsent bytes past which a slow subscriber's socket is dropped. */
     maxSocketBacklogBytes: e.WS_MAX_BACKLOG_BYTES,
+    /** Subscriptions one WebSocket may hold at once. */
     maxSubscriptionsPerSocket: e.WS_MAX_SUBSCRIPTIONS,
+    /** Subscriptions one user may hold on this server. */
     maxSubscriptionsPerUser: e.MAX_SUBSCRIPTIONS_PER_USER,
+    /** WebSocket connections: in all, per client address, and per address before signing in. */
     connectionLimits: {
       total: e.WS_MAX_CONNECTIONS,
       perAddress: e.WS_MAX_PER_ADDRESS,
       anonymousPerAddress: e.WS_MAX_ANONYMOUS_PER_ADDRESS,
     },
     sessionTtlMs: 30 * 24 * 60 * 60 * 1000,
+    /** room.list: every room the caller is in, and at most this many others. */
     roomListLimit: e.ROOM_LIST_LIMIT,
+    /** argon2 computations at once, and how many may wait before logins are refused. */
     passwordHashing: { concurrency: e.PASSWORD_HASH_CONCURRENCY, maxQueued: e.PASSWORD_HASH_QUEUE },
+    /** Where users reach the server (e.g. https://chat.example.com); its origin is also allowed. */
     publicUrl: e.PUBLIC_URL ? new URL(e.PUBLIC_URL) : null,
-    cookieSecure: e.COOKIE_SECURE === "auto" ? "auto" : e.COOKIE_SECURE === "true",
+    /** `Secure` session cookie: always, never, or `auto` (PUBLIC_URL https / trusted proxy says https). */
+    cookieSecure: e.COOKIE_SECURE === "auto" ? ("auto" as const) : e.COOKIE_SECURE === "true",
+    /** Trust X-Forwarded-Proto/-Host/-For from a reverse proxy in front of the server. */
     trustProxy: e.TRUST_PROXY === "true",
+    /** LOG_LEVEL (default info; warn under NODE_ENV=test) and LOG_FORMAT (pretty in development, else json). */
     log: {
       level: e.LOG_LEVEL ?? (e.NODE_ENV === "test" ? "warn" : "info"),
       format: e.LOG_FORMAT ?? (e.NODE_ENV === "development" ? "pretty" : "json"),
     },
+    /** GET /metrics (METRICS=on), on its own port when `port` is set (METRICS_PORT; 0: any free one). */
     metrics: { enabled: e.METRICS === "on", port: e.METRICS_PORT ?? null },
   };
 }

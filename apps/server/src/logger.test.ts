@@ -66,6 +66,9 @@ describe("the logger", () => {
     expect(described).toContain("postgres://parley:***@db.internal:5432/parley");
     expect(described).toContain("redis://:***@cache.internal:6379/0");
     expect(describeConfig(config)).toMatchObject({ metrics: { enabled: true, port: 9464 }, log: { level: "info", format: "json" } });
+    // Every setting is logged, those whose names merely start like a secret's too.
+    expect(describeConfig(config)).toMatchObject({ passwordHashing: { concurrency: 2, maxQueued: 32 }, roomListLimit: 200 });
+    expect(describeConfig({ ...config, apiKey: "k-hunter2" } as typeof config)).toMatchObject({ apiKey: "[redacted]" });
     expect(redactUrl("postgres://u@h/db")).toBe("postgres://u@h/db");
   });
 

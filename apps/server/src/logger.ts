@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import type { IncomingMessage } from "node:http";
-import type { Logger } from "@parley/api";
+import type { Logger } from "@parley/api/transport";
 import { pino, stdTimeFunctions, type DestinationStream, type Level } from "pino";
 import { build as prettyStream } from "pino-pretty";
 import type { ServerConfig } from "./env";
@@ -72,30 +72,22 @@ export function redactUrl(value: string): string {
   }
 }
 
-/** The effective configuration, as logged at start-up: everything but secrets. */
+/** Field names whose values are never logged, whatever setting they belong to (not passwordHashing). */
+const SECRET_NAME = /(password|secret|token|key)$/i;
+/** A URL that carries a user and a password (`scheme://user:password@host`). */
+const URL_WITH_PASSWORD = /^[a-z][a-z0-9+.-]*:\/\/[^/@]*:[^/@]*@/i;
+
+/**
+ * The effective configuration, as logged at start-up: every field, so a new setting shows up
+ * without being listed here, with the passwords in URLs replaced and secret-named fields hidden.
+ */
 export function describeConfig(config: ServerConfig): Record<string, unknown> {
-  return {
-    port: config.port,
-    host: config.host,
-    database: config.database.kind === "postgres" ? { kind: "postgres", url: redactUrl(config.database.url) } : config.database,
-    redis: config.redis ? { url: redactUrl(config.redis.url), prefix: config.redis.prefix } : null,
-    allowedOrigins: config.allowedOrigins,
-    publicUrl: config.publicUrl?.origin ?? null,
-    rateLimits: config.rateLimits,
-    rateLimitOverrides: config.rateLimitEnv,
-    isDev: config.isDev,
-    webDist: config.webDist,
-    maxSocketBacklogBytes: config.maxSocketBacklogBytes,
-    maxSubscriptionsPerSocket: config.maxSubscriptionsPerSocket,
-    maxSubscriptionsPerUser: config.maxSubscriptionsPerUser,
-    connectionLimits: config.connectionLimits,
-    roomListLimit: config.roomListLimit,
-    passwordHashing: config.passwordHashing,
-    cookieSecure: config.cookieSecure,
-    trustProxy: config.trustProxy,
-    log: config.log,
-    metrics: config.metrics,
-  };
+  return JSON.parse(
+    JSON.stringify(config, (name, value: unknown) => {
+      if (SECRET_NAME.test(name)) return "[redacted]";
+      return typeof value === "string" && URL_WITH_PASSWORD.test(value) ? redactUrl(value) : value;
+    }),
+  ) as Record<string, unknown>;
 }
 
 /** A new id for a request or connection: 12 URL-safe characters. */

@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import { RedisHub, topics } from "@parley/api";
+import { RedisHub, topics } from "@parley/api/hub";
 import { afterEach, describe, expect, it } from "vitest";
 import { createMetrics } from "./metrics";
 

@@ -17,10 +17,10 @@ function registered(): string[] {
 }
 
 describe("metrics", () => {
-  it("are all documented in the README and drawn in the Grafana dashboard, which uses no other names", () => {
+  it("are all documented in docs/operations.md and drawn in the Grafana dashboard, which uses no other names", () => {
     const names = registered();
     expect(names.length).toBeGreaterThanOrEqual(13);
-    const readme = repo("README.md");
+    const readme = repo("docs/operations.md");
     for (const name of names) expect(readme, name).toContain(`| \`${name}\` |`);
 
     const dashboard = JSON.parse(repo("deploy/grafana/parley.json")) as { panels: { targets?: { expr: string }[] }[] };

@@ -1,10 +1,10 @@
 import http from "node:http";
 import type { AddressInfo } from "node:net";
-import { topicKind, type ApiMetrics, type Count, type Level, type Timing } from "@parley/api";
+import { topicKind, type ApiMetrics, type Count, type Level, type Timing } from "@parley/api/transport";
 import { collectDefaultMetrics, Counter, Gauge, Histogram, Registry } from "prom-client";
 
 // Prometheus metrics (issue 12.1), on when METRICS=on. Every name is listed, with its meaning,
-// in the README's "Metrics" section and used by deploy/grafana/parley.json: change all three
+// in docs/operations.md's "Metrics" section and used by deploy/grafana/parley.json: change all three
 // together. Everything on the message path is a counter increment per fan-out batch or a timing
 // per message; gauges that describe the server's state are read when Prometheus scrapes.
 

@@ -2,7 +2,8 @@
 // with a real server beside it to show what people notice; and the real command, spawned.
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { PasswordHasher, topics } from "@parley/api";
+import { PasswordHasher } from "@parley/api";
+import { topics } from "@parley/api/hub";
 import { describe, expect, inject, it } from "vitest";
 import WebSocket from "ws";
 import { AdminError, AdminUsageError, runAdminTask, type AdminIo } from "../src/admin/tasks";

@@ -2,7 +2,7 @@ import http from "node:http";
 import { Writable } from "node:stream";
 import { createParleyClient, type ParleyClient } from "@parley/client";
 import type { RoomEvent } from "@parley/contract";
-import { MemoryHub, type Channel } from "@parley/api";
+import { MemoryHub, type Channel } from "@parley/api/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startServer } from "../src/app";
 import { createLogger } from "../src/logger";

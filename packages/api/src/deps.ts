@@ -4,11 +4,13 @@ import type { Logger } from "./log";
 import type { ApiMetrics } from "./metrics";
 import type { PasswordHasher } from "./services/passwords";
 import type { RateLimiter } from "./services/rate-limit";
+import type { RoomTallies } from "./services/room-tally";
 import type { SendBatcher } from "./services/send-batcher";
 import type { SocketRegistry } from "./services/socket-registry";
 import type { SubscriptionSlots } from "./services/subscription-slots";
 import type { RoomChannels } from "./stream/room-channels";
 
+/** The settings the procedures read while they run (a subset of the server's configuration). */
 export type ApiConfig = {
   /** Development shapes errors with stack traces and details; production never does. */
   isDev: boolean;
@@ -41,6 +43,8 @@ export type ApiDeps = {
   subscriptionSlots: SubscriptionSlots;
   /** This server's ordered stream of each room that has room.events subscribers here. */
   roomChannels: RoomChannels;
+  /** Each room's unread tally, shared by the me.events streams of its members on this server. */
+  roomTallies: RoomTallies;
   /** message.send's group commit: one per server, shared by every connection. */
   sends: SendBatcher;
   /** Counters and timings for /metrics (noopMetrics when METRICS is off). */

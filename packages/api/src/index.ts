@@ -1,30 +1,9 @@
-// @parley/api: the tRPC router and everything behind it. This file is its only public surface.
+// @parley/api: the tRPC router and the start-up that builds what it needs. A server wires them
+// with @parley/api/transport (contexts, frames, metrics) and @parley/api/hub (publish/subscribe).
 export { appRouter, type AppRouter, type RouterInputs, type RouterOutputs } from "./root";
-export { createCallerFactory } from "./trpc";
-export type { CallSocket, Context } from "./context";
-export { clientAddressOf, createHttpContext, createWsContext, SESSION_COOKIE } from "./context";
-export type { ApiConfig, ApiDeps } from "./deps";
-export { silentLogger, type Logger } from "./log";
-export { noopMetrics, topicKind, type ApiMetrics, type Count, type Level, type Timing } from "./metrics";
-export type { Hub, Unsubscribe } from "./hub/hub";
-export { topics, type Channel, type Codec } from "./hub/topics";
-export { MemoryHub } from "./hub/memory-hub";
-export { RedisHub, type RedisHubOptions } from "./hub/redis-hub";
-export { RateLimiter, rulesFromEnv } from "./services/rate-limit";
+export type { Context } from "./context";
+export { createApiDeps, type ApiServices, type ApiSettings } from "./create-api-deps";
+/** The argon2 hasher the procedures use, for tools that set passwords outside them (pnpm admin). */
 export { PasswordHasher } from "./services/passwords";
-export { RetryLaterError, retryAfterHeaders } from "./lib/retry-later";
-export { RoomChannels } from "./stream/room-channels";
-export { SubscriptionSlots } from "./services/subscription-slots";
-export { createSendBatcher, SendBatcher, type BatchWriter, type SendResult } from "./services/send-batcher";
-export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
-export { startSessionSweep } from "./services/session-sweep";
-export {
-  DirectStream,
-  eventFrame,
-  isDirectStream,
-  responsePrefix,
-  type EventFrame,
-  type FrameSink,
-} from "./stream/direct-stream";
 /** The membership procedures' permission rules, as the repository re-checks them under a room's lock. */
 export { guards } from "./services/access";

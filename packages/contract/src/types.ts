@@ -1,4 +1,4 @@
-// The domain shapes of the public API contract (../shared/API.md, "Types"), declared once: the
+// The domain shapes of Parley's public API contract (its "Types"), declared once: the
 // repositories in @parley/db return exactly these, the router passes them on, and @parley/client,
 // the web app and docs/api.md (scripts/gen-api-docs.mjs) all read them from here. Types only, and
 // nothing imported: @parley/client's published declarations carry this whole module.

@@ -1,5 +1,5 @@
 import type { IncomingMessage } from "node:http";
-import { isDirectStream, noopMetrics, responsePrefix, type ApiMetrics, type Count, type EventFrame, type FrameSink } from "@parley/api";
+import { isDirectStream, noopMetrics, responsePrefix, type ApiMetrics, type Count, type EventFrame, type FrameSink } from "@parley/api/transport";
 import type { AnyRouter } from "@trpc/server";
 import {
   callProcedure,

@@ -37,7 +37,10 @@ export const topics = {
   roomEvents: topic((roomId: string) => `room:${roomId}:events`, storedEvents),
   /** Ephemeral presence and typing for `room.activity`. */
   roomActivity: topic((roomId: string) => `room:${roomId}:activity`, json<Activity>()),
-  /** One user's own news (`me.events`): rooms added to or removed from their list. */
+  /**
+   * One user's own news (`me.events`): rooms added to or removed from their list, and
+   * `room.unread` when their read position moved (room.markRead, in any tab).
+   */
   user: topic((userId: string) => `user:${userId}`, json<InboxEvent>()),
   /** One user's private rooms appeared in or left their list (their `room.feed`). */
   userRooms: topic((userId: string) => `user:${userId}:rooms`, json<RoomListChange>()),

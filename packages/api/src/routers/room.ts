@@ -75,7 +75,7 @@ export const roomRouter = router({
     }
   }),
 
-  // Capped (not paged): every room the caller is in, and ROOM_LIST_LIMIT others (README).
+  // Capped (not paged): every room the caller is in, and ROOM_LIST_LIMIT others (docs/operations.md).
   list: authedProcedure.query(({ ctx }) =>
     rooms.listRooms(ctx.deps.db, ctx.user.id, { othersLimit: ctx.deps.config.roomListLimit }),
   ),

@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { MemoryHub } from "../hub/memory-hub";
 import { topics } from "../hub/topics";
 import { InboxStream } from "./inbox-stream";
-import { TALLY_LIMIT, type MessagePlaceReader } from "./room-tally";
+import { RoomTallies, TALLY_LIMIT, type MessagePlaceReader } from "./room-tally";
 
 // The stream's counting, against an in-memory hub and a stand-in for the database: what the
 // database would answer is whatever the test puts in `db`.
@@ -26,21 +26,30 @@ function message(id: string, author: User, mentions: User[] = []): Message {
   return { id, roomId: "r", author, text: id, createdAt: `t-${id}`, editedAt: null, clientMsgId: null, replyTo: null, mentions, reactions: [] };
 }
 
+/** The tallies of the "server" each hub stands for: its streams share them, as createApiDeps makes them. */
+const serverTallies = new WeakMap<MemoryHub, RoomTallies>();
+
+function talliesOf(hub: MemoryHub, intervalMs: number, lookUpPlace: MessagePlaceReader | null): RoomTallies {
+  let tallies = serverTallies.get(hub);
+  if (!tallies) serverTallies.set(hub, (tallies = new RoomTallies(hub, { intervalMs, lookUpPlace })));
+  return tallies;
+}
+
 async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0, messagePlaces?: MessagePlaceReader) {
   const abort = new AbortController();
   const stream = await InboxStream.open(
     {
       hub,
+      tallies: talliesOf(hub, unreadIntervalMs, messagePlaces ?? null),
       readStates: (roomIds) => {
         db.reads++;
         return Promise.resolve(new Map(roomIds.flatMap((id) => (db.rooms.has(id) ? [[id, db.rooms.get(id) as reading.ReadingOf] as const] : []))));
       },
       memberRooms: () => Promise.resolve([...db.rooms.keys()]),
-      ...(messagePlaces ? { messagePlaces } : {}),
     },
     me.id,
     abort.signal,
-    { limit: 100, unreadIntervalMs },
+    { limit: 100 },
   );
   const got: InboxEvent[] = [];
   const done = (async () => {
@@ -262,12 +271,13 @@ describe("InboxStream", () => {
     const opening = InboxStream.open(
       {
         hub: slow,
+        tallies: new RoomTallies(slow, { intervalMs: 0 }),
         readStates: (roomIds) => Promise.resolve(new Map(roomIds.map((id) => [id, db.rooms.get(id) as reading.ReadingOf] as const))),
         memberRooms: () => Promise.resolve(["r"]),
       },
       me.id,
       abort.signal,
-      { limit: 100, unreadIntervalMs: 0 },
+      { limit: 100 },
     );
     await opening.then((stream) => stream.close()).catch(() => undefined);
     await new Promise((resolve) => setTimeout(resolve, 20));

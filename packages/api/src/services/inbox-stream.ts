@@ -3,7 +3,7 @@ import { reading, type Database } from "@parley/db";
 import type { Hub, Unsubscribe } from "../hub/hub";
 import { topics } from "../hub/topics";
 import { SubscriptionQueue } from "../lib/queue";
-import { RoomTallies, type MessagePlaceReader, type RoomTally, type TallyMember } from "./room-tally";
+import type { MessagePlaceReader, RoomTallies, RoomTally, TallyMember } from "./room-tally";
 import { followAbort, releaseOnce } from "./stream-lifecycle";
 
 /** Reads where the user stands in rooms, from the database (reading.readStates in production). */
@@ -29,8 +29,6 @@ type RoomReading = {
   pending: boolean;
   /** Ask again once the answer in flight is in (something changed while it was asked). */
   again: boolean;
-  /** The tally had news while the database was being asked. */
-  dirty: boolean;
 };
 
 const waiting = (): RoomReading => ({
@@ -42,7 +40,6 @@ const waiting = (): RoomReading => ({
   force: false,
   pending: true,
   again: false,
-  dirty: false,
 });
 
 /**
@@ -94,13 +91,12 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
 
   /** Live (every hub subscription confirmed, counts read) when it resolves. */
   static async open(
-    deps: { hub: Hub; readStates: ReadStateReader; memberRooms: MemberRoomsReader; messagePlaces?: MessagePlaceReader },
+    deps: { hub: Hub; tallies: RoomTallies; readStates: ReadStateReader; memberRooms: MemberRoomsReader },
     userId: string,
     signal: AbortSignal | undefined,
-    options: { limit: number; unreadIntervalMs: number },
+    options: { limit: number },
   ): Promise<InboxStream> {
-    const tallies = RoomTallies.for(deps.hub, options.unreadIntervalMs, deps.messagePlaces ?? null);
-    const stream = new InboxStream(tallies, userId, deps.readStates, signal, options.limit);
+    const stream = new InboxStream(deps.tallies, userId, deps.readStates, signal, options.limit);
     try {
       const unsubscribe = await deps.hub.subscribe(topics.user(userId), (event) => stream.onNews(event));
       if (stream.closed) unsubscribe();
@@ -267,8 +263,8 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
     const state = this.rooms.get(roomId);
     const tally = this.tallies.get(roomId);
     if (!state) return;
+    // While the database is asked, the answer's arrival sends the counts (see read).
     if (state.pending || !tally) {
-      state.dirty = true;
       if (force) state.force = true;
       return;
     }
@@ -357,7 +353,6 @@ export class InboxStream implements AsyncIterable<InboxEvent>, TallyMember {
         sent: state.sent ?? { unread: answer.unreadCount, mentions: answer.mentionCount },
         pending: false,
         again: false,
-        dirty: false,
       } satisfies Omit<RoomReading, "force">);
       if (again) this.readLater(roomId);
       else this.sendCounts(roomId, false); // only what differs from what the client has (or forced)

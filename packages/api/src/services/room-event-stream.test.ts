@@ -16,6 +16,7 @@ import { SocketRegistry } from "./socket-registry";
 import { SubscriptionSlots } from "./subscription-slots";
 import { RoomChannels } from "../stream/room-channels";
 import type { RoomEventStream } from "./room-event-stream";
+import { RoomTallies } from "./room-tally";
 import { createSendBatcher } from "./send-batcher";
 
 // The stream logic against a real (in-memory PGlite) database, through a router caller: no
@@ -56,6 +57,7 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }, pageSize = 500
         return events.listEventsAfter(db, roomId, afterSeq, options);
       },
     }),
+    roomTallies: new RoomTallies(hub, { intervalMs: 0 }),
     config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000, trustProxy: false, roomListLimit: 200 },
     metrics: noopMetrics,
     log: silentLogger,

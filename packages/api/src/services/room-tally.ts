@@ -267,26 +267,20 @@ export class RoomTally {
 }
 
 /**
- * Every room tally of one server (one per hub and interval): `join` subscribes a room's tally
- * to the hub for its first member, and the last member's `remove` lets it go.
+ * Every room tally of one server: `join` subscribes a room's tally to the hub for its first
+ * member, and the last member's `remove` lets it go. createApiDeps makes the one set a server has.
  */
 export class RoomTallies {
-  private static readonly all = new WeakMap<Hub, Map<number, RoomTallies>>();
   private readonly tallies = new Map<string, RoomTally>();
+  private readonly intervalMs: number;
+  private readonly lookUpPlace: MessagePlaceReader | null;
 
-  private constructor(
+  constructor(
     private readonly hub: Hub,
-    private readonly intervalMs: number,
-    private readonly lookUpPlace: MessagePlaceReader | null,
-  ) {}
-
-  /** The server's tallies (one set per hub and interval; the first caller's reader is kept). */
-  static for(hub: Hub, intervalMs: number, lookUpPlace: MessagePlaceReader | null = null): RoomTallies {
-    let byInterval = RoomTallies.all.get(hub);
-    if (!byInterval) RoomTallies.all.set(hub, (byInterval = new Map<number, RoomTallies>()));
-    let tallies = byInterval.get(intervalMs);
-    if (!tallies) byInterval.set(intervalMs, (tallies = new RoomTallies(hub, intervalMs, lookUpPlace)));
-    return tallies;
+    settings: { intervalMs: number; lookUpPlace?: MessagePlaceReader | null },
+  ) {
+    this.intervalMs = settings.intervalMs;
+    this.lookUpPlace = settings.lookUpPlace ?? null;
   }
 
   /** Adds `member` to the room's tally; resolves once the tally hears the room live. */
