@@ -39,7 +39,7 @@ describeEachDatabase("reactions", (db) => {
     expect(removed).toMatchObject({ reactions: [], event: { seq: head + 1n } });
   });
 
-  it(`refuses a ${MAX_EMOJI + 1}th different emoji, but not one more person on an existing one`, async () => {
+  it(`refuses more than ${MAX_EMOJI} different emoji, but not one more person on an existing one`, async () => {
     const { ann, bob, room, react } = await setup();
     for (let i = 0; i < MAX_EMOJI; i++) await react(ann.id, `e${i}`);
     const head = await headOf(db(), room.id);
