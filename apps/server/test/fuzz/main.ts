@@ -1,6 +1,7 @@
 // `pnpm fuzz`: the fuzzer on a large budget against a real server it starts on a fresh database.
-//   pnpm fuzz [--calls N] [--seed S] [--strict] [--postgres URL]
-// (or FUZZ_CALLS, FUZZ_SEED, FUZZ_STRICT=1, FUZZ_POSTGRES). Without --postgres the database is
+//   pnpm fuzz [--calls N] [--seed S] [--strict] [--postgres URL] [--paths auth.,room.get]
+// (or FUZZ_CALLS, FUZZ_SEED, FUZZ_STRICT=1, FUZZ_POSTGRES, FUZZ_PATHS). --paths narrows the
+// procedures fuzzed to those whose path starts with one of the prefixes given. Without --postgres the database is
 // an in-memory PGlite in this process (its queries then share this thread with the fuzzer);
 // with it, a new database on that PostgreSQL server, dropped at the end. Prints the seed, the
 // calls made and calls per second; exits 1 with the shrunk counterexample on a failure.
@@ -20,12 +21,13 @@ const { values } = parseArgs({
     seed: { type: "string", default: process.env.FUZZ_SEED },
     strict: { type: "boolean", default: process.env.FUZZ_STRICT === "1" },
     postgres: { type: "string", default: process.env.FUZZ_POSTGRES },
+    paths: { type: "string", default: process.env.FUZZ_PATHS },
   },
 });
 const calls = Number(values.calls);
 const seed = values.seed === undefined ? randomInt(2 ** 31) : Number(values.seed);
 if (!Number.isSafeInteger(calls) || calls < 1 || !Number.isSafeInteger(seed)) {
-  console.error("usage: pnpm fuzz [--calls N] [--seed S] [--strict] [--postgres postgres://…]");
+  console.error("usage: pnpm fuzz [--calls N] [--seed S] [--strict] [--postgres postgres://…] [--paths prefix,…]");
   process.exit(2);
 }
 
@@ -55,7 +57,7 @@ const server = await startServer(config, { db, log: createLogger({ level: "info"
 console.log(`fuzz: seed ${seed}, budget ${calls} calls, ${config.database.kind}${values.strict ? ", strict" : ""}, server ${server.url}`);
 let failed: boolean;
 try {
-  const report = await fuzz({ url: server.url, db, logs, calls, seed, strict: values.strict, print: (line) => console.log(line) });
+  const report = await fuzz({ url: server.url, db, logs, calls, seed, strict: values.strict, paths: values.paths?.split(","), print: (line) => console.log(line) });
   console.log(describeReport(report));
   failed = report.failure !== null;
 } finally {

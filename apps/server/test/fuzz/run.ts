@@ -24,6 +24,8 @@ export type FuzzOptions = {
   print: (line: string) => void;
   /** How many fast-check loops run at once (default 6). */
   workers?: number;
+  /** Fuzz only the procedures whose path starts with one of these (default: every procedure). */
+  paths?: string[];
   /** The most a chunk of runs and the shrinking of its failure may take (default 180 s). */
   chunkLimitMs?: number;
 };
@@ -57,14 +59,15 @@ export function visible(value: unknown): string {
   ).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).slice(0, 4000);
 }
 
-function arbitraries(pool: KeyPool) {
-  const procedures = listProcedures();
+function arbitraries(pool: KeyPool, paths: string[] | undefined) {
+  const procedures = listProcedures().filter((p) => !paths || paths.some((prefix) => p.path.startsWith(prefix)));
+  if (procedures.length === 0) throw new Error(`no procedure matches ${paths?.join(",") ?? ""}`);
   const known = procedures.map((p) => inputFor(p.input, pool).map((input): Call => ({ path: p.path, kind: p.kind, input })));
   const unknown = fc
     .tuple(fc.constantFrom(...UNKNOWN_PATHS), fc.constantFrom("query", "mutation", "subscription") as fc.Arbitrary<Call["kind"]>, fc.jsonValue({ maxDepth: 1 }))
     .map(([path, kind, input]): Call => ({ path, kind, input }));
   const call = fc.oneof({ weight: 30, arbitrary: fc.oneof(...known) }, { weight: 1, arbitrary: unknown });
-  const subscriptions = procedures.filter((p) => p.kind === "subscription");
+  const subscriptions = listProcedures().filter((p) => p.kind === "subscription");
   const subscriptionCall = fc.oneof(...subscriptions.map((p) => inputFor(p.input, pool).map((input): Call => ({ path: p.path, kind: p.kind, input }))));
   const caller = fc.constantFrom<Caller>("anonymous", "member", "member", "nonMember", "nonMember", "owner");
   const auth = fc.constantFrom<"bearer" | "cookie">("bearer", "cookie");
@@ -212,6 +215,11 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const judge = async (worker: number, sockets: Record<Caller, FuzzSocket>, step: Step): Promise<void> => {
     if ((shrinking !== null && shrinking !== worker) || (calls >= options.calls && shrinking === null)) return;
     steps++;
+    if (shrinking === worker) {
+      // Each attempt starts from the same cast: the failing step may have logged it out.
+      await lock.alone(() => workspace.heal());
+      for (const s of Object.values(sockets)) s.close();
+    }
     const failures: Failure[] = [];
     const actions = "alone" in step ? [step.alone] : step.together;
     if ("alone" in step) {
@@ -262,7 +270,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       // Fuzzed calls log the cast out, make them leave rooms, revoke sessions: restore it.
       await lock.alone(() => workspace.heal());
       for (const s of Object.values(sockets)) s.close();
-      const property = fc.asyncProperty(arbitraries(workspace.pool), (step) => judge(worker, sockets, step));
+      const property = fc.asyncProperty(arbitraries(workspace.pool, options.paths), (step) => judge(worker, sockets, step));
       // Shrinking runs steps against a real server (up to seconds each): it is cut off after
       // CHUNK_LIMIT_MS with the smallest counterexample found by then.
       const details = await fc.check(property, { seed, numRuns: RUNS_PER_CHUNK, interruptAfterTimeLimit: options.chunkLimitMs ?? CHUNK_LIMIT_MS, markInterruptAsFailure: false });
