@@ -12,8 +12,8 @@ const KNOWN: { name: string; matches: (failure: Failure, actions: Action[]) => b
     matches: (failure, actions) => {
       if (/ERR_HTTP_HEADERS_SENT|Cannot set headers after they are sent/.test(failure.detail)) return true;
       const cookieCall = actions.some((a) => streamed(a) && callsOf(a).some((c) => COOKIE_PATHS.has(c.path)));
-      const path = /"path":"([^"]+)"/.exec(failure.detail)?.[1];
-      return cookieCall && (failure.detail.includes("left a write behind") || (path !== undefined && COOKIE_PATHS.has(path)));
+      const paths = internalPaths(failure.detail);
+      return cookieCall && (failure.detail.includes("left a write behind") || (paths.length > 0 && paths.every((p) => COOKIE_PATHS.has(p))));
     },
   },
   {
@@ -23,13 +23,19 @@ const KNOWN: { name: string; matches: (failure: Failure, actions: Action[]) => b
     name: "issue-19.1 NUL in a lookup key",
     matches: (failure, actions) => {
       if (/0x00/.test(failure.detail)) return true;
-      const path = /"path":"([^"]+)"/.exec(failure.detail)?.[1] ?? /(?:plain|batch|jsonl) \w+ ([\w.,]+) as/.exec(failure.detail)?.[1];
-      return failure.kind === "internal" && path !== undefined && actions.some((a) => callsOf(a).some((c) => path.split(",").includes(c.path) && JSON.stringify(c.input ?? null).includes("\\u0000")));
+      const withNul = new Set(actions.flatMap(callsOf).filter((c) => JSON.stringify(c.input ?? null).includes("\\u0000")).map((c) => c.path));
+      const paths = internalPaths(failure.detail);
+      return failure.kind === "internal" && paths.length > 0 && paths.every((p) => withNul.has(p));
     },
   },
 ];
 
 const COOKIE_PATHS = new Set(["auth.signup", "auth.login", "auth.logout", "auth.revokeSession", "auth.changePassword"]);
+
+/** The procedures an answer names as failing with an internal error. */
+function internalPaths(detail: string): string[] {
+  return [...detail.matchAll(/"code":"INTERNAL_SERVER_ERROR","httpStatus":\d+,"path":"([^"]+)"/g)].map((m) => m[1] ?? "");
+}
 
 function callsOf(action: Action): Call[] {
   if (action.via === "http") return action.calls;

@@ -55,9 +55,12 @@ await applyMigrations(db, config.migrationsDir);
 const logs = new LogWatch();
 const server = await startServer(config, { db, log: createLogger({ level: "info", format: "json" }, logs.sink) });
 console.log(`fuzz: seed ${seed}, budget ${calls} calls, ${config.database.kind}${values.strict ? ", strict" : ""}, server ${server.url}`);
+// Ctrl-C (or SIGTERM) ends the run and still prints its report.
+const stop = new AbortController();
+for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
 let failed: boolean;
 try {
-  const report = await fuzz({ url: server.url, db, logs, calls, seed, strict: values.strict, paths: values.paths?.split(","), print: (line) => console.log(line) });
+  const report = await fuzz({ url: server.url, db, logs, calls, seed, strict: values.strict, signal: stop.signal, paths: values.paths?.split(","), print: (line) => console.log(line) });
   console.log(describeReport(report));
   failed = report.failure !== null;
 } finally {

@@ -24,6 +24,8 @@ export type FuzzOptions = {
   print: (line: string) => void;
   /** How many fast-check loops run at once (default 6). */
   workers?: number;
+  /** Ends the run early (Ctrl-C): the report covers the calls made so far. */
+  signal?: AbortSignal;
   /** Fuzz only the procedures whose path starts with one of these (default: every procedure). */
   paths?: string[];
   /** The most a chunk of runs and the shrinking of its failure may take (default 180 s). */
@@ -213,7 +215,8 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
 
   const judge = async (worker: number, sockets: Record<Caller, FuzzSocket>, step: Step): Promise<void> => {
-    if ((shrinking !== null && shrinking !== worker) || (calls >= options.calls && shrinking === null)) return;
+    const done = calls >= options.calls || options.signal?.aborted === true;
+    if ((shrinking !== null && shrinking !== worker) || (done && shrinking === null)) return;
     steps++;
     if (shrinking === worker) {
       // Each attempt starts from the same cast: the failing step may have logged it out.
@@ -264,7 +267,7 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   const work = async (worker: number): Promise<void> => {
     const sockets = Object.fromEntries(CALLERS.map((c) => [c, new FuzzSocket(options.url, () => target.tokens[c], c)])) as Record<Caller, FuzzSocket>;
     allSockets.push(...Object.values(sockets));
-    while (calls < options.calls && !failure && shrinking === null) {
+    while (calls < options.calls && !options.signal?.aborted && !failure && shrinking === null) {
       const chunk = nextChunk++;
       const seed = chunkSeed(options.seed, chunk);
       // Fuzzed calls log the cast out, make them leave rooms, revoke sessions: restore it.
