@@ -30,9 +30,19 @@ export class LogWatch {
 
   /** The bad lines logged since the last take, as failures. */
   take(): Failure[] {
-    const out = this.bad.map((line) => ({ kind: "internal" as const, detail: `server log: ${line.length > 1500 ? `${line.slice(0, 1500)}…` : line}` }));
+    const out = this.bad.map((line) => ({ kind: "internal" as const, detail: `server log: ${summary(line)}` }));
     this.bad = [];
     return out;
+  }
+}
+
+/** A log line for the report: what failed and where first, then the start of the stack. */
+function summary(line: string): string {
+  try {
+    const { msg, path, err } = JSON.parse(line) as { msg?: string; path?: string; err?: { message?: string; stack?: string } };
+    return `"${msg ?? ""}"${path ? ` path=${path}` : ""}: ${err?.message ?? ""}\n    ${(err?.stack ?? "").split("\n").slice(1, 5).join("\n    ")}`;
+  } catch {
+    return line.slice(0, 1500);
   }
 }
 

@@ -215,8 +215,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   };
 
   const judge = async (worker: number, sockets: Record<Caller, FuzzSocket>, step: Step): Promise<void> => {
-    const done = calls >= options.calls || options.signal?.aborted === true;
-    if ((shrinking !== null && shrinking !== worker) || (done && shrinking === null)) return;
+    // Ctrl-C ends shrinking too: fast-check then reports the smallest counterexample so far.
+    if (options.signal?.aborted) return;
+    if ((shrinking !== null && shrinking !== worker) || (calls >= options.calls && shrinking === null)) return;
     steps++;
     if (shrinking === worker) {
       // Each attempt starts from the same cast: the failing step may have logged it out.
