@@ -36,7 +36,7 @@ import { createOriginPolicy } from "./origins";
 import { applySecurityHeaders } from "./security-headers";
 import { createStaticHandler } from "./static-files";
 import { ConnectionLimits, effectiveTotal, openFileLimit, type ConnectionSlot } from "./ws/connection-limits";
-import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
+import { createTrpcWsAdapter, logCallFailure } from "./ws/trpc-ws-adapter";
 import { createTrpcHttpGuard } from "./trpc-http-guard";
 
 /** Largest HTTP body and WebSocket frame the server accepts. */
@@ -234,16 +234,16 @@ export async function startServer(
       `at most ${connectionLimits.settings.total} WebSockets (open-file limit ${fileLimit}); raise it with ulimit -n`,
     );
   }
-  /** Each accepted upgrade's connection slot and logger (carrying the connection's id), by its request. */
+  /** Each accepted upgrade's connection slot, by its request; each connection's logger (carrying its id), by its socket. */
   const slots = new WeakMap<http.IncomingMessage, ConnectionSlot>();
-  const connectionLogs = new WeakMap<http.IncomingMessage, Logger>();
+  const connectionLogs = new WeakMap<WebSocket, Logger>();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const wsAdapter = createTrpcWsAdapter({
     router: appRouter,
     // Built once per connection: the token comes from connectionParams, Bearer header or cookie.
     createContext: async (req, socket, connectionParams) => {
-      const connLog = connectionLogs.get(req) ?? log;
+      const connLog = connectionLogs.get(socket) ?? log;
       const ctx = await createWsContext(deps, req, socket, connectionParams, origins.isAllowed(req), connLog);
       if (ctx.session) {
         slots.get(req)?.signedIn();
@@ -255,10 +255,11 @@ export async function startServer(
     maxBacklogBytes: config.maxSocketBacklogBytes,
     keepAlive: { pingMs: 30_000, pongWaitMs: 10_000 },
     metrics,
+    onError: (failure) => logCallFailure(connectionLogs.get(failure.socket) ?? log, failure),
   });
   wss.on("connection", (socket, req) => {
     const connLog = log.child({ connId: newId() });
-    connectionLogs.set(req, connLog);
+    connectionLogs.set(socket, connLog);
     connLog.info({ address: clientAddressOf(req, config.trustProxy) }, "connection opened");
     logClose(socket, connLog);
     wsAdapter.handleConnection(socket, req);

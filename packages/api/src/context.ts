@@ -2,8 +2,8 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import { sessions, type SessionRecord } from "@parley/db";
 import type { ApiDeps } from "./deps";
 import type { Logger } from "./log";
-import { hashSessionToken } from "./services/tokens";
-import type { ClosableSocket } from "./services/socket-registry";
+import { hashSessionToken } from "./lib/tokens";
+import type { ClosableSocket } from "./lib/socket-registry";
 
 export const SESSION_COOKIE = "parley_session";
 
