@@ -1,6 +1,7 @@
 import { TRPCError } from "@trpc/server";
 import { dmOpenInput, publicUser, type Room } from "@parley/contract";
-import { rooms, users } from "@parley/db";
+import { rooms } from "@parley/db";
+import { requireUser } from "../services/access";
 import { announceEvents, announceRoomAdded } from "../services/announce";
 import { authedProcedure, router } from "../trpc";
 
@@ -10,8 +11,7 @@ export const dmRouter = router({
     .meta({ rateLimit: { action: "membership", per: "user" } })
     .input(dmOpenInput)
     .mutation(async ({ ctx, input }): Promise<Room> => {
-      const other = await users.findUserByUsername(ctx.deps.db, input.username);
-      if (!other) throw new TRPCError({ code: "NOT_FOUND", message: `No user named '${input.username.slice(0, 80)}'` });
+      const other = await requireUser(ctx.deps.db, input.username);
       if (other.id === ctx.user.id) throw new TRPCError({ code: "BAD_REQUEST", message: "You cannot message yourself" });
       const { room, events } = await rooms.openDm(ctx.deps.db, publicUser(ctx.user), other);
       if (events.length > 0) {

@@ -12,7 +12,7 @@ import {
   type Member,
   type Room,
 } from "@parley/contract";
-import { reading, rooms, UniqueViolationError, users } from "@parley/db";
+import { reading, rooms, UniqueViolationError } from "@parley/db";
 import { conflict } from "../lib/conflict";
 import { parseEventId } from "../lib/event-id";
 import {
@@ -22,6 +22,7 @@ import {
   guards,
   notMember,
   requireMember,
+  requireUser,
   requireVisible,
   roomNotFound,
   rules,
@@ -43,13 +44,6 @@ import type { Context } from "../context";
 
 function nameTaken(name: string, cause: unknown): TRPCError {
   return conflict("name", `A room named '${name}' already exists`, cause);
-}
-
-/** A user named in a membership call: NOT_FOUND when there is nobody of that name. */
-async function requireUser(ctx: Context, username: string) {
-  const user = await users.findUserByUsername(ctx.deps.db, username);
-  if (!user) throw new TRPCError({ code: "NOT_FOUND", message: `No user named '${username.slice(0, 80)}'` });
-  return user;
 }
 
 /** One member as Member, with presence. */
@@ -166,7 +160,7 @@ export const roomRouter = router({
 
   addMember: authedProcedure.meta(membershipLimit).input(roomMemberInput).mutation(async ({ ctx, input }): Promise<Member> => {
     const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    const user = await requireUser(ctx, input.username);
+    const user = await requireUser(ctx.deps.db, input.username);
     allow(input.roomId, rules.add(ctx.user.id), ctx.user.id, access);
     const { events } = await guarded(input.roomId, () =>
       rooms.joinRoom(ctx.deps.db, input.roomId, user, { guard: guards.add(ctx.user.id), actorId: ctx.user.id }),
@@ -181,7 +175,7 @@ export const roomRouter = router({
 
   removeMember: authedProcedure.meta(membershipLimit).input(roomMemberInput).mutation(async ({ ctx, input }) => {
     const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    const user = await requireUser(ctx, input.username);
+    const user = await requireUser(ctx.deps.db, input.username);
     const target = await rooms.getMember(ctx.deps.db, input.roomId, user.id);
     allow(input.roomId, rules.remove(ctx.user.id, user.id), ctx.user.id, access, { [user.id]: target?.role ?? null });
     if (!target) return { ok: true as const };
@@ -199,7 +193,7 @@ export const roomRouter = router({
 
   setRole: authedProcedure.meta(membershipLimit).input(roomSetRoleInput).mutation(async ({ ctx, input }): Promise<Member> => {
     const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    const user = await requireUser(ctx, input.username);
+    const user = await requireUser(ctx.deps.db, input.username);
     const target = await rooms.getMember(ctx.deps.db, input.roomId, user.id);
     allow(input.roomId, rules.setRole(ctx.user.id, user.id), ctx.user.id, access, { [user.id]: target?.role ?? null });
     if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `${user.username} is not a member of this room` });

@@ -1,5 +1,5 @@
-import type { Role } from "@parley/contract";
-import { messages, rooms, type Database } from "@parley/db";
+import type { Role, User } from "@parley/contract";
+import { messages, rooms, users, type Database } from "@parley/db";
 import { Refused } from "../lib/refused";
 
 // Who may see and do what. Everything here refuses with Refused (code and message), which
@@ -34,6 +34,13 @@ export function badRequest(message: string): Refused {
 }
 
 export type Access = rooms.Access;
+
+/** The user of that name; NOT_FOUND when there is nobody so named. */
+export async function requireUser(db: Database, username: string): Promise<User> {
+  const user = await users.findUserByUsername(db, username);
+  if (!user) throw new Refused("NOT_FOUND", `No user named '${username.slice(0, 80)}'`);
+  return user;
+}
 
 /**
  * The room as far as `userId` may know it. NOT_FOUND when there is no such room, and exactly the
