@@ -117,6 +117,7 @@ function hidden(room: RoomState, actorId: string): boolean {
   return room.visibility === "private" && !room.roleOf(actorId);
 }
 
+/** The membership procedures' permission rules, in the order a caller is answered. */
 export const rules = {
   /** Only a public channel can be joined by someone outside it. */
   join: (): Rule => (room) => (room.kind === "channel" && room.visibility === "public" ? "ok" : "not-found"),
