@@ -8,7 +8,7 @@ import type { ServerConfig } from "./env";
 import { newId } from "./logger";
 import { MAX_PAYLOAD_BYTES, type Policies } from "./policies";
 import { ConnectionLimits, effectiveTotal, openFileLimit, type ConnectionSlot } from "./ws/connection-limits";
-import { createTrpcWsAdapter } from "./ws/trpc-ws-adapter";
+import { createTrpcWsAdapter, logCallFailure } from "./ws/trpc-ws-adapter";
 
 /** The WebSocket side of the port: who may upgrade, and the tRPC adapter that serves them. */
 export type WsEndpoint = {
@@ -63,16 +63,16 @@ export function createWsEndpoint(
 ): WsEndpoint {
   const { hosts, origins } = policies;
   const limits = connectionLimitsFor(config.connectionLimits, api.log);
-  /** Each accepted upgrade's connection slot and logger (carrying the connection's id), by its request. */
+  /** Each accepted upgrade's connection slot, by its request; each connection's logger (carrying its id), by its socket. */
   const slots = new WeakMap<http.IncomingMessage, ConnectionSlot>();
-  const connectionLogs = new WeakMap<http.IncomingMessage, Logger>();
+  const connectionLogs = new WeakMap<WebSocket, Logger>();
 
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_PAYLOAD_BYTES, perMessageDeflate: false });
   const adapter = createTrpcWsAdapter({
     router: appRouter,
     // Built once per connection: the token comes from connectionParams, Bearer header or cookie.
     createContext: async (req, socket, connectionParams) => {
-      const connLog = connectionLogs.get(req) ?? api.log;
+      const connLog = connectionLogs.get(socket) ?? api.log;
       const ctx = await createWsContext(api, req, socket, connectionParams, origins.isAllowed(req), connLog);
       if (ctx.session) {
         slots.get(req)?.signedIn();
@@ -84,10 +84,11 @@ export function createWsEndpoint(
     maxBacklogBytes: config.maxSocketBacklogBytes,
     keepAlive: { pingMs: 30_000, pongWaitMs: 10_000 },
     metrics: api.metrics,
+    onError: (failure) => logCallFailure(connectionLogs.get(failure.socket) ?? api.log, failure),
   });
   wss.on("connection", (socket, req) => {
     const connLog = api.log.child({ connId: newId() });
-    connectionLogs.set(req, connLog);
+    connectionLogs.set(socket, connLog);
     connLog.info({ address: clientAddressOf(req, config.trustProxy) }, "connection opened");
     logClose(socket, connLog);
     adapter.handleConnection(socket, req);

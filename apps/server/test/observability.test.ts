@@ -4,6 +4,7 @@ import { createParleyClient, type ParleyClient } from "@parley/client";
 import type { RoomEvent } from "@parley/contract";
 import { MemoryHub, type Channel } from "@parley/api/hub";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import WebSocket from "ws";
 import { startServer } from "../src/app";
 import { createLogger } from "../src/logger";
 import {
@@ -161,6 +162,21 @@ describe("the built server with METRICS=on and LOG_LEVEL=debug", () => {
     expect(scraped.body).toContain("# TYPE parley_deliveries_total counter");
   });
 
+  it("times every procedure by its path, and message.send under its older name too", async () => {
+    const before = await scrape(`${server.url}/metrics`);
+    const carol = await person(server.url);
+    clients.push(carol.client);
+    await carol.client.trpc.room.list.query();
+    const refused = await rejection(carol.client.trpc.room.get.query({ roomId: "no-such-room" }));
+    expect(refused.data?.code).toBe("NOT_FOUND");
+    const after = await scrape(`${server.url}/metrics`);
+    const count = (text: string, procedure: string) => sample(text, "parley_procedure_seconds_count", `procedure="${procedure}"`) ?? 0;
+    expect(count(after, "room.list") - count(before, "room.list")).toBe(1);
+    expect(count(after, "room.get") - count(before, "room.get")).toBe(1); // refusals included
+    expect(count(after, "auth.signup")).toBeGreaterThanOrEqual(1);
+    expect(count(after, "message.send")).toBe(sample(after, "parley_message_send_seconds_count"));
+  });
+
   it("a run's log has the configuration and request and connection ids, and no password, token, cookie or message text", async () => {
     const password = `pw-${uniqueName("secret")}-Tr0ub4dor`;
     const text = `text-${uniqueName("secret")}-hello`;
@@ -297,6 +313,35 @@ describe("in-process servers: metrics off, metrics on their own port, an unexpec
     }
     // Closed with the server.
     await expect(fetch(server.metricsUrl ?? "")).rejects.toThrow();
+  });
+
+  it("logs the errors a WebSocket is answered, those no procedure sees included, with the connection's id", async () => {
+    const lines: Record<string, unknown>[] = [];
+    const sink = new Writable({
+      write(chunk, _encoding, done) {
+        for (const line of String(chunk).split("\n").filter(Boolean)) lines.push(JSON.parse(line) as Record<string, unknown>);
+        done();
+      },
+    });
+    const server = await startServer(testConfig(), { db, log: createLogger({ level: "info", format: "json" }, sink) });
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/trpc`);
+    try {
+      const answers: string[] = [];
+      ws.on("message", (data: Buffer) => answers.push(data.toString()));
+      await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+      ws.send("not json");
+      ws.send(JSON.stringify({ id: 1, method: "query", params: { path: "room.list" } }));
+      await until(() => answers.length >= 2, "both answers");
+      await until(() => lines.some((l) => l.code === "UNAUTHORIZED"), "the refused call is logged");
+      const opened = lines.find((l) => l.msg === "connection opened");
+      const parse = lines.find((l) => l.code === "PARSE_ERROR");
+      expect(parse).toMatchObject({ level: "info", connId: opened?.connId, type: "unknown", status: 400 });
+      const refused = lines.find((l) => l.code === "UNAUTHORIZED");
+      expect(refused).toMatchObject({ level: "info", connId: opened?.connId, type: "query", path: "room.list", status: 401 });
+    } finally {
+      ws.close();
+      await server.close();
+    }
   });
 
   it("logs an unexpected error once, with its stack and the connection's id, and without the message's text", async () => {

@@ -3,8 +3,8 @@ import { isDatabaseUnavailable, sessions, type SessionRecord } from "@parley/db"
 import type { ApiDeps } from "./deps";
 import { databaseUnavailableError } from "./lib/retry-later";
 import type { Logger } from "./log";
-import { hashSessionToken } from "./services/tokens";
-import type { ClosableSocket } from "./services/socket-registry";
+import { hashSessionToken } from "./lib/tokens";
+import type { ClosableSocket } from "./lib/socket-registry";
 
 export const SESSION_COOKIE = "parley_session";
 

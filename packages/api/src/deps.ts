@@ -6,7 +6,7 @@ import type { PasswordHasher } from "./services/passwords";
 import type { RateLimiter } from "./services/rate-limit";
 import type { RoomTallies } from "./services/room-tally";
 import type { SendBatcher } from "./services/send-batcher";
-import type { SocketRegistry } from "./services/socket-registry";
+import type { SocketRegistry } from "./lib/socket-registry";
 import type { SubscriptionSlots } from "./services/subscription-slots";
 import type { RoomChannels } from "./stream/room-channels";
 

@@ -21,8 +21,8 @@ export interface ApiMetrics {
   subscriptions(procedure: string): Level;
   /** From a message's creation (its server's clock at the write) to its hand-off to this server's subscribers. */
   readonly sendToDeliver: Timing;
-  /** message.send, from the call to its answer. */
-  readonly messageSend: Timing;
+  /** A procedure's calls, from the call to its answer (refusals included; a subscription: until it starts), by path. */
+  procedureTime(procedure: string): Timing;
   /** room.events subscribers that catch up on missed events, from memory ("recent") or the log. */
   replaysStarted(source: "recent" | "log"): Count;
   /** Replay pages read from the log. */
@@ -45,7 +45,7 @@ export const noopMetrics: ApiMetrics = {
   deliveries: () => noCount,
   subscriptions: () => noCount,
   sendToDeliver: noTiming,
-  messageSend: noTiming,
+  procedureTime: () => noTiming,
   replaysStarted: () => noCount,
   replayPages: noCount,
   slowSocketCutoffs: () => noCount,

@@ -1,12 +1,19 @@
-import { initTRPC, TRPCError } from "@trpc/server";
-import { isDatabaseUnavailable, MessageGoneError, sessions, UniqueViolationError, UnknownCursorError } from "@parley/db";
+import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
+import { isDatabaseUnavailable, MessageGoneError, sessions, TooManyReactionsError, UniqueViolationError, UnknownCursorError } from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { FieldTakenError } from "./lib/conflict";
+import { Refused } from "./lib/refused";
 import { databaseUnavailableError, RetryLaterError } from "./lib/retry-later";
-import type { RateLimitAction } from "./services/rate-limit";
+import { enforceRateLimit, type RateLimitRule } from "./services/rate-limit";
 
-const t = initTRPC.context<Context>().create({
+/** What a procedure declares about itself with `.meta()`. */
+export type ProcedureMeta = {
+  /** Counted before the handler runs (after the session check); past the limit, TOO_MANY_REQUESTS. */
+  rateLimit?: RateLimitRule;
+};
+
+const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   // Subscriptions run over the WebSocket only. tRPC would also serve them over HTTP as
   // server-sent events, streams that logout, removal and shutdown could not reach (issue 11.3).
   sse: { enabled: false },
@@ -42,30 +49,50 @@ const t = initTRPC.context<Context>().create({
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
 
+type Answer = { code: TRPC_ERROR_CODE_KEY; message: string };
+
+/** One row of errorTable: what a caller is told for an error of `type`. */
+function row<E>(type: abstract new (...args: never[]) => E, answer: (error: E) => Answer): (cause: unknown) => Answer | null {
+  return (cause) => (cause instanceof type ? answer(cause) : null);
+}
+
 /**
- * Turns the few domain errors that escape a handler into tRPC codes, and logs anything
+ * The one table of what callers are told for each domain error a handler lets escape (from
+ * services, the repository, or the rate limits). Routers throw TRPCError themselves only for
+ * what they alone decide; anything not listed here is unexpected: logged with its detail, then
+ * an opaque INTERNAL_SERVER_ERROR.
+ */
+const errorTable = [
+  // Access checks and permission rules (services/access.ts), with their own code and message.
+  row(Refused, (e) => ({ code: e.code, message: e.message })),
+  row(UnknownCursorError, (e) => ({ code: "BAD_REQUEST", message: e.message })),
+  row(MessageGoneError, (e) => ({ code: "NOT_FOUND", message: e.message })),
+  row(TooManyReactionsError, (e) => ({ code: "BAD_REQUEST", message: e.message })),
+  // A rate limit or a full queue: error.data.retryAfterMs (and Retry-After over HTTP) in errorFormatter.
+  row(RetryLaterError, (e) => ({ code: "TOO_MANY_REQUESTS", message: e.message })),
+  row(UniqueViolationError, () => ({ code: "CONFLICT", message: "That already exists" })),
+];
+
+/** The table's answer for `cause`, or null when it is not a domain error. */
+function answerFor(cause: unknown): Answer | null {
+  for (const answer of errorTable) {
+    const found = answer(cause);
+    if (found) return found;
+  }
+  return null;
+}
+
+/**
+ * Turns the domain errors that escape a handler into tRPC codes (errorTable), and logs anything
  * unexpected with its detail before it becomes an opaque INTERNAL_SERVER_ERROR.
  */
 const errorMapping = t.middleware(async ({ ctx, next, path }) => {
-  // /metrics: message.send's latency, from the call to its answer (refusals included).
-  const sendStarted = path === "message.send" && ctx.deps.metrics.enabled ? performance.now() : 0;
   const result = await next();
-  if (sendStarted) ctx.deps.metrics.messageSend.observe((performance.now() - sendStarted) / 1000);
   // Only errors nobody classified yet (tRPC wraps a thrown non-TRPCError as INTERNAL_SERVER_ERROR).
   if (!result.ok && result.error.code === "INTERNAL_SERVER_ERROR") {
     const cause = result.error.cause;
-    if (cause instanceof UnknownCursorError) {
-      throw new TRPCError({ code: "BAD_REQUEST", message: cause.message, cause });
-    }
-    if (cause instanceof MessageGoneError) {
-      throw new TRPCError({ code: "NOT_FOUND", message: cause.message, cause });
-    }
-    if (cause instanceof RetryLaterError) {
-      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: cause.message, cause });
-    }
-    if (cause instanceof UniqueViolationError) {
-      throw new TRPCError({ code: "CONFLICT", message: "That already exists", cause });
-    }
+    const answer = answerFor(cause);
+    if (answer) throw new TRPCError({ ...answer, cause });
     // An outage, not a bug: the caller may retry (an idempotent send does so by itself). Only
     // here, for errors no contract condition claimed: those keep their codes.
     if (isDatabaseUnavailable(cause)) {
@@ -78,15 +105,38 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
   return result;
 });
 
-export const publicProcedure = t.procedure.use(errorMapping);
+/** /metrics: every procedure's time from the call to its answer (refusals included), by path. */
+const timing = t.middleware(async ({ ctx, next, path }) => {
+  if (!ctx.deps.metrics.enabled) return next();
+  const started = performance.now();
+  const result = await next();
+  ctx.deps.metrics.procedureTime(path).observe((performance.now() - started) / 1000);
+  return result;
+});
+
+/** Counts the call against the rate limit its procedure declares in `.meta({ rateLimit })`, if any. */
+const rateLimited = t.middleware(async ({ ctx, meta, next }) => {
+  const rule = meta?.rateLimit;
+  if (rule) {
+    // A per-user limit on a procedure anyone may call counts an anonymous caller by address.
+    const key = rule.per === "user" ? (ctx.session?.user.id ?? ctx.clientAddress) : ctx.clientAddress;
+    await enforceRateLimit(ctx.deps.rateLimiter, ctx.deps.metrics, rule.action, key);
+  }
+  return next();
+});
+
+const anyone = t.procedure.use(timing).use(errorMapping);
+
+/** Procedures anyone may call. */
+export const publicProcedure = anyone.use(rateLimited);
 
 const SIGN_IN_FIRST = "Sign in first";
 
 /** How often a session's last use is written (auth.sessions' lastSeenAt), at most. */
 export const LAST_SEEN_INTERVAL_MS = 60_000;
 
-/** Procedures that need a signed-in user: `ctx.session` is non-null inside. */
-export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
+/** Checks the caller's session: `ctx.session` (and `ctx.user`) are non-null after it. */
+const signedIn = anyone.use(async ({ ctx, next }) => {
   const session = ctx.session;
   const now = Date.now();
   if (!session || session.expiresAt.getTime() <= now) {
@@ -106,35 +156,25 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   return next({ ctx: { ...ctx, session, user: session.user } });
 });
 
-/**
- * Counts one `action` by `key` against its rate limit, or fails with TOO_MANY_REQUESTS carrying
- * `retryAfterMs`. Async: with REDIS_URL the count lives in Redis, shared by every server.
- */
-export async function rateLimit(ctx: Context, action: RateLimitAction, key: string): Promise<void> {
-  const result = await ctx.deps.rateLimiter.take(action, key);
-  if (!result.ok) {
-    ctx.deps.metrics.rateLimitRefusals(action).inc();
-    throw new TRPCError({
-      code: "TOO_MANY_REQUESTS",
-      message: "Too many requests; slow down and try again",
-      cause: new RetryLaterError("Too many requests", result.retryAfterMs),
-    });
-  }
-}
+/** Procedures that need a signed-in user: `ctx.session` is non-null inside. */
+export const authedProcedure = signedIn.use(rateLimited);
 
 /**
  * Subscriptions: each holds one of the caller's subscription slots on this server while it runs
  * (ApiConfig.maxSubscriptionsPerUser); past that, TOO_MANY_REQUESTS.
  */
-export const subscriptionProcedure = authedProcedure.use(async ({ ctx, next, signal }) => {
-  await rateLimit(ctx, "subscribe", ctx.user.id);
-  const release = ctx.deps.subscriptionSlots.take(ctx.user.id);
-  if (!release) {
-    const limit = ctx.deps.config.maxSubscriptionsPerUser;
-    throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${limit} open subscriptions per user` });
-  }
-  const result = await next();
-  if (!result.ok || !signal || signal.aborted) release();
-  else signal.addEventListener("abort", release, { once: true });
-  return result;
-});
+export const subscriptionProcedure = signedIn
+  .use(async ({ ctx, next, signal }) => {
+    // Every subscription counts against "subscribe"; a procedure's own limit comes after the slot.
+    await enforceRateLimit(ctx.deps.rateLimiter, ctx.deps.metrics, "subscribe", ctx.user.id);
+    const release = ctx.deps.subscriptionSlots.take(ctx.user.id);
+    if (!release) {
+      const limit = ctx.deps.config.maxSubscriptionsPerUser;
+      throw new TRPCError({ code: "TOO_MANY_REQUESTS", message: `At most ${limit} open subscriptions per user` });
+    }
+    const result = await next();
+    if (!result.ok || !signal || signal.aborted) release();
+    else signal.addEventListener("abort", release, { once: true });
+    return result;
+  })
+  .use(rateLimited);

@@ -5,6 +5,7 @@ import {
   callProcedure,
   defaultTransformer,
   getErrorShape,
+  getHTTPStatusCodeFromError,
   getTRPCErrorFromUnknown,
   isAsyncIterable,
   isTrackedEnvelope,
@@ -44,7 +45,38 @@ export type TrpcWsAdapterOptions<TContext> = {
   keepAlive: { pingMs: number; pongWaitMs: number };
   /** Open subscriptions, deliveries of generator subscriptions, and slow sockets cut off. */
   metrics?: ApiMetrics;
+  /**
+   * Every error the adapter answers, as tRPC's own adapters report them: a procedure's, and the
+   * ones no procedure sees (a malformed frame, a context that could not be built).
+   */
+  onError?(failure: CallFailure<TContext>): void;
 };
+
+/** One error answered on a connection. */
+export type CallFailure<TContext> = {
+  error: TRPCError;
+  type: ProcedureType | "unknown";
+  path: string | undefined;
+  input: unknown;
+  /** The connection's context; undefined until it is built (or when building it failed). */
+  ctx: TContext | undefined;
+  socket: WebSocket;
+};
+
+/**
+ * Logs a failure as the HTTP side logs a request: the procedure and its code at info, at warn
+ * with the cause's detail when it is the server's fault (a 5xx status).
+ */
+export function logCallFailure(
+  log: { info(details: object, message: string): void; warn(details: object, message: string): void },
+  failure: CallFailure<unknown>,
+): void {
+  const { error, type, path } = failure;
+  const status = getHTTPStatusCodeFromError(error);
+  const message = `ws ${type} ${path ?? "-"} ${error.code}`;
+  if (status >= 500) log.warn({ type, path, code: error.code, status, err: error.cause ?? error }, message);
+  else log.info({ type, path, code: error.code, status }, message);
+}
 
 type ProcedureType = "query" | "mutation" | "subscription";
 type Outcome<T> = { ok: true; value: T } | { ok: false; error: TRPCError };
@@ -144,10 +176,10 @@ class Connection<TContext> {
   }
 
   /** The error as the router's errorFormatter shapes it (AnyRouter types that shape loosely). */
-  private errorShape(cause: unknown, type: ProcedureType | "unknown", path: string | undefined, input: unknown): unknown {
+  private errorShape(error: TRPCError, type: ProcedureType | "unknown", path: string | undefined, input: unknown): unknown {
     return getErrorShape({
       config: this.options.router._def._config,
-      error: getTRPCErrorFromUnknown(cause),
+      error,
       type,
       path,
       input,
@@ -156,7 +188,9 @@ class Connection<TContext> {
   }
 
   private respondError(id: Id | null, jsonrpc: "2.0" | undefined, cause: unknown, type: ProcedureType | "unknown" = "unknown", path?: string, input?: unknown): void {
-    this.respond({ id, jsonrpc, error: this.errorShape(cause, type, path, input) });
+    const error = getTRPCErrorFromUnknown(cause);
+    this.respond({ id, jsonrpc, error: this.errorShape(error, type, path, input) });
+    this.options.onError?.({ error, type, path, input, ctx: this.contextValue, socket: this.socket });
   }
 
   private async createContext(params: (() => ConnectionParams) | null): Promise<Outcome<TContext>> {

@@ -2,11 +2,12 @@ import { TRPCError } from "@trpc/server";
 import { changePasswordInput, loginInput, revokeSessionInput, signupInput, type Me, type SessionInfo } from "@parley/contract";
 import { sessions, UniqueViolationError, users } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
-import { topics } from "../hub/topics";
 import { conflict } from "../lib/conflict";
 import { isIdShape } from "../services/access";
-import { hashSessionToken, newSessionToken } from "../services/tokens";
-import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
+import { hashSessionToken, newSessionToken } from "../lib/tokens";
+import { announceSessionsEnded } from "../services/announce";
+import { enforceRateLimit } from "../services/rate-limit";
+import { authedProcedure, publicProcedure, router } from "../trpc";
 
 const LOGIN_FAILED = "Wrong username, email or password";
 
@@ -30,47 +31,51 @@ async function startSession(ctx: Context, user: Me): Promise<{ user: Me; token: 
 }
 
 export const authRouter = router({
-  signup: publicProcedure.input(signupInput).mutation(async ({ ctx, input }) => {
-    await rateLimit(ctx, "signup", ctx.clientAddress);
-    const passwordHash = await ctx.deps.passwords.hash(input.password, ctx.clientAddress);
-    try {
-      const user = await users.createUser(ctx.deps.db, { ...input, passwordHash });
-      return await startSession(ctx, user);
-    } catch (error) {
-      if (error instanceof UniqueViolationError) {
-        throw error.fields.includes("email")
-          ? conflict("email", "That email is already registered", error)
-          : conflict("username", `The username '${input.username}' is taken`, error);
+  signup: publicProcedure
+    .meta({ rateLimit: { action: "signup", per: "address" } })
+    .input(signupInput)
+    .mutation(async ({ ctx, input }) => {
+      const passwordHash = await ctx.deps.passwords.hash(input.password, ctx.clientAddress);
+      try {
+        const user = await users.createUser(ctx.deps.db, { ...input, passwordHash });
+        return await startSession(ctx, user);
+      } catch (error) {
+        if (error instanceof UniqueViolationError) {
+          throw error.fields.includes("email")
+            ? conflict("email", "That email is already registered", error)
+            : conflict("username", `The username '${input.username}' is taken`, error);
+        }
+        throw error;
       }
-      throw error;
-    }
-  }),
+    }),
 
-  login: publicProcedure.input(loginInput).mutation(async ({ ctx, input }) => {
-    await rateLimit(ctx, "login", ctx.clientAddress);
-    const found = await users.findUserForLogin(ctx.deps.db, input.login);
-    // Failed logins count per account once it is resolved (its username and email are one
-    // bucket), and per address, so guesses from one place cannot lock the owner out elsewhere.
-    // Only failures count, so an owner logging in often is never refused: every attempt reserves
-    // a count (so concurrent guesses count) and a success gives it back.
-    const account = `${found ? `user:${found.user.id}` : `unknown:${input.login.toLowerCase()}`}|${ctx.clientAddress}`;
-    await rateLimit(ctx, "loginAccount", account);
-    // Unknown users cost the same argon2 work, and both failures read the same.
-    // A deactivated account reads exactly like a wrong password, after the same work.
-    const ok = found
-      ? await ctx.deps.passwords.verify(found.passwordHash, input.password, ctx.clientAddress)
-      : await ctx.deps.passwords.verifyAgainstDummy(input.password, ctx.clientAddress);
-    if (!found || !ok || found.deactivated) throw new TRPCError({ code: "UNAUTHORIZED", message: LOGIN_FAILED });
-    await ctx.deps.rateLimiter.refund("loginAccount", account);
-    return startSession(ctx, found.user);
-  }),
+  login: publicProcedure
+    .meta({ rateLimit: { action: "login", per: "address" } })
+    .input(loginInput)
+    .mutation(async ({ ctx, input }) => {
+      const found = await users.findUserForLogin(ctx.deps.db, input.login);
+      // Failed logins count per account once it is resolved (its username and email are one
+      // bucket), and per address, so guesses from one place cannot lock the owner out elsewhere.
+      // Only failures count, so an owner logging in often is never refused: every attempt reserves
+      // a count (so concurrent guesses count) and a success gives it back.
+      const account = `${found ? `user:${found.user.id}` : `unknown:${input.login.toLowerCase()}`}|${ctx.clientAddress}`;
+      await enforceRateLimit(ctx.deps.rateLimiter, ctx.deps.metrics, "loginAccount", account);
+      // Unknown users cost the same argon2 work, and both failures read the same.
+      // A deactivated account reads exactly like a wrong password, after the same work.
+      const ok = found
+        ? await ctx.deps.passwords.verify(found.passwordHash, input.password, ctx.clientAddress)
+        : await ctx.deps.passwords.verifyAgainstDummy(input.password, ctx.clientAddress);
+      if (!found || !ok || found.deactivated) throw new TRPCError({ code: "UNAUTHORIZED", message: LOGIN_FAILED });
+      await ctx.deps.rateLimiter.refund("loginAccount", account);
+      return startSession(ctx, found.user);
+    }),
 
   logout: publicProcedure.mutation(async ({ ctx }) => {
     // Without a valid session this changes nothing, the cookie included.
     if (ctx.session) {
       await sessions.deleteSession(ctx.deps.db, ctx.session.id);
       // Every server closes the sockets this session opened, after this reply is on its way.
-      ctx.deps.hub.publish(topics.sessions(), ctx.session.id);
+      announceSessionsEnded(ctx, [ctx.session.id]);
       ctx.http?.setCookie(sessionCookie(ctx, null));
     }
     return { ok: true as const };
@@ -78,22 +83,24 @@ export const authRouter = router({
 
   me: authedProcedure.query(({ ctx }): Me => ctx.user),
 
-  changePassword: authedProcedure.input(changePasswordInput).mutation(async ({ ctx, input }) => {
-    // Rate-limited like a login: a stolen session must not make guessing the password cheap.
-    await rateLimit(ctx, "login", ctx.clientAddress);
-    const account = `user:${ctx.user.id}|${ctx.clientAddress}`;
-    await rateLimit(ctx, "loginAccount", account);
-    const currentHash = await users.passwordHashOf(ctx.deps.db, ctx.user.id);
-    const ok = currentHash !== null && (await ctx.deps.passwords.verify(currentHash, input.currentPassword, ctx.clientAddress));
-    if (!ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "The current password is wrong" });
-    await ctx.deps.rateLimiter.refund("loginAccount", account);
-    const newHash = await ctx.deps.passwords.hash(input.newPassword, ctx.clientAddress);
-    await users.setPasswordHash(ctx.deps.db, ctx.user.id, newHash);
-    // Every other device is signed out; this one stays.
-    const revoked = await sessions.deleteUserSessions(ctx.deps.db, ctx.user.id, ctx.session.id);
-    for (const id of revoked) ctx.deps.hub.publish(topics.sessions(), id);
-    return { ok: true as const };
-  }),
+  // Rate-limited like a login: a stolen session must not make guessing the password cheap.
+  changePassword: authedProcedure
+    .meta({ rateLimit: { action: "login", per: "address" } })
+    .input(changePasswordInput)
+    .mutation(async ({ ctx, input }) => {
+      const account = `user:${ctx.user.id}|${ctx.clientAddress}`;
+      await enforceRateLimit(ctx.deps.rateLimiter, ctx.deps.metrics, "loginAccount", account);
+      const currentHash = await users.passwordHashOf(ctx.deps.db, ctx.user.id);
+      const ok = currentHash !== null && (await ctx.deps.passwords.verify(currentHash, input.currentPassword, ctx.clientAddress));
+      if (!ok) throw new TRPCError({ code: "UNAUTHORIZED", message: "The current password is wrong" });
+      await ctx.deps.rateLimiter.refund("loginAccount", account);
+      const newHash = await ctx.deps.passwords.hash(input.newPassword, ctx.clientAddress);
+      await users.setPasswordHash(ctx.deps.db, ctx.user.id, newHash);
+      // Every other device is signed out; this one stays.
+      const revoked = await sessions.deleteUserSessions(ctx.deps.db, ctx.user.id, ctx.session.id);
+      announceSessionsEnded(ctx, revoked);
+      return { ok: true as const };
+    }),
 
   sessions: authedProcedure.query(async ({ ctx }): Promise<SessionInfo[]> => {
     const list = await sessions.listSessions(ctx.deps.db, ctx.user.id);
@@ -108,7 +115,7 @@ export const authRouter = router({
       throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.sessionId.slice(0, 80)}'` });
     }
     // Its sockets close whatever happens to this reply.
-    ctx.deps.hub.publish(topics.sessions(), input.sessionId);
+    announceSessionsEnded(ctx, [input.sessionId]);
     if (input.sessionId === ctx.session.id) ctx.http?.setCookie(sessionCookie(ctx, null));
     return { ok: true as const };
   }),

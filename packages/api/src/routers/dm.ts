@@ -1,22 +1,24 @@
 import { TRPCError } from "@trpc/server";
 import { dmOpenInput, publicUser, type Room } from "@parley/contract";
-import { rooms, users } from "@parley/db";
-import { announceRoomAdded, publishEvents } from "../services/inbox";
-import { authedProcedure, rateLimit, router } from "../trpc";
+import { rooms } from "@parley/db";
+import { requireUser } from "../services/access";
+import { announceEvents, announceRoomAdded } from "../services/announce";
+import { authedProcedure, router } from "../trpc";
 
 export const dmRouter = router({
   /** The caller's direct message with someone: made on the first call, the same room afterwards. */
-  open: authedProcedure.input(dmOpenInput).mutation(async ({ ctx, input }): Promise<Room> => {
-    await rateLimit(ctx, "membership", ctx.user.id);
-    const other = await users.findUserByUsername(ctx.deps.db, input.username);
-    if (!other) throw new TRPCError({ code: "NOT_FOUND", message: `No user named '${input.username.slice(0, 80)}'` });
-    if (other.id === ctx.user.id) throw new TRPCError({ code: "BAD_REQUEST", message: "You cannot message yourself" });
-    const { room, events } = await rooms.openDm(ctx.deps.db, publicUser(ctx.user), other);
-    if (events.length > 0) {
-      publishEvents(ctx, events);
-      // Both lists gain it: the other person's, and the caller's other tabs.
-      await Promise.all([announceRoomAdded(ctx, room.id, other.id), announceRoomAdded(ctx, room.id, ctx.user.id)]);
-    }
-    return room;
-  }),
+  open: authedProcedure
+    .meta({ rateLimit: { action: "membership", per: "user" } })
+    .input(dmOpenInput)
+    .mutation(async ({ ctx, input }): Promise<Room> => {
+      const other = await requireUser(ctx.deps.db, input.username);
+      if (other.id === ctx.user.id) throw new TRPCError({ code: "BAD_REQUEST", message: "You cannot message yourself" });
+      const { room, events } = await rooms.openDm(ctx.deps.db, publicUser(ctx.user), other);
+      if (events.length > 0) {
+        announceEvents(ctx, events);
+        // Both lists gain it: the other person's, and the caller's other tabs.
+        await Promise.all([announceRoomAdded(ctx, room.id, other.id), announceRoomAdded(ctx, room.id, ctx.user.id)]);
+      }
+      return room;
+    }),
 });

@@ -8,11 +8,9 @@ import {
   publicUser,
   type Me,
 } from "@parley/contract";
-import { messages, reading, TooManyReactionsError } from "@parley/db";
-import { topics } from "../hub/topics";
+import { messages, reading } from "@parley/db";
 import { TRPCError } from "@trpc/server";
 import {
-  badRequest,
   isIdShape,
   messageNotFound,
   notMember,
@@ -21,8 +19,9 @@ import {
   requireMessageMember,
   roomNotFound,
 } from "../services/access";
+import { announceEvents } from "../services/announce";
 import type { Context } from "../context";
-import { authedProcedure, rateLimit, router } from "../trpc";
+import { authedProcedure, router } from "../trpc";
 
 /** A procedure's context once authedProcedure has checked the session. */
 type Authed = Context & { user: Me };
@@ -36,55 +35,57 @@ function mentionsIn(ctx: Authed, roomId: string, text: string) {
   return text.includes("@") ? reading.resolveMentions(ctx.deps.db, roomId, text) : Promise.resolve([]);
 }
 
+/**
+ * Adds or takes off the caller's emoji. A message deleted meanwhile (MessageGoneError) and one
+ * with too many kinds of reaction (TooManyReactionsError) are answered by trpc.ts's error table.
+ */
 async function react(ctx: Authed, input: { messageId: string; emoji: string }, add: boolean) {
-  await rateLimit(ctx, "react", ctx.user.id);
   const meta = await requireMessageMember(ctx.deps.db, input.messageId, ctx.user.id);
-  try {
-    const { reactions, event } = await reading.setReaction(ctx.deps.db, {
-      messageId: meta.id,
-      roomId: meta.roomId,
-      userId: ctx.user.id,
-      emoji: input.emoji,
-      add,
-    });
-    if (event) ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
-    return { reactions };
-  } catch (error) {
-    // (A message deleted meanwhile is MessageGoneError: NOT_FOUND, in trpc.ts.)
-    if (error instanceof TooManyReactionsError) throw badRequest(error.message);
-    throw error;
-  }
+  const { reactions, event } = await reading.setReaction(ctx.deps.db, {
+    messageId: meta.id,
+    roomId: meta.roomId,
+    userId: ctx.user.id,
+    emoji: input.emoji,
+    add,
+  });
+  if (event) announceEvents(ctx, [event]);
+  return { reactions };
 }
 
+/** message.react and message.unreact share one limit. */
+const reactLimit = { rateLimit: { action: "react", per: "user" } } as const;
+
 export const messageRouter = router({
-  send: authedProcedure.input(messageSendInput).mutation(async ({ ctx, input }) => {
-    if (!isIdShape(input.roomId)) throw roomNotFound(input.roomId);
-    await rateLimit(ctx, "message", ctx.user.id);
-    let replyTo = null;
-    if (input.replyToId !== undefined) {
-      // A reply answers a live message of the same room; anything else is unknown here.
-      replyTo = isIdShape(input.replyToId) ? await reading.replyTarget(ctx.deps.db, input.roomId, input.replyToId) : null;
-      if (!replyTo) throw messageNotFound(input.replyToId);
-    }
-    // Joins the room's next batch (services/send-batcher.ts), which checks membership in the same
-    // statement that writes, and publishes the event (none for a retry) before answering.
-    const result = await ctx.deps.sends.send(input.roomId, {
-      author: publicUser(ctx.user),
-      text: input.text,
-      clientMsgId: input.clientMsgId ?? null,
-      replyTo,
-      mentions: await mentionsIn(ctx, input.roomId, input.text),
-    });
-    switch (result.status) {
-      case "created":
-      case "existing": // a retry (same clientMsgId) gets the first message back
-        return result.message;
-      case "no-room":
-        throw roomNotFound(input.roomId);
-      case "not-member":
-        throw notMember();
-    }
-  }),
+  send: authedProcedure
+    .meta({ rateLimit: { action: "message", per: "user" } })
+    .input(messageSendInput)
+    .mutation(async ({ ctx, input }) => {
+      if (!isIdShape(input.roomId)) throw roomNotFound(input.roomId);
+      let replyTo = null;
+      if (input.replyToId !== undefined) {
+        // A reply answers a live message of the same room; anything else is unknown here.
+        replyTo = isIdShape(input.replyToId) ? await reading.replyTarget(ctx.deps.db, input.roomId, input.replyToId) : null;
+        if (!replyTo) throw messageNotFound(input.replyToId);
+      }
+      // Joins the room's next batch (services/send-batcher.ts), which checks membership in the same
+      // statement that writes, and publishes the event (none for a retry) before answering.
+      const result = await ctx.deps.sends.send(input.roomId, {
+        author: publicUser(ctx.user),
+        text: input.text,
+        clientMsgId: input.clientMsgId ?? null,
+        replyTo,
+        mentions: await mentionsIn(ctx, input.roomId, input.text),
+      });
+      switch (result.status) {
+        case "created":
+        case "existing": // a retry (same clientMsgId) gets the first message back
+          return result.message;
+        case "no-room":
+          throw roomNotFound(input.roomId);
+        case "not-member":
+          throw notMember();
+      }
+    }),
 
   list: authedProcedure.input(messageListInput).query(async ({ ctx, input }) => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
@@ -100,44 +101,48 @@ export const messageRouter = router({
     };
   }),
 
-  edit: authedProcedure.input(messageEditInput).mutation(async ({ ctx, input }) => {
-    await rateLimit(ctx, "edit", ctx.user.id);
-    const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
-    const { message, event } = await messages.editMessage(ctx.deps.db, {
-      messageId: meta.id,
-      roomId: meta.roomId,
-      text: input.text,
-      mentions: await mentionsIn(ctx, meta.roomId, input.text),
-    });
-    ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
-    return message;
-  }),
+  edit: authedProcedure
+    .meta({ rateLimit: { action: "edit", per: "user" } })
+    .input(messageEditInput)
+    .mutation(async ({ ctx, input }) => {
+      const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
+      const { message, event } = await messages.editMessage(ctx.deps.db, {
+        messageId: meta.id,
+        roomId: meta.roomId,
+        text: input.text,
+        mentions: await mentionsIn(ctx, meta.roomId, input.text),
+      });
+      announceEvents(ctx, [event]);
+      return message;
+    }),
 
   delete: authedProcedure.input(messageIdInput).mutation(async ({ ctx, input }) => {
     const meta = await requireAuthor(ctx.deps.db, input.messageId, ctx.user.id);
     const { event } = await messages.deleteMessage(ctx.deps.db, { messageId: meta.id, roomId: meta.roomId });
-    ctx.deps.hub.publish(topics.roomEvents(event.roomId), event);
+    announceEvents(ctx, [event]);
     return { ok: true as const };
   }),
 
   /** Adds the caller's emoji to a message; emits reactions.changed when that changed something. */
-  react: authedProcedure.input(messageReactInput).mutation(({ ctx, input }) => react(ctx, input, true)),
+  react: authedProcedure.meta(reactLimit).input(messageReactInput).mutation(({ ctx, input }) => react(ctx, input, true)),
 
   /** Takes the caller's emoji off a message; emits reactions.changed when it was there. */
-  unreact: authedProcedure.input(messageReactInput).mutation(({ ctx, input }) => react(ctx, input, false)),
+  unreact: authedProcedure.meta(reactLimit).input(messageReactInput).mutation(({ ctx, input }) => react(ctx, input, false)),
 
   /** Full-text search over the messages of the caller's rooms, newest first. */
-  search: authedProcedure.input(messageSearchInput).query(async ({ ctx, input }) => {
-    await rateLimit(ctx, "search", ctx.user.id);
-    if (input.roomId !== undefined) await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
-    if (input.before != null && !isIdShape(input.before)) throw unknownCursor(input.before);
-    // A cursor that names no message is UnknownCursorError: BAD_REQUEST, in trpc.ts.
-    return reading.searchMessages(ctx.deps.db, {
-      userId: ctx.user.id,
-      query: input.query,
-      roomId: input.roomId ?? null,
-      beforeId: input.before ?? null,
-      limit: input.limit,
-    });
-  }),
+  search: authedProcedure
+    .meta({ rateLimit: { action: "search", per: "user" } })
+    .input(messageSearchInput)
+    .query(async ({ ctx, input }) => {
+      if (input.roomId !== undefined) await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
+      if (input.before != null && !isIdShape(input.before)) throw unknownCursor(input.before);
+      // A cursor that names no message is UnknownCursorError: BAD_REQUEST, in trpc.ts.
+      return reading.searchMessages(ctx.deps.db, {
+        userId: ctx.user.id,
+        query: input.query,
+        roomId: input.roomId ?? null,
+        beforeId: input.before ?? null,
+        limit: input.limit,
+      });
+    }),
 });

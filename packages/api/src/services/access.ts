@@ -1,6 +1,9 @@
-import { TRPCError } from "@trpc/server";
-import type { Role } from "@parley/contract";
-import { messages, rooms, type Database } from "@parley/db";
+import type { Role, User } from "@parley/contract";
+import { messages, rooms, users, type Database } from "@parley/db";
+import { Refused } from "../lib/refused";
+
+// Who may see and do what. Everything here refuses with Refused (code and message), which
+// trpc.ts's error table turns into the TRPCError the caller gets.
 
 /** Every id Parley issues is a UUID; anything else cannot name a row, so it is simply unknown. */
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
@@ -13,23 +16,34 @@ export function isIdShape(id: string): boolean {
   return UUID.test(id);
 }
 
-export function roomNotFound(roomId: string): TRPCError {
-  return new TRPCError({ code: "NOT_FOUND", message: `No room with id '${roomId.slice(0, 80)}'` });
+/** The one answer for a room that does not exist or that the caller may not know of. */
+export function roomNotFound(roomId: string): Refused {
+  return new Refused("NOT_FOUND", `No room with id '${roomId.slice(0, 80)}'`);
 }
 
-export function notMember(): TRPCError {
-  return new TRPCError({ code: "FORBIDDEN", message: "Join the room first" });
+/** A public room the caller could join but has not. */
+export function notMember(): Refused {
+  return new Refused("FORBIDDEN", "Join the room first");
 }
 
-export function forbidden(message: string): TRPCError {
-  return new TRPCError({ code: "FORBIDDEN", message });
+/** FORBIDDEN with a message that says who may. */
+export function forbidden(message: string): Refused {
+  return new Refused("FORBIDDEN", message);
 }
 
-export function badRequest(message: string): TRPCError {
-  return new TRPCError({ code: "BAD_REQUEST", message });
+/** BAD_REQUEST: the request cannot make sense for this room (or input). */
+export function badRequest(message: string): Refused {
+  return new Refused("BAD_REQUEST", message);
 }
 
 export type Access = rooms.Access;
+
+/** The user of that name; NOT_FOUND when there is nobody so named. */
+export async function requireUser(db: Database, username: string): Promise<User> {
+  const user = await users.findUserByUsername(db, username);
+  if (!user) throw new Refused("NOT_FOUND", `No user named '${username.slice(0, 80)}'`);
+  return user;
+}
 
 /**
  * The room as far as `userId` may know it. NOT_FOUND when there is no such room, and exactly the
@@ -55,8 +69,9 @@ export function manages(role: Role | null): boolean {
   return role === "owner" || role === "admin";
 }
 
-export function messageNotFound(messageId: string): TRPCError {
-  return new TRPCError({ code: "NOT_FOUND", message: `No message with id '${messageId.slice(0, 80)}'` });
+/** The one answer for a message that does not exist or that the caller may not see. */
+export function messageNotFound(messageId: string): Refused {
+  return new Refused("NOT_FOUND", `No message with id '${messageId.slice(0, 80)}'`);
 }
 
 /** The live message, after checking it exists and the caller is a member of its room. */
@@ -71,7 +86,7 @@ export async function requireMessageMember(
   if (!message) throw notFound;
   await requireMember(db, message.roomId, userId).catch((error: unknown) => {
     // A message in a room the caller cannot see does not exist for them either.
-    throw error instanceof TRPCError && error.code === "NOT_FOUND" ? notFound : error;
+    throw error instanceof Refused && error.code === "NOT_FOUND" ? notFound : error;
   });
   return message;
 }
@@ -84,67 +99,127 @@ export async function requireAuthor(
 ): Promise<{ id: string; roomId: string; authorId: string }> {
   const message = await requireMessageMember(db, messageId, userId);
   if (message.authorId !== userId) {
-    throw new TRPCError({ code: "FORBIDDEN", message: "Only the author can change this message" });
+    throw forbidden("Only the author can change this message");
   }
   return message;
 }
 
-type Guard = rooms.Guard;
+type RoomState = rooms.RoomState;
 
 /**
- * The permission rules of the membership procedures, as guards the repository checks again under
- * the room's lock (the routers check first, with a precise message). A role or visibility that
- * changed in between refuses the write.
+ * A permission rule of the membership procedures: "ok", "not-found" (the caller may not know the
+ * room: it reads as no room at all) or the refusal the caller is told. Each rule is written once,
+ * here, with its messages; it is checked twice: by the procedure on the room as it read it (a
+ * quick answer before any write), and by the repository under the room's lock (`guards`), so a
+ * role or visibility that changed in between refuses the write with the same message.
  */
-export const guards = {
+export type Rule = (room: RoomState) => "ok" | "not-found" | Refused;
+
+/** A private room (or a dm) that `actorId` is not in: they cannot know it exists. */
+function hidden(room: RoomState, actorId: string): boolean {
+  return room.visibility === "private" && !room.roleOf(actorId);
+}
+
+/** The membership procedures' permission rules, in the order a caller is answered. */
+export const rules = {
   /** Only a public channel can be joined by someone outside it. */
-  join: (): Guard => (room) => (room.kind === "channel" && room.visibility === "public" ? "ok" : "not-found"),
-  /** A public channel: any member; a private one: its owner or an admin. */
+  join: (): Rule => (room) => (room.kind === "channel" && room.visibility === "public" ? "ok" : "not-found"),
+  /** Anyone leaves a channel; nobody leaves a dm. */
+  leave: (): Rule => (room) => (room.kind === "dm" ? badRequest("A direct message cannot be left") : "ok"),
+  /** A public channel: any member adds people; a private one: its owner or an admin. */
   add:
-    (actorId: string): Guard =>
+    (actorId: string): Rule =>
     (room) => {
       const actor = room.roleOf(actorId);
-      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
-      return room.visibility === "public" || manages(actor) ? "ok" : "forbidden";
+      if (hidden(room, actorId)) return "not-found";
+      if (room.kind === "dm") return badRequest("Nobody can be added to a direct message");
+      if (!actor) return notMember();
+      if (room.visibility === "private" && !manages(actor)) {
+        return forbidden("Only the room's owner or an admin can add people to a private channel");
+      }
+      return "ok";
     },
   /** The owner removes anyone but themselves; an admin removes members. */
   remove:
-    (actorId: string, targetId: string): Guard =>
+    (actorId: string, targetId: string): Rule =>
     (room) => {
       const actor = room.roleOf(actorId);
       const target = room.roleOf(targetId);
-      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
-      if (target === "owner") return "forbidden";
-      return actor === "owner" || (actor === "admin" && target !== "admin") ? "ok" : "forbidden";
+      if (hidden(room, actorId)) return "not-found";
+      if (room.kind === "dm") return badRequest("Nobody can be removed from a direct message");
+      if (!manages(actor)) return forbidden("Only the room's owner or an admin can remove people");
+      if (target === "owner") return forbidden("The owner cannot be removed");
+      if (target === "admin" && actor !== "owner") return forbidden("Only the owner can remove an admin");
+      return "ok";
     },
   /** Only the owner sets roles, and not their own. */
   setRole:
-    (actorId: string, targetId: string): Guard =>
+    (actorId: string, targetId: string): Rule =>
     (room) => {
-      const actor = room.roleOf(actorId);
-      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
-      return actor === "owner" && room.roleOf(targetId) !== "owner" ? "ok" : "forbidden";
+      if (hidden(room, actorId)) return "not-found";
+      if (room.kind === "dm") return badRequest("A direct message has no roles");
+      if (room.roleOf(actorId) !== "owner") return forbidden("Only the room's owner can change roles");
+      if (room.roleOf(targetId) === "owner") {
+        return forbidden("The owner's role cannot be changed (leave the room to hand it over)");
+      }
+      return "ok";
     },
-  /** The owner or an admin. */
+  /** The owner or an admin changes a channel's name, topic or visibility. */
   update:
-    (actorId: string): Guard =>
+    (actorId: string): Rule =>
     (room) => {
-      const actor = room.roleOf(actorId);
-      if (!actor) return room.visibility === "private" ? "not-found" : "forbidden";
-      return manages(actor) ? "ok" : "forbidden";
+      if (hidden(room, actorId)) return "not-found";
+      if (room.kind === "dm") return badRequest("A direct message has no name, topic or visibility to change");
+      return manages(room.roleOf(actorId)) ? "ok" : forbidden("Only the room's owner or an admin can change it");
     },
 };
 
-/** Runs a guarded write; a guard that refused under the lock becomes the matching tRPC error. */
+/**
+ * Applies `rule` to the room as the caller read it before writing (`access`, with their role;
+ * `others`: the roles of anyone else the rule names), so a refusal comes at once.
+ */
+export function allow(roomId: string, rule: Rule, actorId: string, access: Access, others: Record<string, Role | null> = {}): void {
+  const verdict = rule({ ...access, roleOf: (userId) => (userId === actorId ? access.role : (others[userId] ?? null)) });
+  if (verdict === "not-found") throw roomNotFound(roomId);
+  if (verdict !== "ok") throw verdict;
+}
+
+/** A refusal under the room's lock: the GuardRefused that rolls the write back, with the rule's answer. */
+class RuleRefused extends rooms.GuardRefused {
+  constructor(readonly refusal: Refused) {
+    super("forbidden");
+  }
+}
+
+/** `rule` as the guard the repository checks under the room's lock. */
+function guardOf<A extends unknown[]>(rule: (...args: A) => Rule): (...args: A) => rooms.Guard {
+  return (...args) => {
+    const check = rule(...args);
+    return (room) => {
+      const verdict = check(room);
+      if (verdict === "ok" || verdict === "not-found") return verdict;
+      throw new RuleRefused(verdict);
+    };
+  };
+}
+
+/** The same rules, as guards for the repository's writes (a refusal throws rooms.GuardRefused). */
+export const guards = {
+  join: guardOf(rules.join),
+  leave: guardOf(rules.leave),
+  add: guardOf(rules.add),
+  remove: guardOf(rules.remove),
+  setRole: guardOf(rules.setRole),
+  update: guardOf(rules.update),
+};
+
+/** Runs a guarded write; a rule that refused under the lock becomes its own answer. */
 export async function guarded<T>(roomId: string, write: () => Promise<T>): Promise<T> {
   try {
     return await write();
   } catch (error) {
-    if (error instanceof rooms.GuardRefused) {
-      throw error.reason === "not-found"
-        ? roomNotFound(roomId)
-        : forbidden("Your role in this room changed while this was on its way; nothing was done");
-    }
+    if (error instanceof RuleRefused) throw error.refusal;
+    if (error instanceof rooms.GuardRefused) throw error.reason === "not-found" ? roomNotFound(roomId) : forbidden("Your role in this room changed while this was on its way; nothing was done");
     throw error;
   }
 }

@@ -1,7 +1,9 @@
 import type { Redis } from "ioredis";
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from "rate-limiter-flexible";
 import { connectFailFast, RedisBreaker } from "../lib/redis-breaker";
+import { RetryLaterError } from "../lib/retry-later";
 import { silentLogger, type Logger } from "../log";
+import type { ApiMetrics } from "../metrics";
 
 /** A limit: `capacity` actions in a burst, and on average `refillPerSecond` after it. */
 export type BucketRule = { capacity: number; refillPerSecond: number };
@@ -186,4 +188,25 @@ function mapRules<T>(
     RateLimitAction,
     T
   >;
+}
+
+/** How a procedure declares its rate limit (`.meta({ rateLimit })`): the action, counted per user or per client address. */
+export type RateLimitRule = { action: RateLimitAction; per: "user" | "address" };
+
+/**
+ * Counts one `action` by `key`, or throws RetryLaterError (TOO_MANY_REQUESTS with
+ * `retryAfterMs`, in trpc.ts's error table) and counts the refusal for /metrics. For the limits
+ * a procedure's meta cannot declare: a key known only inside the handler (a login's account), or
+ * a limit that applies only sometimes (a long replay).
+ */
+export async function enforceRateLimit(
+  limiter: RateLimiter,
+  metrics: Pick<ApiMetrics, "rateLimitRefusals">,
+  action: RateLimitAction,
+  key: string,
+): Promise<void> {
+  const result = await limiter.take(action, key);
+  if (result.ok) return;
+  metrics.rateLimitRefusals(action).inc();
+  throw new RetryLaterError("Too many requests; slow down and try again", result.retryAfterMs);
 }

@@ -12,7 +12,7 @@ import { silentLogger } from "../log";
 import { noopMetrics } from "../metrics";
 import { PasswordHasher } from "./passwords";
 import { RateLimiter } from "./rate-limit";
-import { SocketRegistry } from "./socket-registry";
+import { SocketRegistry } from "../lib/socket-registry";
 import { SubscriptionSlots } from "./subscription-slots";
 import { RoomChannels } from "../stream/room-channels";
 import type { RoomEventStream } from "./room-event-stream";

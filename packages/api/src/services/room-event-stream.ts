@@ -1,10 +1,11 @@
 import type { RoomEvent } from "@parley/contract";
-import { TRPCError } from "@trpc/server";
 import { events, type StoredRoomEvent } from "@parley/db";
 import type { Context } from "../context";
-import { rateLimit } from "../trpc";
+import { parseEventId } from "../lib/event-id";
+import { Refused } from "../lib/refused";
 import { DirectStream, eventFrame, type FrameSink } from "../stream/direct-stream";
 import type { RoomChannel, RoomFrame, RoomListener } from "../stream/room-channels";
+import { enforceRateLimit } from "./rate-limit";
 import { isOwnDeparture, releaseOnce, stillMember } from "./stream-lifecycle";
 
 /** A replay reads its next page only once its socket has less than this queued. */
@@ -12,11 +13,6 @@ const REPLAY_LOW_WATER_BYTES = 256 * 1024;
 
 /** Replayed events sent in one go before the stream lets other work run. */
 const REPLAY_SLICE = 50;
-
-/** Parses a public event id; null when it is not one this server could have issued. */
-export function parseEventId(id: string): bigint | null {
-  return /^[1-9][0-9]{0,18}$/.test(id) ? BigInt(id) : null;
-}
 
 /**
  * Opens `room.events` for a member. Runs in the resolver, before `started` is sent: it joins the
@@ -45,14 +41,16 @@ export async function openRoomEventStream(
       const after = parseEventId(input.lastEventId);
       // Ids up to the channel's position were issued; beyond it, ask the database.
       const head = after !== null && after <= channel.position ? channel.position : await events.getLastEventSeq(ctx.deps.db, input.roomId);
-      if (head === null) throw new TRPCError({ code: "NOT_FOUND", message: "The room no longer exists" });
+      if (head === null) throw new Refused("NOT_FOUND", "The room no longer exists");
       if (after === null || after > head) {
-        throw new TRPCError({ code: "BAD_REQUEST", message: `Unknown lastEventId '${input.lastEventId.slice(0, 40)}'` });
+        throw new Refused("BAD_REQUEST", `Unknown lastEventId '${input.lastEventId.slice(0, 40)}'`);
       }
       from = after;
       // A replay that reaches past the channel's recent events reads the log: limited per
       // user, so that one user cannot keep the database and the event loop busy with replays.
-      if (head - after > BigInt(ctx.deps.roomChannels.recentEvents)) await rateLimit(ctx, "replay", userId);
+      if (head - after > BigInt(ctx.deps.roomChannels.recentEvents)) {
+        await enforceRateLimit(ctx.deps.rateLimiter, ctx.deps.metrics, "replay", userId);
+      }
     }
   } catch (error) {
     release();

@@ -1,7 +1,7 @@
 import { EventEmitter } from "node:events";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { startSessionSweep } from "./session-sweep";
-import { SESSION_REVOKED_CLOSE_CODE, SocketRegistry } from "./socket-registry";
+import { SESSION_REVOKED_CLOSE_CODE, SocketRegistry } from "../lib/socket-registry";
 
 class FakeSocket extends EventEmitter {
   readyState = 1;

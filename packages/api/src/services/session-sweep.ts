@@ -1,4 +1,4 @@
-import type { SocketRegistry } from "./socket-registry";
+import type { SocketRegistry } from "../lib/socket-registry";
 
 /**
  * Closes the sockets of sessions that were deleted behind this server's back: `pnpm admin`
