@@ -21,6 +21,7 @@ const memberRow = (page: Page, username: string) =>
 /** Creates a private channel from the sidebar; the app opens it. */
 async function createPrivateChannel(page: Page, prefix: string): Promise<string> {
   const name = uniqueName(prefix);
+  await page.getByRole("button", { name: "Create channel" }).click();
   await page.getByLabel("Room name").fill(name);
   await page.getByRole("checkbox", { name: "Private" }).check();
   await page.getByRole("button", { name: "Create room" }).click();
@@ -119,6 +120,7 @@ test.describe("conversations", () => {
     await signUp(alice, "alice");
     await signUp(bob, "bob");
     const name = uniqueName("plans");
+    await alice.getByRole("button", { name: "Create channel" }).click();
     await alice.getByLabel("Room name").fill(name);
     await alice.getByRole("button", { name: "Create room" }).click();
     await expect(alice.getByRole("heading", { level: 1, name })).toBeVisible();

@@ -16,6 +16,7 @@ import {
   RoomChannels,
   rulesFromEnv,
   SocketRegistry,
+  parseSessionEnded,
   startSessionSweep,
   SubscriptionSlots,
   topics,
@@ -120,7 +121,10 @@ export async function startServer(
   const cookies = createCookieSecurity(config);
   const guardTrpc = createTrpcHttpGuard(appRouter);
   const sockets = new SocketRegistry();
-  const unsubscribeRevocations = await hub.subscribe(topics.sessions(), (sessionId) => sockets.closeSession(sessionId));
+  const unsubscribeRevocations = await hub.subscribe(topics.sessions(), (message) => {
+    const { sessionId, reason } = parseSessionEnded(message);
+    sockets.closeSession(sessionId, undefined, reason);
+  });
   const deps: ApiDeps = {
     db,
     hub,

@@ -16,7 +16,7 @@ export { RetryLaterError, retryAfterHeaders } from "./lib/retry-later";
 export { RoomChannels } from "./stream/room-channels";
 export { SubscriptionSlots } from "./services/subscription-slots";
 export { createSendBatcher, SendBatcher, type BatchWriter, type SendResult } from "./services/send-batcher";
-export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE } from "./services/socket-registry";
+export { SocketRegistry, SESSION_REVOKED_CLOSE_CODE, parseSessionEnded } from "./services/socket-registry";
 export { startSessionSweep } from "./services/session-sweep";
 export {
   DirectStream,

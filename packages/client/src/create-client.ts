@@ -1,6 +1,7 @@
 import { createTRPCClient, createWSClient, wsLink, type TRPCClient } from "@trpc/client";
 import NodeWebSocket from "ws";
 import type { AppRouter } from "@parley/api";
+import { sessionEndReason, type SessionEndReason } from "@parley/contract/session-end";
 import { reconnectDelayMs } from "./backoff";
 import { splitOversizedBatches } from "./frame-splitting";
 import { toWebSocketUrl } from "./url";
@@ -23,6 +24,11 @@ export type ParleyClientOptions = {
   WebSocket?: typeof globalThis.WebSocket;
   /** Told when the connection opens, drops or starts reconnecting. */
   onConnectionStateChange?: (state: ConnectionState) => void;
+  /**
+   * Told when the server closed the socket because its session ended, and why (logged out,
+   * revoked, password changed elsewhere); told before the state changes to "closed".
+   */
+  onSessionEnded?: (reason: SessionEndReason) => void;
 };
 
 export type ParleyClient = {
@@ -58,7 +64,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     // A half-open connection (sleeping laptop, dropped NAT entry) is noticed within 20 s.
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
     onOpen: () => notify?.("open"),
-    onClose: () => notify?.("closed"),
+    // tRPC hands over the socket's CloseEvent (typed as `{ code }` only): its reason says why.
+    onClose: (cause) => {
+      const ended = sessionEndReason(cause as { code?: number; reason?: string } | undefined);
+      if (ended) options.onSessionEnded?.(ended);
+      notify?.("closed");
+    },
   });
   const connecting = wsClient.connectionState.subscribe({
     next: (state) => {

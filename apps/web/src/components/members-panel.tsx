@@ -9,6 +9,7 @@ import { roomLabel } from "../lib/room-list";
 import { useTRPC } from "../lib/trpc";
 import { Avatar } from "./avatar";
 import { Dialog } from "./dialog";
+import { MemberActions } from "./member-actions";
 import { ChatIcon, PlusIcon } from "./icons";
 import { PeoplePicker } from "./people-picker";
 import "./members-panel.css";
@@ -100,6 +101,7 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
               isMe={member.user.id === me.id}
               canRemove={canRemove(room.role, member, me.id)}
               roleChange={roleChange(room.role, member)}
+              roomName={roomLabel(room)}
               onRemove={() => {
                 setError(null);
                 remove.mutate({ roomId: room.id, username: member.user.username });
@@ -139,12 +141,17 @@ type MemberRowProps = {
   isMe: boolean;
   canRemove: boolean;
   roleChange: "admin" | "member" | null;
+  roomName: string;
   onRemove: () => void;
   onRole: (role: "admin" | "member") => void;
 };
 
-/** One person: name (which offers a dm), role, and what the caller may do to them. */
-function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: MemberRowProps) {
+/**
+ * One person: name (which offers a dm), "(you)", role, and one "More actions" menu with what
+ * the caller may do to them. A long name is cut with an ellipsis (its full text in a tooltip);
+ * "(you)" and the role always stay on the line.
+ */
+function MemberRow({ member, isMe, canRemove, roleChange, roomName, onRemove, onRole }: MemberRowProps) {
   const { username } = member.user;
   const openDm = useOpenDm();
   const [offering, setOffering] = useState(false);
@@ -158,13 +165,16 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: Me
         <div className="member-who">
           {isMe ? (
             <>
-              <span className="member-name">{username}</span>
+              <span className="member-name" title={username}>
+                {username}
+              </span>
               <span className="member-you">(you)</span>
             </>
           ) : (
             <button
               type="button"
               className="member-name member-name-button"
+              title={username}
               aria-expanded={offering}
               aria-controls={menuId}
               onClick={() => setOffering((v) => !v)}
@@ -174,18 +184,14 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: Me
           )}
           <span className={`member-role member-role-${member.role}`}>{roleName(member.role)}</span>
         </div>
-        <div className="member-actions">
-          {roleChange ? (
-            <button type="button" className="button button-ghost button-sm" onClick={() => onRole(roleChange)}>
-              {roleChange === "admin" ? "Make admin" : "Make member"}
-            </button>
-          ) : null}
-          {canRemove ? (
-            <button type="button" className="button button-ghost button-sm member-remove" aria-label={`Remove ${username}`} onClick={onRemove}>
-              Remove
-            </button>
-          ) : null}
-        </div>
+        <MemberActions
+          username={username}
+          roomName={roomName}
+          roleChange={roleChange}
+          canRemove={canRemove}
+          onRole={onRole}
+          onRemove={onRemove}
+        />
       </div>
       {offering ? (
         <div id={menuId} className="member-offer">

@@ -4,6 +4,7 @@ import { sessions, UniqueViolationError, users } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
 import { topics } from "../hub/topics";
 import { conflict } from "../lib/conflict";
+import { sessionEndedMessage } from "../services/socket-registry";
 import { hashSessionToken, newSessionToken } from "../services/tokens";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
 
@@ -70,7 +71,7 @@ export const authRouter = router({
       ctx.http?.setCookie(sessionCookie(ctx, null));
       await sessions.deleteSession(ctx.deps.db, ctx.session.id);
       // Every server closes the sockets this session opened, after this reply is on its way.
-      ctx.deps.hub.publish(topics.sessions(), ctx.session.id);
+      ctx.deps.hub.publish(topics.sessions(), sessionEndedMessage(ctx.session.id, "logged-out"));
     }
     return { ok: true as const };
   }),
@@ -90,7 +91,7 @@ export const authRouter = router({
     await users.setPasswordHash(ctx.deps.db, ctx.user.id, newHash);
     // Every other device is signed out; this one stays.
     const revoked = await sessions.deleteUserSessions(ctx.deps.db, ctx.user.id, ctx.session.id);
-    for (const id of revoked) ctx.deps.hub.publish(topics.sessions(), id);
+    for (const id of revoked) ctx.deps.hub.publish(topics.sessions(), sessionEndedMessage(id, "password-changed"));
     return { ok: true as const };
   }),
 
@@ -105,7 +106,7 @@ export const authRouter = router({
       throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.sessionId}'` });
     }
     if (input.sessionId === ctx.session.id) ctx.http?.setCookie(sessionCookie(ctx, null));
-    ctx.deps.hub.publish(topics.sessions(), input.sessionId);
+    ctx.deps.hub.publish(topics.sessions(), sessionEndedMessage(input.sessionId, "revoked"));
     return { ok: true as const };
   }),
 });

@@ -133,7 +133,7 @@ describe("SendBatcher places", () => {
     await turn();
     expect(writer.calls.map((c) => c.texts)).toEqual([["first", "second"]]);
     writer.calls[0]?.finish();
-    expect((await first).message.text).toBe("first");
-    expect((await quick).message.text).toBe("second");
+    expect(await first).toMatchObject({ message: { text: "first" } });
+    expect(await quick).toMatchObject({ message: { text: "second" } });
   });
 });
