@@ -66,7 +66,7 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     onOpen: () => notify?.("open"),
     // tRPC hands over the socket's CloseEvent (typed as `{ code }` only): its reason says why.
     onClose: (cause) => {
-      const ended = sessionEndReason(cause as { code?: number; reason?: string } | undefined);
+      const ended = sessionEndReason(cause);
       if (ended) options.onSessionEnded?.(ended);
       notify?.("closed");
     },

@@ -1,13 +1,11 @@
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { Dialog } from "./dialog";
 
 type MemberActionsProps = {
   username: string;
-  /** "#general", "secret": said in the confirmation. */
-  roomName: string;
   roleChange: "admin" | "member" | null;
   canRemove: boolean;
   onRole: (role: "admin" | "member") => void;
+  /** Asks to remove them (the panel confirms first). */
   onRemove: () => void;
 };
 
@@ -22,12 +20,12 @@ const MoreIcon = () => (
 
 /**
  * "More actions for <username>": one small button per member row, opening a menu with what
- * the caller may do to them ("Make admin" or "Make member", "Remove <username>"). Removing asks
- * first. Arrow keys move between the items; Escape, Tab or a click elsewhere closes the menu and
+ * the caller may do to them ("Make admin" or "Make member", "Remove <username>", which the
+ * member list confirms before it removes). Arrow keys move between the items; Escape, Tab or a click elsewhere closes the menu and
  * the focus goes back to the button.
  */
-export function MemberActions({ username, roomName, roleChange, canRemove, onRole, onRemove }: MemberActionsProps) {
-  const [open, setOpen] = useState<"menu" | "confirm" | null>(null);
+export function MemberActions({ username, roleChange, canRemove, onRole, onRemove }: MemberActionsProps) {
+  const [open, setOpen] = useState<"menu" | null>(null);
   const buttonRef = useRef<HTMLButtonElement>(null);
   const menuRef = useRef<HTMLDivElement>(null);
 
@@ -102,31 +100,15 @@ export function MemberActions({ username, roomName, roleChange, canRemove, onRol
               tabIndex={-1}
               className="member-menu-danger"
               aria-label={`Remove ${username}`}
-              onClick={() => setOpen("confirm")}
+              onClick={() => {
+                setOpen(null);
+                onRemove();
+              }}
             >
               Remove from channel
             </button>
           ) : null}
         </div>
-      ) : null}
-      {open === "confirm" ? (
-        <Dialog title={`Remove ${username}?`} subtitle={`They leave ${roomName} and no longer see it unless it is public.`} onClose={close}>
-          <div className="dialog-actions">
-            <button type="button" className="button button-ghost" data-autofocus onClick={close}>
-              Cancel
-            </button>
-            <button
-              type="button"
-              className="button button-danger"
-              onClick={() => {
-                close();
-                onRemove();
-              }}
-            >
-              Remove
-            </button>
-          </div>
-        </Dialog>
       ) : null}
     </div>
   );

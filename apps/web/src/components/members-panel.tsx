@@ -38,6 +38,8 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
     wasAdding.current = adding;
   }, [adding]);
   const [error, setError] = useState<string | null>(null);
+  // The member whose removal waits for a yes ("Remove <username>?").
+  const [confirming, setConfirming] = useState<string | null>(null);
   const members = useQuery(trpc.room.members.queryOptions({ roomId: room.id }, { staleTime: 0 }));
   const memberIds = useMemo(() => new Set(members.data?.map((m) => m.user.id) ?? [me.id]), [members.data, me.id]);
 
@@ -92,6 +94,30 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
           {error}
         </p>
       ) : null}
+      {confirming ? (
+        <Dialog
+          title={`Remove ${confirming}?`}
+          subtitle={`They leave ${roomLabel(room)}${room.visibility === "private" ? " and no longer see it" : ""}.`}
+          onClose={() => setConfirming(null)}
+        >
+          <div className="dialog-actions">
+            <button type="button" className="button button-ghost" data-autofocus onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => {
+                setError(null);
+                remove.mutate({ roomId: room.id, username: confirming });
+                setConfirming(null);
+              }}
+            >
+              Remove
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
       {members.data ? (
         <ul className="member-list" aria-labelledby={`${id}-heading`}>
           {members.data.map((member) => (
@@ -101,11 +127,7 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
               isMe={member.user.id === me.id}
               canRemove={canRemove(room.role, member, me.id)}
               roleChange={roleChange(room.role, member)}
-              roomName={roomLabel(room)}
-              onRemove={() => {
-                setError(null);
-                remove.mutate({ roomId: room.id, username: member.user.username });
-              }}
+              onRemove={() => setConfirming(member.user.username)}
               onRole={(role) => {
                 setError(null);
                 setRole.mutate({ roomId: room.id, username: member.user.username, role });
@@ -141,7 +163,6 @@ type MemberRowProps = {
   isMe: boolean;
   canRemove: boolean;
   roleChange: "admin" | "member" | null;
-  roomName: string;
   onRemove: () => void;
   onRole: (role: "admin" | "member") => void;
 };
@@ -151,7 +172,7 @@ type MemberRowProps = {
  * the caller may do to them. A long name is cut with an ellipsis (its full text in a tooltip);
  * "(you)" and the role always stay on the line.
  */
-function MemberRow({ member, isMe, canRemove, roleChange, roomName, onRemove, onRole }: MemberRowProps) {
+function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: MemberRowProps) {
   const { username } = member.user;
   const openDm = useOpenDm();
   const [offering, setOffering] = useState(false);
@@ -186,7 +207,6 @@ function MemberRow({ member, isMe, canRemove, roleChange, roomName, onRemove, on
         </div>
         <MemberActions
           username={username}
-          roomName={roomName}
           roleChange={roleChange}
           canRemove={canRemove}
           onRole={onRole}
