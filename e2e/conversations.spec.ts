@@ -64,6 +64,8 @@ test.describe("conversations", () => {
     browser,
     baseURL,
   }) => {
+    // One story with two people and confirmed removals: longer than the default minute on a busy machine.
+    test.setTimeout(150_000);
     const alice = page;
     const bob = await newPerson(browser, baseURL);
     const a = await signUp(alice, "alice");
