@@ -26,6 +26,9 @@ test.describe("the account menu", () => {
     await expect(sessions.getByRole("listitem")).toHaveCount(1);
     // The revoked device is signed out (its socket closes and its next call is refused).
     await expect(there.getByRole("button", { name: "Log in" })).toBeVisible({ timeout: 15_000 });
+    // …and told why, with no "Back online." as if only the network had dropped.
+    await expect(there.locator(".auth-notice")).toHaveText(/^This session was revoked/);
+    await expect(there.getByText("Back online.")).toHaveCount(0);
     await here.getByRole("button", { name: "Close" }).click();
 
     // Change password: a wrong current password says so in its field.
@@ -44,6 +47,7 @@ test.describe("the account menu", () => {
     await dialog.getByRole("button", { name: "Done" }).click();
     await expect(here.getByRole("button", { name: "Log out" })).toBeVisible();
     await expect(there.getByRole("button", { name: "Log in" })).toBeVisible({ timeout: 15_000 });
+    await expect(there.locator(".auth-notice")).toHaveText(/^Your password was changed on another device/);
     await logIn(there, person.username, "a much newer secret");
 
     await laptop.close();

@@ -1,6 +1,6 @@
 import type { Browser, Page } from "@playwright/test";
 import { signUpApi, uniqueName } from "./support/api";
-import { expect, messageRow, send, signUp, test } from "./support/fixtures";
+import { expect, messageRow, openRoom, send, signUp, test } from "./support/fixtures";
 
 // Conversations (issue 9) as two people see them: private channels, the member list with its
 // roles, removal, the topic, and direct messages, every change arriving live.
@@ -18,9 +18,25 @@ const members = (page: Page) => page.getByRole("region", { name: "Members" });
 const memberRow = (page: Page, username: string) =>
   members(page).getByRole("listitem").filter({ has: page.getByText(username, { exact: true }) });
 
+/** Picks `action` ("Make admin", "Remove <username>") from a member row's "More actions" menu. */
+async function memberAction(page: Page, username: string, action: string): Promise<void> {
+  const row = memberRow(page, username);
+  await row.getByRole("button", { name: `More actions for ${username}` }).click();
+  await row.getByRole("menuitem", { name: action, exact: true }).click();
+}
+
+/** Removes a member through the menu, confirming in the dialog that asks first. */
+async function removeMember(page: Page, username: string): Promise<void> {
+  await memberAction(page, username, `Remove ${username}`);
+  const confirm = page.getByRole("dialog", { name: `Remove ${username}?` });
+  await confirm.getByRole("button", { name: "Remove", exact: true }).click();
+  await expect(confirm).toHaveCount(0);
+}
+
 /** Creates a private channel from the sidebar; the app opens it. */
 async function createPrivateChannel(page: Page, prefix: string): Promise<string> {
   const name = uniqueName(prefix);
+  await page.getByRole("button", { name: "Create channel" }).click();
   await page.getByLabel("Room name").fill(name);
   await page.getByRole("checkbox", { name: "Private" }).check();
   await page.getByRole("button", { name: "Create room" }).click();
@@ -48,6 +64,8 @@ test.describe("conversations", () => {
     browser,
     baseURL,
   }) => {
+    // One story with two people and confirmed removals: longer than the default minute on a busy machine.
+    test.setTimeout(150_000);
     const alice = page;
     const bob = await newPerson(browser, baseURL);
     const a = await signUp(alice, "alice");
@@ -66,6 +84,7 @@ test.describe("conversations", () => {
     await addPerson(alice, b.username);
     await expect(memberRow(alice, a.username)).toContainText("Owner");
     await expect(memberRow(alice, a.username).getByRole("button", { name: /Remove/ })).toHaveCount(0);
+    await expect(memberRow(alice, a.username).getByRole("button", { name: /^More actions/ })).toHaveCount(0);
     await channels(bob).getByRole("link", { name: room, exact: true }).click();
     await expect(bob.getByRole("heading", { level: 1, name: room })).toBeVisible();
 
@@ -80,17 +99,24 @@ test.describe("conversations", () => {
     await expect(bob.getByRole("button", { name: "Add people" })).toHaveCount(0);
     await expect(members(bob).getByRole("button", { name: /^Remove/ })).toHaveCount(0);
     await expect(members(bob).getByRole("button", { name: "Make admin" })).toHaveCount(0);
+    await expect(members(bob).getByRole("button", { name: /^More actions/ })).toHaveCount(0);
 
     // The owner makes him an admin: his list shows it live.
-    await memberRow(alice, b.username).getByRole("button", { name: "Make admin" }).click();
+    await memberAction(alice, b.username, "Make admin");
     await expect(memberRow(alice, b.username)).toContainText("Admin");
     await expect(memberRow(bob, b.username)).toContainText("Admin");
     // As an admin he may add people now, but may not remove the owner.
     await expect(bob.getByRole("button", { name: "Add people" })).toBeVisible();
     await expect(memberRow(bob, a.username).getByRole("button", { name: /^Remove/ })).toHaveCount(0);
 
-    // The owner removes him: the room leaves his sidebar live, and he is told who did it.
-    await memberRow(alice, b.username).getByRole("button", { name: `Remove ${b.username}` }).click();
+    // The owner removes him (a first click only asks): the room leaves his sidebar live, and he
+    // is told who did it.
+    await memberAction(alice, b.username, `Remove ${b.username}`);
+    const confirm = alice.getByRole("dialog", { name: `Remove ${b.username}?` });
+    await confirm.getByRole("button", { name: "Cancel" }).click();
+    await expect(confirm).toHaveCount(0);
+    await expect(memberRow(alice, b.username)).toHaveCount(1);
+    await removeMember(alice, b.username);
     await expect(memberRow(alice, b.username)).toHaveCount(0);
     await expect(channels(bob).getByRole("link", { name: room })).toHaveCount(0);
     await expect(bob.getByRole("alert")).toHaveText(new RegExp(`You were removed from #${room} by ${a.username}`));
@@ -108,8 +134,50 @@ test.describe("conversations", () => {
     await expect(bob.getByRole("heading", { level: 1, name: room })).toBeVisible();
     await bob.goto("/");
     await expect(channels(bob).getByRole("link", { name: room, exact: true })).toBeVisible();
-    await memberRow(alice, b.username).getByRole("button", { name: `Remove ${b.username}` }).click();
+    await removeMember(alice, b.username);
     await expect(channels(bob).getByRole("link", { name: room })).toHaveCount(0);
+    await bob.context().close();
+  });
+
+  test("the sidebar lists joined channels only; Browse channels finds the others by name or topic, with member counts, and joins", async ({
+    page,
+    browser,
+    baseURL,
+  }) => {
+    const alice = page;
+    const bob = await newPerson(browser, baseURL);
+    await signUp(alice, "alice");
+    await signUp(bob, "bob");
+    const name = uniqueName("garden");
+    await alice.getByRole("button", { name: "Create channel" }).click();
+    const create = alice.getByRole("dialog", { name: "Create channel" });
+    await expect(create.getByLabel("Room name")).toBeFocused();
+    await create.getByLabel("Room name").fill(name);
+    await create.getByLabel("Topic").fill("Tomatoes and other crops");
+    await create.getByRole("button", { name: "Create room" }).click();
+    await expect(create).toHaveCount(0);
+    await expect(alice.getByRole("heading", { level: 1, name })).toBeVisible();
+    // No member count in the sidebar: only the name.
+    await expect(channels(alice).getByRole("link", { name, exact: true })).toHaveText(`#${name}`);
+
+    // Bob is not in it: not in his sidebar, but in Browse channels, found by its topic.
+    await expect(channels(bob)).toBeVisible();
+    await expect(channels(bob).getByRole("link", { name })).toHaveCount(0);
+    await bob.getByRole("button", { name: "Browse channels" }).click();
+    const browse = bob.getByRole("dialog", { name: "Browse channels" });
+    await expect(browse.getByLabel("Search channels")).toBeFocused();
+    await browse.getByLabel("Search channels").fill("tomatoes");
+    const item = browse.getByRole("listitem").filter({ has: bob.getByRole("link", { name, exact: true }) });
+    await expect(item).toContainText("1 member");
+    await expect(item).toContainText("Tomatoes and other crops");
+    await browse.getByLabel("Search channels").fill("no such thing anywhere");
+    await expect(browse.getByRole("status")).toHaveText('No channel matches "no such thing anywhere".');
+    await browse.getByLabel("Search channels").fill(name);
+    await item.getByRole("button", { name: `Join ${name}` }).click();
+    await expect(browse).toHaveCount(0);
+    await expect(bob.getByRole("heading", { level: 1, name })).toBeVisible();
+    await expect(bob.getByRole("button", { name: "Leave" })).toBeVisible();
+    await expect(channels(bob).getByRole("link", { name, exact: true })).toBeVisible();
     await bob.context().close();
   });
 
@@ -119,10 +187,11 @@ test.describe("conversations", () => {
     await signUp(alice, "alice");
     await signUp(bob, "bob");
     const name = uniqueName("plans");
+    await alice.getByRole("button", { name: "Create channel" }).click();
     await alice.getByLabel("Room name").fill(name);
     await alice.getByRole("button", { name: "Create room" }).click();
     await expect(alice.getByRole("heading", { level: 1, name })).toBeVisible();
-    await channels(bob).getByRole("link", { name, exact: true }).click();
+    await openRoom(bob, name);
     await bob.getByRole("button", { name: "Join" }).click();
     await expect(bob.getByRole("button", { name: "Leave" })).toBeVisible();
     // Only the owner and admins may change it.
@@ -220,9 +289,12 @@ test.describe("conversations", () => {
       await dialog.getByRole("textbox", { name: "Search people" }).press("Enter");
       const row = dialog.getByRole("listitem").filter({ has: page.getByText(ben.username, { exact: true }) });
       await expect(row).toContainText("Member");
-      await row.getByRole("button", { name: "Make admin" }).tap();
+      await row.getByRole("button", { name: `More actions for ${ben.username}` }).tap();
+      await row.getByRole("menuitem", { name: "Make admin" }).tap();
       await expect(row).toContainText("Admin");
-      await row.getByRole("button", { name: `Remove ${ben.username}` }).tap();
+      await row.getByRole("button", { name: `More actions for ${ben.username}` }).tap();
+      await row.getByRole("menuitem", { name: `Remove ${ben.username}` }).tap();
+      await page.getByRole("dialog", { name: `Remove ${ben.username}?` }).getByRole("button", { name: "Remove", exact: true }).tap();
       await expect(row).toHaveCount(0);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await dialog.getByRole("button", { name: "Close" }).tap();

@@ -56,7 +56,11 @@ test("everything by keyboard alone", async ({ page }) => {
   await page.keyboard.press("Enter");
   await expect(page.getByRole("button", { name: "Log out" })).toBeVisible();
 
-  await tabTo(page, page.getByLabel("Room name"));
+  // Signed up, the focus is in the app (here the sidebar), not on the page.
+  await expect(page.locator("body")).not.toBeFocused();
+  await tabTo(page, page.getByRole("button", { name: "Create channel" }));
+  await page.keyboard.press("Enter");
+  await expect(page.getByLabel("Room name")).toBeFocused();
   await page.keyboard.type(`kbd_${Date.now().toString(36)}`);
   await page.keyboard.press("Enter");
   // An opened room puts the cursor in the composer.
@@ -72,6 +76,13 @@ test("everything by keyboard alone", async ({ page }) => {
   await page.keyboard.type("typed and edited");
   await page.keyboard.press("Enter");
   await expect(messageRow(page, "typed and edited")).toContainText("(edited)");
+  // Saved or cancelled, the edit gives the focus back to the composer.
+  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeFocused();
+  await page.keyboard.press("ArrowUp");
+  await expect(page.getByRole("textbox", { name: "Edit text" })).toBeFocused();
+  await page.keyboard.press("Escape");
+  await expect(page.getByRole("textbox", { name: "Edit text" })).toHaveCount(0);
+  await expect(page.getByRole("textbox", { name: "Message", exact: true })).toBeFocused();
 
   // In the log, arrows move between messages and Tab reaches that message's actions: Reply and
   // React on every message, then Edit and Delete on your own.

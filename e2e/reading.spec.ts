@@ -223,6 +223,41 @@ test.describe("reading", () => {
     await expect(link.getByLabel(/unread/)).toHaveCount(0);
   });
 
+  test("an event that is not a message while reading, then messages while away: the divider sits above the new ones only", async ({
+    page,
+    baseURL,
+  }) => {
+    await signUp(page, "returner");
+    const room = await createRoom(page, "calm");
+    const erin = await signUpApi(baseURL!, "erin");
+    const rooms = await query<{ id: string; name: string }[]>(baseURL!, "room.list", undefined, erin.token);
+    const roomId = rooms.find((r) => r.name === room)!.id;
+    await call(baseURL!, "room.join", { roomId }, erin.token);
+    const first = await call<{ id: string }>(baseURL!, "message.send", { roomId, text: "read one" }, erin.token);
+    await call(baseURL!, "message.send", { roomId, text: "read two" }, erin.token);
+    await expect(messageRow(page, "read two")).toBeVisible();
+    const link = roomLink(page, room);
+    await expect(link.getByLabel(/unread/)).toHaveCount(0);
+    // A reaction comes while the reader is here, reading: nothing is unread, but the history the
+    // app keeps has moved on.
+    await call(baseURL!, "message.react", { messageId: first.id, emoji: "👍" }, erin.token);
+    await expect(messageRow(page, "read one").getByRole("button", { name: "👍 1" })).toBeVisible();
+
+    // Elsewhere, two messages come; back in the room, only they are below the divider.
+    await createRoom(page, "meanwhile");
+    await call(baseURL!, "message.send", { roomId, text: "while away 1" }, erin.token);
+    await call(baseURL!, "message.send", { roomId, text: "while away 2" }, erin.token);
+    await expect(link.getByLabel("2 unread messages")).toBeVisible();
+    await link.click();
+    await expect(messageRow(page, "while away 2")).toBeVisible();
+    const log = page.getByRole("log");
+    await expect(log.getByText("New messages", { exact: true })).toBeVisible();
+    const all = await log.locator("li").allInnerTexts();
+    const at = all.findIndex((t) => t.trim() === "New messages");
+    expect(all[at + 1]).toContain("while away 1");
+    expect(all[at - 1]).toContain("read two");
+  });
+
   test("search finds a message in an older page and opens the room there", async ({ page, baseURL }) => {
     await signUp(page, "searcher");
     const room = await createRoom(page, "archive");

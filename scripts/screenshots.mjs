@@ -216,11 +216,21 @@ async function main() {
       // The private channel, its members with their roles, and the owner adding someone.
       if (scheme === "light") {
         await desktop.goto(`/rooms/${rooms["launch-plans"]}`);
-        await desktop.getByRole("button", { name: "Make admin" }).waitFor();
+        // A member row's one menu: what the owner may do to sam.
+        await desktop.getByRole("button", { name: "More actions for sam" }).click();
+        await desktop.getByRole("menuitem", { name: "Make admin" }).waitFor();
+        await shoot(desktop, "member-menu-desktop.png");
+        await desktop.keyboard.press("Escape");
         await desktop.getByRole("button", { name: "Add people" }).click();
         await desktop.getByRole("textbox", { name: "Search people" }).fill("pri");
         await desktop.getByRole("region", { name: "Members" }).getByRole("button", { name: "priya" }).waitFor();
         await shoot(desktop, "members-desktop.png");
+        await desktop.keyboard.press("Escape");
+
+        // Browse channels: every channel with its topic and member count, joined or not.
+        await desktop.getByRole("button", { name: "Browse channels" }).click();
+        await desktop.getByRole("dialog", { name: "Browse channels" }).getByRole("listitem").first().waitFor();
+        await shoot(desktop, "browse-desktop.png");
         await desktop.keyboard.press("Escape");
 
         // The account menu, then the sessions it lists (this browser and the seeding's calls).

@@ -51,15 +51,27 @@ export async function logIn(page: Page, login: string, password = PASSWORD): Pro
 /** Creates a room from the sidebar; the app opens it. */
 export async function createRoom(page: Page, prefix = "room"): Promise<string> {
   const name = uniqueName(prefix);
+  await page.getByRole("button", { name: "Create channel" }).click();
   await page.getByLabel("Room name").fill(name);
   await page.getByRole("button", { name: "Create room" }).click();
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
   return name;
 }
 
-/** Opens a room from the "Rooms" navigation (it shows up there within a few seconds). */
+/**
+ * Opens a room: from the "Rooms" navigation when the person is in it, else (the sidebar lists
+ * joined rooms only) through "Browse channels".
+ */
 export async function openRoom(page: Page, name: string): Promise<void> {
-  await page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name, exact: true }).click();
+  const link = page.getByRole("navigation", { name: "Rooms" }).getByRole("link", { name, exact: true });
+  if (await link.isVisible()) {
+    await link.click();
+  } else {
+    await page.getByRole("button", { name: "Browse channels" }).click();
+    const dialog = page.getByRole("dialog", { name: "Browse channels" });
+    await dialog.getByLabel("Search channels").fill(name);
+    await dialog.getByRole("link", { name, exact: true }).click();
+  }
   await expect(page.getByRole("heading", { level: 1, name })).toBeVisible();
 }
 

@@ -21,9 +21,11 @@ async function loginOverHttp(login: string, userAgent = CHROME_ON_LINUX): Promis
 }
 
 /** A raw WebSocket authenticated by Bearer header at the upgrade; resolves once open. */
-async function openSocket(token: string): Promise<{ closed: Promise<number> }> {
+async function openSocket(token: string): Promise<{ closed: Promise<number>; reason: Promise<string> }> {
   const ws = new WebSocket(`${app.server.url.replace(/^http/, "ws")}/trpc`, { headers: { authorization: `Bearer ${token}` } });
   const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+  // Why the server closed it (the close frame's reason), for a client to tell its user.
+  const reason = new Promise<string>((resolve) => ws.once("close", (_code, why) => resolve(why.toString())));
   await new Promise<void>((resolve, reject) => {
     ws.once("open", () => resolve());
     ws.once("error", reject);
@@ -31,7 +33,7 @@ async function openSocket(token: string): Promise<{ closed: Promise<number> }> {
   // The context (and so the socket's registration under its session) is built on the first frame.
   ws.send(JSON.stringify({ id: 1, method: "query", params: { path: "auth.me", input: undefined } }));
   await new Promise((resolve) => ws.once("message", resolve));
-  return { closed };
+  return { closed, reason };
 }
 
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
@@ -52,6 +54,7 @@ describe("auth.changePassword", () => {
     expect(await u.client.trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).toEqual({ ok: true });
 
     expect(await within(laptopSocket.closed, 3_000, "the other session's socket closes")).toBe(4001);
+    expect(await laptopSocket.reason).toBe("password changed");
     expect(await sessionCount(u)).toBe(1);
     expect((await u.client.trpc.auth.me.query()).id).toBe(u.id);
     const other = connect(app.server, laptop);
@@ -161,6 +164,7 @@ describe("auth.revokeSession", () => {
 
     expect(await u.client.trpc.auth.revokeSession.mutate({ sessionId: target.id })).toEqual({ ok: true });
     expect(await within(laptopSocket.closed, 3_000, "the revoked session's socket closes")).toBe(4001);
+    expect(await laptopSocket.reason).toBe("session revoked");
     expect(await errorCode(connect(app.server, laptop).trpc.auth.me.query())).toBe("UNAUTHORIZED");
     expect((await u.client.trpc.auth.sessions.query()).map((s) => s.id)).not.toContain(target.id);
     expect((await u.client.trpc.auth.me.query()).id).toBe(u.id);

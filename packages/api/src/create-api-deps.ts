@@ -12,7 +12,7 @@ import { RateLimiter, rulesFromEnv } from "./services/rate-limit";
 import { RoomTallies } from "./services/room-tally";
 import { createSendBatcher } from "./services/send-batcher";
 import { startSessionSweep } from "./services/session-sweep";
-import { SocketRegistry } from "./services/socket-registry";
+import { parseSessionEnded, SocketRegistry } from "./lib/socket-registry";
 import { SubscriptionSlots } from "./services/subscription-slots";
 import { RoomChannels } from "./stream/room-channels";
 
@@ -59,7 +59,10 @@ export async function createApiDeps(
   const hub =
     outside.hub ?? (settings.redis ? await RedisHub.connect({ ...settings.redis, metrics, log }) : new MemoryHub({ metrics, log }));
   const sockets = new SocketRegistry();
-  const unsubscribeRevocations = await hub.subscribe(topics.sessions(), (sessionId) => sockets.closeSession(sessionId));
+  const unsubscribeRevocations = await hub.subscribe(topics.sessions(), (message) => {
+    const { sessionId, reason } = parseSessionEnded(message);
+    sockets.closeSession(sessionId, undefined, reason);
+  });
   // Sessions deleted by `pnpm admin` without Redis: their sockets close within a minute.
   const stopSessionSweep = startSessionSweep({
     sockets,

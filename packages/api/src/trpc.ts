@@ -135,6 +135,9 @@ const SIGN_IN_FIRST = "Sign in first";
 /** How often a session's last use is written (auth.sessions' lastSeenAt), at most. */
 export const LAST_SEEN_INTERVAL_MS = 60_000;
 
+/** A session's last use being written, while it is: whether the session still exists. */
+const touches = new WeakMap<object, Promise<boolean>>();
+
 /** Checks the caller's session: `ctx.session` (and `ctx.user`) are non-null after it. */
 const signedIn = anyone.use(async ({ ctx, next }) => {
   const session = ctx.session;
@@ -147,12 +150,21 @@ const signedIn = anyone.use(async ({ ctx, next }) => {
   // which has no hub to tell the servers when there is no Redis).
   if (now - session.lastSeenAt.getTime() >= LAST_SEEN_INTERVAL_MS) {
     session.lastSeenAt = new Date(now);
-    if (!(await sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS))) {
-      ctx.session = null;
-      ctx.deps.sockets.closeSession(session.id);
-      throw new TRPCError({ code: "UNAUTHORIZED", message: SIGN_IN_FIRST });
-    }
+    const touch = sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS).then((alive) => {
+      if (!alive) {
+        ctx.session = null;
+        ctx.deps.sockets.closeSession(session.id);
+      }
+      return alive;
+    });
+    touches.set(session, touch);
+    const done = () => touches.delete(session);
+    touch.then(done, done);
   }
+  // Calls that arrive while the use is written wait for it as well, and so go on in the order
+  // they came: one connection's sends are not reordered here (see message.send).
+  const touch = touches.get(session);
+  if (touch && !(await touch)) throw new TRPCError({ code: "UNAUTHORIZED", message: SIGN_IN_FIRST });
   return next({ ctx: { ...ctx, session, user: session.user } });
 });
 

@@ -1,6 +1,7 @@
 import { createTRPCClient, createWSClient, wsLink, type TRPCClient } from "@trpc/client";
 import NodeWebSocket from "ws";
 import type { AppRouter } from "@parley/api";
+import { sessionEndReason, type SessionEndReason } from "@parley/contract/session-end";
 import { reconnectDelayMs } from "./backoff";
 import { databaseRetryLink, type DatabaseState } from "./database-retry";
 import { splitOversizedBatches } from "./frame-splitting";
@@ -29,6 +30,11 @@ export type ParleyClientOptions = {
    * come back ("unavailable": it is sent again by itself) and when no send waits any more.
    */
   onDatabaseStateChange?: (state: DatabaseState) => void;
+  /**
+   * Told when the server closed the socket because its session ended, and why (logged out,
+   * revoked, password changed elsewhere); told before the state changes to "closed".
+   */
+  onSessionEnded?: (reason: SessionEndReason) => void;
 };
 
 export type ParleyClient = {
@@ -65,7 +71,12 @@ export function createParleyClient(options: ParleyClientOptions): ParleyClient {
     // A half-open connection (sleeping laptop, dropped NAT entry) is noticed within 20 s.
     keepAlive: { enabled: true, intervalMs: 15_000, pongTimeoutMs: 5_000 },
     onOpen: () => notify?.("open"),
-    onClose: () => notify?.("closed"),
+    // tRPC hands over the socket's CloseEvent (typed as `{ code }` only): its reason says why.
+    onClose: (cause) => {
+      const ended = sessionEndReason(cause);
+      if (ended) options.onSessionEnded?.(ended);
+      notify?.("closed");
+    },
   });
   const connecting = wsClient.connectionState.subscribe({
     next: (state) => {

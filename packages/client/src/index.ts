@@ -7,6 +7,7 @@ import type { ConflictField } from "@parley/contract/types";
 export { createParleyClient } from "./create-client";
 export type { ConnectionState, ParleyClient, ParleyClientOptions, TokenSource } from "./create-client";
 export { toWebSocketUrl } from "./url";
+export { SESSION_ENDED_CLOSE_CODE, sessionEndReason, type SessionEndReason } from "@parley/contract/session-end";
 export { reconnectDelayMs } from "./backoff";
 export type { DatabaseState } from "./database-retry";
 

@@ -6,3 +6,4 @@ export type * from "./types";
 export * from "./schemas";
 export { publicUser } from "./public-user";
 export { mentionedNames, MENTION } from "./mentions";
+export { SESSION_ENDED_CLOSE_CODE, SESSION_END_REASONS, sessionEndReason, type SessionEndReason } from "./session-end";

@@ -127,3 +127,14 @@ describe("AuthScreen", () => {
     expect(screen.getByRole("alert").textContent).toBe("Wrong username, email or password");
   });
 });
+
+describe("AuthScreen after the server signed the page out", () => {
+  it("says why: a password changed elsewhere, a revoked session, a sign-out", () => {
+    renderScreen({ signedOut: "password-changed" });
+    expect(screen.getByRole("status").textContent).toMatch(/^Your password was changed on another device/);
+  });
+  it("says nothing when nobody signed it out", () => {
+    renderScreen();
+    expect(screen.queryByRole("status")).toBeNull();
+  });
+});

@@ -1,4 +1,6 @@
 import { useState } from "react";
+import type { SessionEndReason } from "@parley/client";
+import { useSession } from "../hooks/use-session";
 import { LogoMark } from "./icons";
 import { LoginForm } from "./login-form";
 import { SignupForm } from "./signup-form";
@@ -6,12 +8,20 @@ import "./auth-screen.css";
 
 type Mode = "login" | "signup";
 
+/** What the sign-in screen says when the server ended the session. */
+export const SIGNED_OUT_BECAUSE: Record<SessionEndReason, string> = {
+  "password-changed": "Your password was changed on another device. Log in with the new one.",
+  revoked: "This session was revoked. Log in again to continue.",
+  "logged-out": "Signed out. Log in again to continue.",
+};
+
 /**
  * The first screen. Exactly one button is named "Log in" and one "Sign up" at any time: the
  * form's submit button, and the switch to the other form.
  */
 export function AuthScreen() {
   const [mode, setMode] = useState<Mode>("login");
+  const { signedOut } = useSession();
   return (
     <div className="auth">
       <main className="auth-panel">
@@ -24,6 +34,11 @@ export function AuthScreen() {
           <p className="auth-subtitle">
             {mode === "login" ? "Log in to pick up the conversation." : "It takes ten seconds. No email confirmation."}
           </p>
+          {signedOut ? (
+            <p className="auth-notice" role="status">
+              {SIGNED_OUT_BECAUSE[signedOut]}
+            </p>
+          ) : null}
           {mode === "login" ? <LoginForm key="login" /> : <SignupForm key="signup" />}
           <p className="auth-switch">
             {mode === "login" ? "New to Parley?" : "Already have an account?"}{" "}

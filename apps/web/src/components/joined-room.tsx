@@ -13,8 +13,9 @@ import { useTypingNotifier } from "../hooks/use-typing-notifier";
 import { useUnreadAnchor } from "../hooks/use-unread-anchor";
 import { typists } from "../lib/activity";
 import { clearFocus, useFocusRequest, type FocusRequest } from "../lib/focus-request";
-import { flattenHistory, historyEventId } from "../lib/message-cache";
+import { flattenHistory, historyEventId, type MessageHistory } from "../lib/message-cache";
 import { roomLabel } from "../lib/room-list";
+import { isAfter } from "../lib/unread";
 import { parseRoute } from "../lib/router";
 import { useTRPC } from "../lib/trpc";
 import { Composer } from "./composer";
@@ -62,8 +63,11 @@ export function JoinedRoom({ room }: { room: Room }) {
   arrivedRef.current = unread.arrived;
   useMarkRead(room, newestEventId, reading);
 
-  // Leaving with something unread drops the cached history: the next visit reads it afresh, and
-  // finds its first unread message by counting (see useUnreadAnchor).
+  // Leaving with something unread, or with a history ahead of the read position (an event came
+  // while the reader was scrolled up, or before its markRead was answered), drops the cached
+  // history: the next visit reads it afresh, and finds its first unread message by counting (see
+  // useUnreadAnchor). Counting over a kept history that is ahead would put the divider above
+  // messages already read.
   const queryClient = useQueryClient();
   const latest = useRef(room);
   latest.current = room;
@@ -74,7 +78,9 @@ export function JoinedRoom({ room }: { room: Room }) {
       const route = parseRoute(window.location.pathname);
       if (route.name === "room" && route.roomId === roomId) return;
       const now = queryClient.getQueryData<Room>(trpc.room.get.queryKey({ roomId })) ?? latest.current;
-      if (now.unreadCount > 0) queryClient.removeQueries({ queryKey: historyKey(roomId) });
+      const cachedUpTo = historyEventId(queryClient.getQueryData<MessageHistory>(historyKey(roomId)));
+      const ahead = cachedUpTo !== null && isAfter(cachedUpTo, now.lastReadEventId);
+      if (now.unreadCount > 0 || ahead) queryClient.removeQueries({ queryKey: historyKey(roomId) });
     },
     [queryClient, trpc],
   );

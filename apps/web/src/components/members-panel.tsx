@@ -9,6 +9,7 @@ import { roomLabel } from "../lib/room-list";
 import { useTRPC } from "../lib/trpc";
 import { Avatar } from "./avatar";
 import { Dialog } from "./dialog";
+import { MemberActions } from "./member-actions";
 import { ChatIcon, PlusIcon } from "./icons";
 import { PeoplePicker } from "./people-picker";
 import "./members-panel.css";
@@ -37,6 +38,8 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
     wasAdding.current = adding;
   }, [adding]);
   const [error, setError] = useState<string | null>(null);
+  // The member whose removal waits for a yes ("Remove <username>?").
+  const [confirming, setConfirming] = useState<string | null>(null);
   const members = useQuery(trpc.room.members.queryOptions({ roomId: room.id }, { staleTime: 0 }));
   const memberIds = useMemo(() => new Set(members.data?.map((m) => m.user.id) ?? [me.id]), [members.data, me.id]);
 
@@ -91,6 +94,30 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
           {error}
         </p>
       ) : null}
+      {confirming ? (
+        <Dialog
+          title={`Remove ${confirming}?`}
+          subtitle={`They leave ${roomLabel(room)}${room.visibility === "private" ? " and no longer see it" : ""}.`}
+          onClose={() => setConfirming(null)}
+        >
+          <div className="dialog-actions">
+            <button type="button" className="button button-ghost" data-autofocus onClick={() => setConfirming(null)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="button button-danger"
+              onClick={() => {
+                setError(null);
+                remove.mutate({ roomId: room.id, username: confirming });
+                setConfirming(null);
+              }}
+            >
+              Remove
+            </button>
+          </div>
+        </Dialog>
+      ) : null}
       {members.data ? (
         <ul className="member-list" aria-labelledby={`${id}-heading`}>
           {members.data.map((member) => (
@@ -100,10 +127,7 @@ export function MembersPanel({ room, headingLevel = 2 }: { room: Room; headingLe
               isMe={member.user.id === me.id}
               canRemove={canRemove(room.role, member, me.id)}
               roleChange={roleChange(room.role, member)}
-              onRemove={() => {
-                setError(null);
-                remove.mutate({ roomId: room.id, username: member.user.username });
-              }}
+              onRemove={() => setConfirming(member.user.username)}
               onRole={(role) => {
                 setError(null);
                 setRole.mutate({ roomId: room.id, username: member.user.username, role });
@@ -143,7 +167,11 @@ type MemberRowProps = {
   onRole: (role: "admin" | "member") => void;
 };
 
-/** One person: name (which offers a dm), role, and what the caller may do to them. */
+/**
+ * One person: name (which offers a dm), "(you)", role, and one "More actions" menu with what
+ * the caller may do to them. A long name is cut with an ellipsis (its full text in a tooltip);
+ * "(you)" and the role always stay on the line.
+ */
 function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: MemberRowProps) {
   const { username } = member.user;
   const openDm = useOpenDm();
@@ -158,13 +186,16 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: Me
         <div className="member-who">
           {isMe ? (
             <>
-              <span className="member-name">{username}</span>
+              <span className="member-name" title={username}>
+                {username}
+              </span>
               <span className="member-you">(you)</span>
             </>
           ) : (
             <button
               type="button"
               className="member-name member-name-button"
+              title={username}
               aria-expanded={offering}
               aria-controls={menuId}
               onClick={() => setOffering((v) => !v)}
@@ -174,18 +205,13 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: Me
           )}
           <span className={`member-role member-role-${member.role}`}>{roleName(member.role)}</span>
         </div>
-        <div className="member-actions">
-          {roleChange ? (
-            <button type="button" className="button button-ghost button-sm" onClick={() => onRole(roleChange)}>
-              {roleChange === "admin" ? "Make admin" : "Make member"}
-            </button>
-          ) : null}
-          {canRemove ? (
-            <button type="button" className="button button-ghost button-sm member-remove" aria-label={`Remove ${username}`} onClick={onRemove}>
-              Remove
-            </button>
-          ) : null}
-        </div>
+        <MemberActions
+          username={username}
+          roleChange={roleChange}
+          canRemove={canRemove}
+          onRole={onRole}
+          onRemove={onRemove}
+        />
       </div>
       {offering ? (
         <div id={menuId} className="member-offer">

@@ -19,8 +19,16 @@ export function MessageEditor({ initial, busy, error, onSave, onCancel }: Props)
   useEffect(() => {
     const el = ref.current;
     if (!el) return;
+    // Where the focus was (the composer, after Up): it goes back there when editing ends, saved
+    // or cancelled, instead of falling to the page with the editor.
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
     el.focus();
     el.setSelectionRange(el.value.length, el.value.length);
+    return () => {
+      const now = document.activeElement;
+      const lost = now === null || now === document.body || now === el || !now.isConnected;
+      if (lost && before?.isConnected && before !== document.body) before.focus();
+    };
   }, []);
 
   useEffect(() => {

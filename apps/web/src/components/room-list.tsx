@@ -19,8 +19,8 @@ type RoomListProps = {
 
 /**
  * One navigation of rooms. Each link's accessible name is exactly the room's name (a dm's is the
- * other person's); the lock, the member count and the not-joined mark are decoration. A room
- * with unread messages is bold with their count ("3 unread messages"), and a distinct "@"
+ * other person's); the lock is decoration. No number but unread and mention counts shows
+ * here (member counts are in "Browse channels"). A room with unread messages is bold with their count ("3 unread messages"), and a distinct "@"
  * badge when some of them mention the reader ("2 mentions"); the link is described by them.
  */
 export function RoomList({ title, id, rooms, activeRoomId, empty, action }: RoomListProps) {
@@ -63,11 +63,7 @@ export function RoomList({ title, id, rooms, activeRoomId, empty, action }: Room
                       {unread}
                     </span>
                   </span>
-                ) : (
-                  <span className="room-link-meta" aria-hidden="true">
-                    {room.joined && room.kind === "channel" ? room.memberCount : ""}
-                  </span>
-                )}
+                ) : null}
               </a>
             </li>
           );

@@ -7,9 +7,12 @@ import { useStoreReadState } from "./use-rooms";
 
 /**
  * Marks the room read up to the newest event the client has (room.markRead) whenever the
- * reader is at the bottom of the log, the tab is shown, and something is unread: on arriving
- * there, and again as new messages come in while they stay. Each id is asked for once; the
- * answer (and the `room.unread` every tab then gets) updates the counts.
+ * reader is at the bottom of the log and the tab is shown: on arriving there, and again as
+ * events come in while they stay. Every event counts, not only unread messages: a reaction, a
+ * join or the reader's own message moves the cached history forward too, and the read position
+ * must follow it, or the next visit would count unread messages over a history that is ahead of
+ * the read position (see useUnreadAnchor). Each id is asked for once; the answer (and the
+ * `room.unread` every tab then gets) updates the counts.
  */
 export function useMarkRead(room: Room, newestEventId: string | null, reading: boolean) {
   const trpc = useTRPC();
@@ -26,12 +29,11 @@ export function useMarkRead(room: Room, newestEventId: string | null, reading: b
   );
   const { mutate } = markRead;
 
-  const unread = room.unreadCount > 0 || room.mentionCount > 0;
   useEffect(() => {
-    if (!reading || !unread || newestEventId === null) return;
+    if (!reading || newestEventId === null) return;
     if (!isAfter(newestEventId, room.lastReadEventId)) return;
     if (asked.current !== null && !isAfter(newestEventId, asked.current)) return;
     asked.current = newestEventId;
     mutate({ roomId: room.id, eventId: newestEventId });
-  }, [reading, unread, newestEventId, room.id, room.lastReadEventId, mutate]);
+  }, [reading, newestEventId, room.id, room.lastReadEventId, mutate]);
 }

@@ -1,6 +1,6 @@
 import { useQuery, useQueryClient } from "@tanstack/react-query";
-import { createContext, useContext, useMemo, type ReactNode } from "react";
-import { errorCode, type Me } from "@parley/client";
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from "react";
+import { errorCode, type Me, type SessionEndReason } from "@parley/client";
 import type { LoginInput, SignupInput } from "@parley/contract";
 import type { AuthApi } from "../lib/auth-api";
 import { ME_KEY } from "../lib/query-client";
@@ -13,6 +13,8 @@ export type Session = {
   me: Me | null | undefined;
   /** Failed to ask the server who we are (it is down): something to show besides a spinner. */
   meError: boolean;
+  /** Why the server signed this page out, when it did (shown on the sign-in screen). */
+  signedOut?: SessionEndReason | null;
   signUp(input: SignupInput): Promise<void>;
   logIn(input: LoginInput): Promise<void>;
   logOut(): Promise<void>;
@@ -63,11 +65,24 @@ export function SessionProvider({ authApi, children }: { authApi: AuthApi; child
     retryDelay: (attempt) => Math.min(8_000, 500 * 2 ** attempt),
   });
 
+  // Signed out by the server: the sign-in screen says why, until someone signs in again.
+  const [signedOut, setSignedOut] = useState<SessionEndReason | null>(null);
+  useEffect(
+    () =>
+      connection.onSessionEnded((reason) => {
+        setSignedOut(reason);
+        queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
+        queryClient.setQueryData(ME_KEY, null);
+      }),
+    [connection, queryClient],
+  );
+
   const value = useMemo<Session>(() => {
     /** Everything cached belonged to the previous session; only the session entry stays. */
     function resetCache(me: Me | null): void {
       queryClient.removeQueries({ predicate: (query) => query.queryKey[0] !== ME_KEY[0] });
       queryClient.setQueryData(ME_KEY, me);
+      setSignedOut(null);
     }
     async function signIn(task: () => Promise<Me>): Promise<void> {
       await connection.switchSession(task, resetCache);
@@ -75,6 +90,7 @@ export function SessionProvider({ authApi, children }: { authApi: AuthApi; child
     return {
       me: meQuery.data,
       meError: meQuery.failureCount > 0,
+      signedOut,
       signUp: (input) => signIn(() => authApi.signUp(input)),
       logIn: (input) => signIn(() => authApi.logIn(input)),
       async logOut() {
@@ -85,7 +101,7 @@ export function SessionProvider({ authApi, children }: { authApi: AuthApi; child
         navigate("/", { replace: true });
       },
     };
-  }, [authApi, connection, queryClient, meQuery.data, meQuery.failureCount]);
+  }, [authApi, connection, queryClient, meQuery.data, meQuery.failureCount, signedOut]);
 
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

@@ -1,4 +1,4 @@
-import { createParleyClient, type ConnectionState, type DatabaseState, type ParleyClient } from "@parley/client";
+import { createParleyClient, type ConnectionState, type DatabaseState, type ParleyClient, type SessionEndReason } from "@parley/client";
 
 export type ConnectionSnapshot = {
   /** Bumped whenever the client is replaced (log in, log out): everything keyed by it restarts. */
@@ -25,6 +25,7 @@ export class Connection {
   private snapshot: ConnectionSnapshot;
   private readonly listeners = new Set<() => void>();
   private readonly reconnectListeners = new Set<() => void>();
+  private readonly endListeners = new Set<(reason: SessionEndReason) => void>();
 
   constructor(private readonly url: string) {
     this.snapshot = this.create(0);
@@ -42,6 +43,16 @@ export class Connection {
   onReconnect(listener: () => void): () => void {
     this.reconnectListeners.add(listener);
     return () => this.reconnectListeners.delete(listener);
+  }
+
+  /**
+   * Called when the server ends this page's session (a logout in another tab, a revoke or a
+   * password change on another device). The page then gets a fresh socket, without the session,
+   * and no "Connection lost" or "Back online" for it: nothing was lost but the session.
+   */
+  onSessionEnded(listener: (reason: SessionEndReason) => void): () => void {
+    this.endListeners.add(listener);
+    return () => this.endListeners.delete(listener);
   }
 
   /**
@@ -74,6 +85,7 @@ export class Connection {
   async dispose(): Promise<void> {
     this.listeners.clear();
     this.reconnectListeners.clear();
+    this.endListeners.clear();
     await this.snapshot.client.close();
   }
 
@@ -92,6 +104,13 @@ export class Connection {
       onDatabaseStateChange: (database) => {
         if ((this.snapshot as ConnectionSnapshot | undefined)?.epoch !== epoch) return;
         this.update({ database });
+      },
+      onSessionEnded: (reason) => {
+        // This page's own logout renews the socket itself.
+        const current = this.snapshot as ConnectionSnapshot | undefined;
+        if (current?.epoch !== epoch || current.switching) return;
+        for (const listener of this.endListeners) listener(reason);
+        this.renew();
       },
     });
     return { epoch, client, state: "connecting", hasOpened: false, switching: false, database: "available" };

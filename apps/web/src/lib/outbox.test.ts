@@ -67,3 +67,24 @@ describe("Outbox", () => {
     expect(outbox.getSnapshot()).toMatchObject([{ status: "failed", retryOnReconnect: false }]);
   });
 });
+
+describe("Outbox order", () => {
+  it("sends a room's messages one at a time, in the order they were typed", async () => {
+    const started: string[] = [];
+    const answer: ((m: Message) => void)[] = [];
+    const send: SendMessage = (input) => {
+      started.push(input.text);
+      return new Promise((r) => answer.push(() => r(message(input.clientMsgId, input.text))));
+    };
+    const outbox = new Outbox(send, () => {});
+    outbox.send("r1", "@bob first");
+    outbox.send("r1", "second");
+    outbox.send("r2", "elsewhere");
+    await flush();
+    // The second waits for the first's answer; another room does not wait.
+    expect(started).toEqual(["@bob first", "elsewhere"]);
+    answer[0]?.(message("", ""));
+    await flush();
+    expect(started).toEqual(["@bob first", "elsewhere", "second"]);
+  });
+});

@@ -25,11 +25,15 @@ export type SendMessage = (input: {
 
 /**
  * Messages typed but not yet confirmed, per room. Each keeps its clientMsgId across retries,
- * so a retry after a dropped connection can never store it twice. A tiny external store for
- * useSyncExternalStore.
+ * so a retry after a dropped connection can never store it twice. A room's messages go to the
+ * server one at a time, in the order they were typed (or retried): each send starts once the
+ * one before it is answered, so the server stores them in that order (see the README's
+ * "Message order"). A tiny external store for useSyncExternalStore.
  */
 export class Outbox {
   private items: PendingMessage[] = [];
+  /** Per room, the last send queued: the next one starts when it has settled. */
+  private readonly lines = new Map<string, Promise<void>>();
   private readonly listeners = new Set<() => void>();
 
   constructor(
@@ -79,20 +83,28 @@ export class Outbox {
   private attempt(item: PendingMessage): void {
     this.patch(item.clientMsgId, { status: "sending", error: null, retryOnReconnect: false });
     const reply = item.replyToId ? { replyToId: item.replyToId } : {};
-    this.sendMessage({ roomId: item.roomId, text: item.text, clientMsgId: item.clientMsgId, ...reply }).then(
-      (message) => {
-        this.onConfirmed(message);
-        this.discard(item.clientMsgId);
-      },
-      (error: unknown) => {
-        const interrupted = isConnectionError(error);
-        this.patch(item.clientMsgId, {
-          status: "failed",
-          error: interrupted ? "Not sent: the connection dropped." : messageOf(error),
-          retryOnReconnect: interrupted,
-        });
-      },
-    );
+    const go = () => this.sendMessage({ roomId: item.roomId, text: item.text, clientMsgId: item.clientMsgId, ...reply });
+    // Nothing ahead of it in this room: it leaves now; otherwise when the one ahead settles.
+    const before = this.lines.get(item.roomId);
+    const sent = (before ? before.then(go) : go())
+      .then(
+        (message) => {
+          this.onConfirmed(message);
+          this.discard(item.clientMsgId);
+        },
+        (error: unknown) => {
+          const interrupted = isConnectionError(error);
+          this.patch(item.clientMsgId, {
+            status: "failed",
+            error: interrupted ? "Not sent: the connection dropped." : messageOf(error),
+            retryOnReconnect: interrupted,
+          });
+        },
+      );
+    this.lines.set(item.roomId, sent);
+    void sent.then(() => {
+      if (this.lines.get(item.roomId) === sent) this.lines.delete(item.roomId);
+    });
   }
 
   private patch(clientMsgId: string, patch: Partial<PendingMessage>): void {

@@ -46,6 +46,6 @@ export const topics = {
   userRooms: topic((userId: string) => `user:${userId}:rooms`, json<RoomListChange>()),
   /** A public channel appeared or changed (`room.feed`). Private rooms never go here. */
   rooms: topic(() => "rooms", json<RoomListChange>()),
-  /** A session was revoked: every server closes its sockets. The message is the session id. */
+  /** A session ended: every server closes its sockets. The message is the session id, then why (sessionEndedMessage). */
   sessions: topic(() => "sessions", text),
 };

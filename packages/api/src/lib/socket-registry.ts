@@ -6,8 +6,25 @@ export interface ClosableSocket {
   once(event: "close", listener: () => void): unknown;
 }
 
-/** Close code sent to sockets whose session was revoked (logout). */
-export const SESSION_REVOKED_CLOSE_CODE = 4001;
+import { SESSION_ENDED_CLOSE_CODE, SESSION_END_REASONS, type SessionEndReason } from "@parley/contract";
+
+/** Close code sent to sockets whose session ended (logout, revoke, password change). */
+export const SESSION_REVOKED_CLOSE_CODE = SESSION_ENDED_CLOSE_CODE;
+
+/**
+ * The hub's `sessions` message for a session that ended: its id, then why. A bare id (an operator
+ * command, an older server) means revoked.
+ */
+export function sessionEndedMessage(sessionId: string, reason: SessionEndReason): string {
+  return `${sessionId} ${reason}`;
+}
+
+/** Reads a `sessions` message back (see sessionEndedMessage). */
+export function parseSessionEnded(message: string): { sessionId: string; reason: SessionEndReason } {
+  const [sessionId = "", reason] = message.split(" ");
+  const known = reason !== undefined && Object.hasOwn(SESSION_END_REASONS, reason);
+  return { sessionId, reason: known ? (reason as SessionEndReason) : "revoked" };
+}
 
 /**
  * Remembers which open WebSockets were authenticated with which session, so a logout can close
@@ -26,7 +43,7 @@ export class SocketRegistry {
     // entry made now would never be removed.
     if (socket.readyState !== undefined && socket.readyState >= 2) return;
     if (this.recentlyRevoked.has(sessionId)) {
-      socket.close(SESSION_REVOKED_CLOSE_CODE, "session revoked");
+      socket.close(SESSION_REVOKED_CLOSE_CODE, SESSION_END_REASONS.revoked);
       return;
     }
     let set = this.bySession.get(sessionId);
@@ -43,10 +60,11 @@ export class SocketRegistry {
   }
 
   /**
-   * Closes every socket of the session. The close waits a moment so that a reply already on its
-   * way (the caller's `{ ok: true }` from auth.logout) is sent before the close frame.
+   * Closes every socket of the session, saying why in the close frame. The close waits a moment
+   * so that a reply already on its way (the caller's `{ ok: true }` from auth.logout) is sent
+   * before the close frame.
    */
-  closeSession(sessionId: string, delayMs = 25): void {
+  closeSession(sessionId: string, delayMs = 25, reason: SessionEndReason = "revoked"): void {
     const now = Date.now();
     this.recentlyRevoked.set(sessionId, now);
     for (const [id, at] of this.recentlyRevoked) {
@@ -56,7 +74,7 @@ export class SocketRegistry {
     if (!set) return;
     this.bySession.delete(sessionId);
     setTimeout(() => {
-      for (const socket of set) socket.close(SESSION_REVOKED_CLOSE_CODE, "session revoked");
+      for (const socket of set) socket.close(SESSION_REVOKED_CLOSE_CODE, SESSION_END_REASONS[reason]);
     }, delayMs);
   }
 

@@ -75,7 +75,7 @@ export const authRouter = router({
     if (ctx.session) {
       await sessions.deleteSession(ctx.deps.db, ctx.session.id);
       // Every server closes the sockets this session opened, after this reply is on its way.
-      announceSessionsEnded(ctx, [ctx.session.id]);
+      announceSessionsEnded(ctx, [ctx.session.id], "logged-out");
       ctx.http?.setCookie(sessionCookie(ctx, null));
     }
     return { ok: true as const };
@@ -98,7 +98,7 @@ export const authRouter = router({
       await users.setPasswordHash(ctx.deps.db, ctx.user.id, newHash);
       // Every other device is signed out; this one stays.
       const revoked = await sessions.deleteUserSessions(ctx.deps.db, ctx.user.id, ctx.session.id);
-      announceSessionsEnded(ctx, revoked);
+      announceSessionsEnded(ctx, revoked, "password-changed");
       return { ok: true as const };
     }),
 
@@ -115,7 +115,7 @@ export const authRouter = router({
       throw new TRPCError({ code: "NOT_FOUND", message: `No session with id '${input.sessionId.slice(0, 80)}'` });
     }
     // Its sockets close whatever happens to this reply.
-    announceSessionsEnded(ctx, [input.sessionId]);
+    announceSessionsEnded(ctx, [input.sessionId], "revoked");
     if (input.sessionId === ctx.session.id) ctx.http?.setCookie(sessionCookie(ctx, null));
     return { ok: true as const };
   }),

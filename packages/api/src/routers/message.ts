@@ -61,21 +61,33 @@ export const messageRouter = router({
     .input(messageSendInput)
     .mutation(async ({ ctx, input }) => {
       if (!isIdShape(input.roomId)) throw roomNotFound(input.roomId);
-      let replyTo = null;
-      if (input.replyToId !== undefined) {
-        // A reply answers a live message of the same room; anything else is unknown here.
-        replyTo = isIdShape(input.replyToId) ? await reading.replyTarget(ctx.deps.db, input.roomId, input.replyToId) : null;
-        if (!replyTo) throw messageNotFound(input.replyToId);
+      // The send's place in the room's batch is taken now, as it arrives, before anything below
+      // waits (a mention or reply lookup): a send that needs a lookup must not be stored after a
+      // later send from the same connection that needed none. (The rate limit, counted by the
+      // middleware before this, answers calls in the order they came.)
+      const ticket = ctx.deps.sends.reserve(input.roomId);
+      let draft;
+      try {
+        let replyTo = null;
+        if (input.replyToId !== undefined) {
+          // A reply answers a live message of the same room; anything else is unknown here.
+          replyTo = isIdShape(input.replyToId) ? await reading.replyTarget(ctx.deps.db, input.roomId, input.replyToId) : null;
+          if (!replyTo) throw messageNotFound(input.replyToId);
+        }
+        draft = {
+          author: publicUser(ctx.user),
+          text: input.text,
+          clientMsgId: input.clientMsgId ?? null,
+          replyTo,
+          mentions: await mentionsIn(ctx, input.roomId, input.text),
+        };
+      } catch (error) {
+        ticket.cancel();
+        throw error;
       }
-      // Joins the room's next batch (services/send-batcher.ts), which checks membership in the same
-      // statement that writes, and publishes the event (none for a retry) before answering.
-      const result = await ctx.deps.sends.send(input.roomId, {
-        author: publicUser(ctx.user),
-        text: input.text,
-        clientMsgId: input.clientMsgId ?? null,
-        replyTo,
-        mentions: await mentionsIn(ctx, input.roomId, input.text),
-      });
+      // The batch (services/send-batcher.ts) checks membership in the same statement that writes,
+      // and publishes the event (none for a retry) before answering.
+      const result = await ticket.submit(draft);
       switch (result.status) {
         case "created":
         case "existing": // a retry (same clientMsgId) gets the first message back

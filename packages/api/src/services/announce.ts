@@ -1,7 +1,8 @@
-import type { ReadState, Room, RoomListChange, User } from "@parley/contract";
+import type { ReadState, Room, RoomListChange, SessionEndReason, User } from "@parley/contract";
 import { rooms, type StoredRoomEvent } from "@parley/db";
 import type { Context } from "../context";
 import { topics } from "../hub/topics";
+import { sessionEndedMessage } from "../lib/socket-registry";
 
 // What procedures tell the hub after a write commits, one named announcement per kind of news:
 // the room's new events (room.events), a person's room list and counts (me.events, on every
@@ -57,7 +58,7 @@ export function announceTyping(ctx: Context, roomId: string, user: User): void {
   ctx.deps.hub.publish(topics.roomActivity(roomId), { type: "typing", roomId, user });
 }
 
-/** These sessions are gone: every server closes the sockets they opened. */
-export function announceSessionsEnded(ctx: Context, sessionIds: readonly string[]): void {
-  for (const id of sessionIds) ctx.deps.hub.publish(topics.sessions(), id);
+/** These sessions are gone, and why: every server closes the sockets they opened, saying why. */
+export function announceSessionsEnded(ctx: Context, sessionIds: readonly string[], reason: SessionEndReason): void {
+  for (const id of sessionIds) ctx.deps.hub.publish(topics.sessions(), sessionEndedMessage(id, reason));
 }

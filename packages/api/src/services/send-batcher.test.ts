@@ -117,3 +117,23 @@ describe("SendBatcher", () => {
     await Promise.all(sends);
   });
 });
+
+describe("SendBatcher places", () => {
+  it("writes sends in the order their places were taken; a place given up holds nothing back", async () => {
+    const writer = fakeWriter();
+    const batcher = new SendBatcher(writer.write, () => {});
+    const slow = batcher.reserve("r1");
+    const dropped = batcher.reserve("r1");
+    const quick = batcher.send("r1", draft("second"));
+    await turn();
+    // The first place has no draft yet: nothing behind it is written.
+    expect(writer.calls).toHaveLength(0);
+    dropped.cancel();
+    const first = slow.submit(draft("first"));
+    await turn();
+    expect(writer.calls.map((c) => c.texts)).toEqual([["first", "second"]]);
+    writer.calls[0]?.finish();
+    expect(await first).toMatchObject({ message: { text: "first" } });
+    expect(await quick).toMatchObject({ message: { text: "second" } });
+  });
+});
