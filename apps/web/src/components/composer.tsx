@@ -1,4 +1,4 @@
-import { codePoints } from "@parley/contract";
+import { codePoints } from "@parley/contract/rules";
 import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
 import type { ReplyTo, User } from "@parley/client";
 import { completeMention, mentionAt } from "../lib/mention-query";

@@ -1,4 +1,4 @@
-import { roomNameSchema } from "@parley/contract";
+import { roomNameRule } from "@parley/contract/rules";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useStoreRoom } from "../hooks/use-rooms";
@@ -37,7 +37,7 @@ export function CreateRoomForm() {
     event.preventDefault();
     if (create.isPending) return;
     // The same schema the server applies; the server stays the judge (it also checks uniqueness).
-    const problem = checkField(roomNameSchema, name);
+    const problem = checkField(roomNameRule, name);
     if (problem) return setError(problem);
     setError(null);
     create.mutate({ name, visibility: isPrivate ? "private" : "public" });

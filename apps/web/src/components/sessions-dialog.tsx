@@ -1,7 +1,6 @@
 import type { SessionInfo } from "@parley/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { describeDevice } from "../lib/device";
 import { messageOf } from "../lib/errors";
 import { formatDay, formatFull, formatTime } from "../lib/format";
 import { useTRPC } from "../lib/trpc";
@@ -69,7 +68,7 @@ export function SessionsDialog({ onClose }: { onClose: () => void }) {
 }
 
 function SessionRow({ session, busy, onRevoke }: { session: SessionInfo; busy: boolean; onRevoke: () => void }) {
-  const device = describeDevice(session.userAgent);
+  const device = session.device ?? "Unknown device";
   const detailsId = useId();
   return (
     <li className="session-row" aria-current={session.current ? "true" : undefined}>

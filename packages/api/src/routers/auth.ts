@@ -4,6 +4,7 @@ import { sessions, UniqueViolationError, users } from "@parley/db";
 import { SESSION_COOKIE, type Context } from "../context";
 import { topics } from "../hub/topics";
 import { conflict } from "../lib/conflict";
+import { describeDevice } from "../lib/device";
 import { hashSessionToken, newSessionToken } from "../services/tokens";
 import { authedProcedure, publicProcedure, rateLimit, router } from "../trpc";
 
@@ -96,7 +97,10 @@ export const authRouter = router({
 
   sessions: authedProcedure.query(async ({ ctx }): Promise<SessionInfo[]> => {
     const list = await sessions.listSessions(ctx.deps.db, ctx.user.id);
-    return list.map((s) => ({ ...s, current: s.id === ctx.session.id }));
+    return list.map((s) => {
+      const device = describeDevice(s.userAgent);
+      return { ...s, current: s.id === ctx.session.id, device: device.name, browserVersion: device.browserVersion };
+    });
   }),
 
   revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
