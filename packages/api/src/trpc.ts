@@ -89,7 +89,7 @@ export const authedProcedure = publicProcedure.use(async ({ ctx, next }) => {
   // which has no hub to tell the servers when there is no Redis).
   if (now - session.lastSeenAt.getTime() >= LAST_SEEN_INTERVAL_MS) {
     session.lastSeenAt = new Date(now);
-    if (!(await sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS))) {
+    if (!(await sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS, ctx.clientAddress))) {
       ctx.session = null;
       ctx.deps.sockets.closeSession(session.id);
       throw new TRPCError({ code: "UNAUTHORIZED", message: SIGN_IN_FIRST });

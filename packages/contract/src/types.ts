@@ -23,6 +23,8 @@ export type SessionInfo = {
   device?: string;
   /** v3: the browser's version from the User-Agent ("131.0.0.0"), null when it names none. */
   browserVersion?: string | null;
+  /** v3: the client's address as the server saw it at the last recorded use (null if unknown). */
+  address?: string | null;
 };
 
 export type Role = "owner" | "admin" | "member";

@@ -24,6 +24,7 @@ async function startSession(ctx: Context, user: Me): Promise<{ user: Me; token: 
     tokenHash: hashSessionToken(token),
     expiresAt: new Date(Date.now() + ctx.deps.config.sessionTtlMs),
     userAgent: ctx.userAgent ?? null,
+    clientAddress: ctx.clientAddress,
   });
   ctx.http?.setCookie(sessionCookie(ctx, token));
   return { user, token };
