@@ -1,4 +1,4 @@
-import { createRoom, expect, messageRow, send, signUp, test } from "./support/fixtures";
+import { createRoom, expect, messageRow, signUp, test } from "./support/fixtures";
 
 // The emoji picker (emoji-picker-element, loaded on first use, its data served by Parley) in the
 // reaction picker and the composer, and `:shortcode` completion in the composer.

@@ -18,6 +18,7 @@ import { chromium } from "playwright-core";
 
 const root = fileURLToPath(new URL("..", import.meta.url));
 const serverMain = path.join(root, "apps", "server", "dist", "main.js");
+/** @type {Record<string, number>} */
 const options = Object.fromEntries(
   process.argv.slice(2).map((arg) => {
     const [key, value] = arg.replace(/^--/, "").split("=");
@@ -28,7 +29,10 @@ const latency = options.latency ?? 150;
 const kbps = options.kbps ?? 1600;
 const runs = options.runs ?? 3;
 
-/** A port nothing listens on right now. */
+/**
+ * A port nothing listens on right now.
+ * @returns {Promise<number>}
+ */
 async function freePort() {
   return new Promise((resolve, reject) => {
     const probe = createServer();
@@ -69,19 +73,26 @@ async function startServer() {
   };
 }
 
-/** A tRPC mutation over HTTP; returns its data or throws with the server's message. */
+/**
+ * A tRPC mutation over HTTP; returns its data or throws with the server's message.
+ * @param {string} url @param {string} procedure @param {unknown} input @param {string} [token]
+ * @returns {Promise<any>}
+ */
 async function call(url, procedure, input, token) {
   const response = await fetch(`${url}/trpc/${procedure}`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(input),
   });
-  const body = await response.json();
+  const body = /** @type {{ result?: { data: unknown }; error?: { message: string } }} */ (await response.json());
   if (!body.result) throw new Error(`${procedure}: ${body.error?.message ?? response.status}`);
   return body.result.data;
 }
 
-/** Applies the throttled link and an empty cache to a page through the DevTools protocol. */
+/**
+ * Applies the throttled link and an empty cache to a page through the DevTools protocol.
+ * @param {import("playwright-core").Page} page
+ */
 async function throttle(page) {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send("Network.enable");
@@ -96,8 +107,12 @@ async function throttle(page) {
   return cdp;
 }
 
-/** Collects every script the page loads (by URL), to weigh them afterwards. */
+/**
+ * Collects every script the page loads (by URL), to weigh them afterwards.
+ * @param {import("playwright-core").Page} page
+ */
 function recordScripts(page) {
+  /** @type {Set<string>} */
   const urls = new Set();
   page.on("response", (response) => {
     if (response.request().resourceType() === "script") urls.add(response.url());
@@ -105,7 +120,10 @@ function recordScripts(page) {
   return urls;
 }
 
-/** The sum of the scripts' sizes gzip-compressed at level 9, in KB (1000 bytes), and their raw size. */
+/**
+ * The sum of the scripts' sizes gzip-compressed at level 9, in KB (1000 bytes), and their raw size.
+ * @param {string} url @param {Set<string>} scripts
+ */
 async function weigh(url, scripts) {
   let gzip = 0;
   let raw = 0;
@@ -118,12 +136,16 @@ async function weigh(url, scripts) {
   return { gzipKb: gzip / 1000, rawKb: raw / 1000, files: scripts.size };
 }
 
-/** The page's first contentful paint in ms, waiting for it if needed. */
+/**
+ * The page's first contentful paint in ms, waiting for it if needed.
+ * @param {import("playwright-core").Page} page
+ * @returns {Promise<number>}
+ */
 async function firstContentfulPaint(page) {
   return page.evaluate(
     () =>
-      new Promise((resolve) => {
-        const find = () => performance.getEntriesByType("paint").find((e) => e.name === "first-contentful-paint");
+      /** @type {Promise<number>} */ (new Promise((resolve) => {
+        const find = () => performance.getEntriesByType(/** @type {any} */ ("paint")).find((e) => e.name === "first-contentful-paint");
         const seen = find();
         if (seen) return resolve(seen.startTime);
         new PerformanceObserver((list, observer) => {
@@ -132,12 +154,13 @@ async function firstContentfulPaint(page) {
             observer.disconnect();
             resolve(entry.startTime);
           }
-        }).observe({ type: "paint", buffered: true });
-      }),
+        }).observe({ type: /** @type {any} */ ("paint"), buffered: true });
+      })),
   );
 }
 
-const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+/** @param {number[]} values */
+const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN;
 
 const server = await startServer();
 const browser = await chromium.launch({
@@ -147,11 +170,11 @@ const browser = await chromium.launch({
 try {
   const username = `paint_${randomBytes(4).toString("hex")}`;
   const password = "correct horse battery staple";
-  const { token } = await call(server.url, "auth.signup", { username, email: `${username}@example.com`, password });
+  const { token } = /** @type {{ token: string }} */ (await call(server.url, "auth.signup", { username, email: `${username}@example.com`, password }));
   for (const name of ["general", "random", "design"]) await call(server.url, "room.create", { name: `${name}-${username}` }, token);
 
-  const signIn = { fcp: [], scripts: new Set() };
-  const chat = { fcp: [], roomList: [], scripts: new Set() };
+  const signIn = { fcp: /** @type {number[]} */ ([]), scripts: /** @type {Set<string>} */ (new Set()) };
+  const chat = { fcp: /** @type {number[]} */ ([]), roomList: /** @type {number[]} */ ([]), scripts: /** @type {Set<string>} */ (new Set()) };
   for (let run = 0; run < runs; run += 1) {
     // The sign-in page, as someone signed out sees it first.
     const guest = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -182,7 +205,7 @@ try {
   }
   const signInJs = await weigh(server.url, signIn.scripts);
   const chatJs = await weigh(server.url, chat.scripts);
-  const f = (n) => `${Math.round(n)} ms`;
+  const f = (/** @type {number} */ n) => `${Math.round(n)} ms`;
   console.log(`Link: ${kbps / 1000} Mbit/s, ${latency} ms latency, no cache; median of ${runs} runs`);
   console.log(`sign-in page: first contentful paint ${f(median(signIn.fcp))}`);
   console.log(`chat view:    first contentful paint ${f(median(chat.fcp))}, room list shown ${f(median(chat.roomList))}`);

@@ -21,8 +21,9 @@ export type ShortcodeMatch = { shortcode: string; unicode: string; annotation: s
 
 /** A native emoji in the reader's preferred skin tone, when it has skins. */
 function withSkin(emoji: NativeEmoji, tone: SkinTone): string {
-  if (tone === 0) return emoji.unicode;
-  return emoji.skins?.find((skin) => skin.tone === tone)?.unicode ?? emoji.unicode;
+  // SkinTone is a numeric enum the library declares but does not export as a value.
+  if (Number(tone) === 0) return emoji.unicode;
+  return emoji.skins?.find((skin) => Number(skin.tone) === Number(tone))?.unicode ?? emoji.unicode;
 }
 
 /**
