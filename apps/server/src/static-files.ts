@@ -22,6 +22,35 @@ const TYPES: Record<string, string> = {
 const FALLBACK_PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Parley</title></head>
 <body><h1>Parley</h1><p>The server is running, but the web app has not been built (run <code>pnpm build</code>).</p></body></html>`;
 
+/** Content codings the build precompresses (apps/web/precompress.ts), best first. */
+const CODINGS = [
+  { name: "br", suffix: ".br" },
+  { name: "gzip", suffix: ".gz" },
+] as const;
+
+/**
+ * The codings an Accept-Encoding header accepts (q > 0), by name. `*` accepts any coding not
+ * named; `identity` needs no entry (it is always acceptable here).
+ */
+export function acceptedCodings(header: string | string[] | undefined): Set<string> {
+  const accepted = new Set<string>();
+  const refused = new Set<string>();
+  let wildcard = false;
+  for (const part of (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",")) {
+    const [rawName, ...params] = part.trim().toLowerCase().split(";");
+    const name = rawName?.trim();
+    if (!name) continue;
+    const q = params.map((p) => p.trim()).find((p) => p.startsWith("q="));
+    const weight = q ? Number(q.slice(2)) : 1;
+    const ok = Number.isFinite(weight) && weight > 0;
+    if (name === "*") wildcard = ok;
+    else if (ok) accepted.add(name);
+    else refused.add(name);
+  }
+  if (wildcard) for (const { name } of CODINGS) if (!refused.has(name)) accepted.add(name);
+  return accepted;
+}
+
 async function fileAt(file: string): Promise<{ size: number } | null> {
   try {
     const info = await stat(file);
@@ -33,7 +62,10 @@ async function fileAt(file: string): Promise<{ size: number } | null> {
 
 /**
  * Serves the web app's build from `root`: files as they are, anything else as index.html (the
- * app routes on the client). Hashed assets under /assets/ are cached for a year.
+ * app routes on the client). Hashed assets under /assets/ are cached for a year, immutable.
+ * When the build holds a precompressed copy (file.br, file.gz) that the request's
+ * Accept-Encoding accepts, that copy is sent instead, Brotli first: nothing is compressed per
+ * request, and index.html (the HTML every visit starts with) is compressed too.
  */
 export function createStaticHandler(root: string) {
   const resolvedRoot = path.resolve(root);
@@ -61,17 +93,33 @@ export function createStaticHandler(root: string) {
       res.writeHead(200, { "content-type": "text/html; charset=utf-8" }).end(FALLBACK_PAGE);
       return;
     }
-    const isAsset = pathname.startsWith("/assets/");
+    const isAsset = pathname.startsWith("/assets/") && file !== path.join(resolvedRoot, "index.html");
+    const accepted = acceptedCodings(req.headers["accept-encoding"]);
+    let body = file;
+    let size = info.size;
+    let encoding: string | null = null;
+    for (const coding of CODINGS) {
+      if (!accepted.has(coding.name)) continue;
+      const copy = await fileAt(file + coding.suffix);
+      if (!copy) continue;
+      body = file + coding.suffix;
+      size = copy.size;
+      encoding = coding.name;
+      break;
+    }
     res.writeHead(200, {
       "content-type": TYPES[path.extname(file)] ?? "application/octet-stream",
-      "content-length": info.size,
+      "content-length": size,
       "cache-control": isAsset ? "public, max-age=31536000, immutable" : "no-cache",
       "x-content-type-options": "nosniff",
+      // Caches must keep one copy per coding; a file with no compressed copy still varies.
+      vary: "accept-encoding",
+      ...(encoding ? { "content-encoding": encoding } : {}),
     });
     if (req.method === "HEAD") {
       res.end();
       return;
     }
-    createReadStream(file).pipe(res);
+    createReadStream(body).pipe(res);
   };
 }

@@ -1,7 +1,7 @@
 // Account security (issue 12.3): auth.changePassword, auth.sessions, auth.revokeSession.
 import { describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { connect, errorCode, rejection, signUp, sleep, type TestUser, uniqueName, useTestServer } from "./harness";
+import { connect, errorCode, rejection, signUp, sleep, startTestServer, type TestUser, uniqueName, useTestServer } from "./harness";
 
 // Failed password checks count like failed logins: 4 per account and address, then refused.
 const app = useTestServer({ RATE_LIMIT_LOGIN_ACCOUNT: "4/0.01" });
@@ -10,10 +10,10 @@ const PASSWORD = "correct horse battery";
 const CHROME_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 /** Logs in over HTTP with a User-Agent; returns the new session's token. */
-async function loginOverHttp(login: string, userAgent = CHROME_ON_LINUX): Promise<string> {
-  const res = await fetch(`${app.server.url}/trpc/auth.login`, {
+async function loginOverHttp(login: string, userAgent = CHROME_ON_LINUX, via = app.server.url, headers: Record<string, string> = {}): Promise<string> {
+  const res = await fetch(`${via}/trpc/auth.login`, {
     method: "POST",
-    headers: { "content-type": "application/json", "user-agent": userAgent },
+    headers: { "content-type": "application/json", "user-agent": userAgent, ...headers },
     body: JSON.stringify({ login, password: PASSWORD }),
   });
   const body = (await res.json()) as { result: { data: { token: string } } };
@@ -123,11 +123,34 @@ describe("auth.sessions", () => {
     for (const s of list) {
       expect(Date.parse(s.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(s.createdAt));
       expect([u.token, laptop, phone]).not.toContain(s.id);
-      expect(Object.keys(s).sort()).toEqual(["createdAt", "current", "id", "lastSeenAt", "userAgent"]);
+      // The contract's five fields, and v3's optional ones (device, browserVersion, address).
+      expect(Object.keys(s).sort()).toEqual(["address", "browserVersion", "createdAt", "current", "device", "id", "lastSeenAt", "userAgent"]);
     }
     const ids = new Set(list.map((s) => s.id));
     for (const s of await someoneElse.client.trpc.auth.sessions.query()) expect(ids.has(s.id)).toBe(false);
     expect(await errorCode(connect(app.server).trpc.auth.sessions.query())).toBe("UNAUTHORIZED");
+  });
+
+  it("names each device on the server and shows the address it came from, by TRUST_PROXY", async () => {
+    const u = await signUp(app.server, "addr");
+    const phoneAgent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+    // Without TRUST_PROXY a client's X-Forwarded-For is its own claim: the socket's address counts.
+    const direct = await loginOverHttp(u.username, CHROME_ON_LINUX, app.server.url, { "x-forwarded-for": "203.0.113.66" });
+    const proxied = await startTestServer(app.db, { TRUST_PROXY: "true" });
+    try {
+      // Behind a proxy, the address the proxy appended (the last entry) is the client's.
+      await loginOverHttp(u.username, phoneAgent, proxied.url, { "x-forwarded-for": "198.51.100.1, 203.0.113.9" });
+    } finally {
+      await proxied.close();
+    }
+    const list = await connect(app.server, direct).trpc.auth.sessions.query();
+    const byAgent = new Map(list.map((s) => [s.userAgent, s]));
+    expect(byAgent.get(phoneAgent)).toMatchObject({ device: "Safari on iOS", browserVersion: "17.4", address: "203.0.113.9" });
+    const laptop = byAgent.get(CHROME_ON_LINUX);
+    expect(laptop).toMatchObject({ device: "Chrome on Linux", browserVersion: "131.0.0.0", current: true });
+    expect(laptop?.address).toMatch(/^(::ffff:)?127\.0\.0\.1$|^::1$/);
+    // The first session (signed up over the socket's client): no User-Agent, still an address.
+    expect(byAgent.get(null)).toMatchObject({ device: "Unknown device", browserVersion: null });
   });
 
   it("records the last use at most once a minute, not on every call", async () => {

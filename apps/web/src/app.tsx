@@ -1,7 +1,5 @@
 import { QueryClientProvider, type QueryClient } from "@tanstack/react-query";
-import { useSyncExternalStore } from "react";
-import { AuthScreen } from "./components/auth-screen";
-import { ChatApp } from "./components/chat-app";
+import { lazy, Suspense, useSyncExternalStore } from "react";
 import { ConnectionBanner } from "./components/connection-banner";
 import { Splash } from "./components/splash";
 import { ConnectionContext } from "./hooks/use-connection";
@@ -9,6 +7,12 @@ import { SessionProvider, useSession } from "./hooks/use-session";
 import type { AuthApi } from "./lib/auth-api";
 import type { Connection } from "./lib/connection";
 import { TRPCProvider } from "./lib/trpc";
+
+// Each screen is its own chunk: someone signing in does not download the chat, and the chat
+// does not wait for the sign-in forms. The splash (the same frame index.html draws) covers the
+// short wait for either.
+const AuthScreen = lazy(() => import("./components/auth-screen").then((m) => ({ default: m.AuthScreen })));
+const ChatApp = lazy(() => import("./components/chat-app").then((m) => ({ default: m.ChatApp })));
 
 type AppProps = { connection: Connection; authApi: AuthApi; queryClient: QueryClient };
 
@@ -32,6 +36,5 @@ export function App({ connection, authApi, queryClient }: AppProps) {
 function Screens() {
   const { me, meError } = useSession();
   if (me === undefined) return <Splash trouble={meError} />;
-  if (me === null) return <AuthScreen />;
-  return <ChatApp />;
+  return <Suspense fallback={<Splash trouble={false} />}>{me === null ? <AuthScreen /> : <ChatApp />}</Suspense>;
 }

@@ -1,5 +1,6 @@
 // Base styles first: the tokens and primitives every component's own CSS builds on.
 import "./styles/base.css";
+import "./styles/shell.css";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
 import { App } from "./app";

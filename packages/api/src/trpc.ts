@@ -150,7 +150,7 @@ const signedIn = anyone.use(async ({ ctx, next }) => {
   // which has no hub to tell the servers when there is no Redis).
   if (now - session.lastSeenAt.getTime() >= LAST_SEEN_INTERVAL_MS) {
     session.lastSeenAt = new Date(now);
-    const touch = sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS).then((alive) => {
+    const touch = sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS, ctx.clientAddress).then((alive) => {
       if (!alive) {
         ctx.session = null;
         ctx.deps.sockets.closeSession(session.id);

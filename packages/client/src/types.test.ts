@@ -148,7 +148,17 @@ describe("client types", () => {
     expectTypeOf<RouterOutputs["auth"]["changePassword"]>().toEqualTypeOf<Ok>();
     expectTypeOf<RouterInputs["auth"]["sessions"]>().toEqualTypeOf<void>();
     expectTypeOf<RouterOutputs["auth"]["sessions"]>().toEqualTypeOf<
-      { id: string; createdAt: string; lastSeenAt: string; userAgent: string | null; current: boolean }[]
+      {
+        id: string;
+        createdAt: string;
+        lastSeenAt: string;
+        userAgent: string | null;
+        current: boolean;
+        // v3, optional: older servers do not send them.
+        device?: string;
+        browserVersion?: string | null;
+        address?: string | null;
+      }[]
     >();
     expectTypeOf<RouterInputs["auth"]["revokeSession"]>().toEqualTypeOf<{ sessionId: string }>();
     expectTypeOf<RouterOutputs["auth"]["revokeSession"]>().toEqualTypeOf<Ok>();

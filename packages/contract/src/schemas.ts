@@ -1,13 +1,9 @@
 // Input schemas of every procedure: the router validates with them, and the web app's forms use
 // the same ones, so a field error reads the same in the browser as in the server's `zodError`.
 import { z } from "zod";
+import { USERNAME, USERNAME_MESSAGE, codePoints, isVisibleName } from "./text-rules";
 
-/** Length in Unicode code points, as the contract counts it (an emoji is one character). */
-export function codePoints(text: string): number {
-  let count = 0;
-  for (const _ of text) count++;
-  return count;
-}
+export { codePoints, isVisibleName } from "./text-rules";
 
 /** Well-formed Unicode: a lone UTF-16 surrogate is not text (the driver cannot encode it: a 500). */
 const wellFormed = (label: string) => z.string().refine((s) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` });
@@ -41,7 +37,7 @@ function trimmedText(label: string, max: number) {
 
 export const usernameSchema = z
   .string()
-  .regex(/^[A-Za-z0-9_]{3,32}$/, "Username must be 3–32 letters, digits or underscores");
+  .regex(USERNAME, USERNAME_MESSAGE);
 
 export const emailSchema = text("Email")
   .trim()
@@ -89,30 +85,6 @@ export const changePasswordInput = z.object({
 export const revokeSessionInput = z.object({ sessionId: idSchema });
 
 export const userGetInput = z.object({ username: lookupKey });
-
-/**
- * Code points that show nothing or reorder what is shown: controls (Cc), format characters
- * (Cf: zero-width spaces and joiners, bidi controls, BOM, word joiner…), line and paragraph
- * separators, and the other default-ignorable ones (Hangul fillers, variation selectors…).
- */
-const INVISIBLE = /[\p{Cc}\p{Cf}\p{Zl}\p{Zp}\p{Default_Ignorable_Code_Point}]/u;
-const EMOJI = /\p{Extended_Pictographic}|\p{Emoji_Modifier}|\p{Emoji_Presentation}/u;
-
-/**
- * Whether a (NFKC-normalized) room name shows everything it contains. The one exception is
- * emoji: a variation selector right after an emoji (❤️), and a zero-width joiner between two
- * emoji (👩‍💻), are part of how the emoji is drawn.
- */
-export function isVisibleName(name: string): boolean {
-  const chars = [...name];
-  return chars.every((c, i) => {
-    if (!INVISIBLE.test(c)) return true;
-    const before = chars[i - 1] ?? "";
-    if (c === "\ufe0f" || c === "\ufe0e") return /\p{Emoji}/u.test(before);
-    if (c === "\u200d") return (EMOJI.test(before) || before === "\ufe0f") && /\p{Extended_Pictographic}/u.test(chars[i + 1] ?? "");
-    return false;
-  });
-}
 
 /**
  * Room names are normalized (NFKC: full-width letters, ligatures and compatibility forms become

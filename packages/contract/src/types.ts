@@ -13,7 +13,19 @@ export type User = {
 export type Me = User & { email: string };
 
 /** One of the caller's sessions (auth.sessions). `id` is not the token; `current`: this call's. */
-export type SessionInfo = { id: string; createdAt: string; lastSeenAt: string; userAgent: string | null; current: boolean };
+export type SessionInfo = {
+  id: string;
+  createdAt: string;
+  lastSeenAt: string;
+  userAgent: string | null;
+  current: boolean;
+  /** v3: the device as the server names it from the User-Agent ("Chrome on Linux"). */
+  device?: string;
+  /** v3: the browser's version from the User-Agent ("131.0.0.0"), null when it names none. */
+  browserVersion?: string | null;
+  /** v3: the client's address as the server saw it at the last recorded use (null if unknown). */
+  address?: string | null;
+};
 
 export type Role = "owner" | "admin" | "member";
 export type Room = {

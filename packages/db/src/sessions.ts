@@ -16,10 +16,10 @@ export type SessionInfo = Omit<ContractSessionInfo, "current">;
 /** Stores a new session under the hash of its token. */
 export async function createSession(
   db: Database,
-  input: { userId: string; tokenHash: string; expiresAt: Date; userAgent?: string | null },
+  input: { userId: string; tokenHash: string; expiresAt: Date; userAgent?: string | null; clientAddress?: string | null },
 ): Promise<{ id: string; expiresAt: Date }> {
   return db.prisma.session.create({
-    data: { ...input, userAgent: input.userAgent ?? null },
+    data: { ...input, userAgent: input.userAgent ?? null, clientAddress: input.clientAddress ?? null },
     select: { id: true, expiresAt: true },
   });
 }
@@ -43,14 +43,21 @@ export async function extendSession(db: Database, id: string, expiresAt: Date): 
 }
 
 /**
- * Records a use of the session: moves `lastSeenAt` to `now` unless it was moved within the last
- * `minIntervalMs` (by any connection or server), so a busy session costs one write a minute.
- * Returns false when the session no longer exists (revoked, possibly from another process).
+ * Records a use of the session: moves `lastSeenAt` to `now` (and the address it came from, when
+ * given) unless it was moved within the last `minIntervalMs` (by any connection or server), so a
+ * busy session costs one write a minute. Returns false when the session no longer exists
+ * (revoked, possibly from another process).
  */
-export async function touchSession(db: Database, id: string, now = new Date(), minIntervalMs = 60_000): Promise<boolean> {
+export async function touchSession(
+  db: Database,
+  id: string,
+  now = new Date(),
+  minIntervalMs = 60_000,
+  clientAddress?: string,
+): Promise<boolean> {
   const { count } = await db.prisma.session.updateMany({
     where: { id, lastSeenAt: { lt: new Date(now.getTime() - minIntervalMs) } },
-    data: { lastSeenAt: now },
+    data: clientAddress === undefined ? { lastSeenAt: now } : { lastSeenAt: now, clientAddress },
   });
   if (count > 0) return true;
   return (await db.prisma.session.count({ where: { id } })) > 0;
@@ -70,7 +77,7 @@ export async function existingSessionIds(db: Database, ids: string[]): Promise<S
 export async function listSessions(db: Database, userId: string, now = new Date()): Promise<SessionInfo[]> {
   const rows = await db.prisma.session.findMany({
     where: { userId, expiresAt: { gt: now } },
-    select: { id: true, createdAt: true, lastSeenAt: true, userAgent: true },
+    select: { id: true, createdAt: true, lastSeenAt: true, userAgent: true, clientAddress: true },
     orderBy: [{ createdAt: "desc" }, { id: "desc" }],
   });
   return rows.map((row) => ({
@@ -78,6 +85,7 @@ export async function listSessions(db: Database, userId: string, now = new Date(
     createdAt: row.createdAt.toISOString(),
     lastSeenAt: row.lastSeenAt.toISOString(),
     userAgent: row.userAgent,
+    address: row.clientAddress,
   }));
 }
 

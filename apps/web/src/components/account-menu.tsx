@@ -1,7 +1,9 @@
-import { useEffect, useRef, useState, type KeyboardEvent } from "react";
-import { ChangePasswordDialog } from "./change-password-dialog";
-import { SessionsDialog } from "./sessions-dialog";
+import { lazy, Suspense, useEffect, useRef, useState, type KeyboardEvent } from "react";
 import "./account.css";
+
+// Settings dialogs load when first opened: most visits never open them.
+const ChangePasswordDialog = lazy(() => import("./change-password-dialog").then((m) => ({ default: m.ChangePasswordDialog })));
+const SessionsDialog = lazy(() => import("./sessions-dialog").then((m) => ({ default: m.SessionsDialog })));
 
 type Open = "menu" | "password" | "sessions" | null;
 
@@ -82,8 +84,10 @@ export function AccountMenu() {
           </button>
         </div>
       ) : null}
-      {open === "password" ? <ChangePasswordDialog onClose={closeDialog} /> : null}
-      {open === "sessions" ? <SessionsDialog onClose={closeDialog} /> : null}
+      <Suspense fallback={null}>
+        {open === "password" ? <ChangePasswordDialog onClose={closeDialog} /> : null}
+        {open === "sessions" ? <SessionsDialog onClose={closeDialog} /> : null}
+      </Suspense>
     </div>
   );
 }

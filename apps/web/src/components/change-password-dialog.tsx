@@ -1,4 +1,4 @@
-import { changePasswordInput } from "@parley/contract";
+import { currentPasswordRule, passwordRule } from "@parley/contract/rules";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useRef, useState, type FormEvent } from "react";
 import { useForm } from "../hooks/use-form";
@@ -8,7 +8,7 @@ import { useTRPC } from "../lib/trpc";
 import { Dialog } from "./dialog";
 import { Field } from "./field";
 
-const schemas = { currentPassword: changePasswordInput.shape.currentPassword, newPassword: changePasswordInput.shape.newPassword };
+const rules = { currentPassword: currentPasswordRule, newPassword: passwordRule };
 
 /**
  * "Change password": the current one, checked like a login, and a new one. On success every
@@ -17,7 +17,7 @@ const schemas = { currentPassword: changePasswordInput.shape.currentPassword, ne
 export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
-  const form = useForm(schemas, { currentPassword: "", newPassword: "" });
+  const form = useForm(rules, { currentPassword: "", newPassword: "" });
   const [formError, setFormError] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const change = useMutation(
@@ -42,12 +42,7 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     if (change.isPending) return;
     setFormError(null);
-    const parsed = changePasswordInput.safeParse(form.values);
-    if (!parsed.success) {
-      const errors = Object.fromEntries(parsed.error.issues.map((issue) => [String(issue.path[0]), issue.message]));
-      form.setErrors(errors);
-      return;
-    }
+    if (!form.checkAll()) return;
     change.mutate(form.values);
   }
 

@@ -1,8 +1,10 @@
-import { codePoints } from "@parley/contract";
-import { useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent } from "react";
+import { codePoints } from "@parley/contract/rules";
+import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
 import type { ReplyTo, User } from "@parley/client";
+import { useShortcodes } from "../hooks/use-shortcodes";
 import { completeMention, mentionAt } from "../lib/mention-query";
-import { CloseIcon, ReplyIcon, SendIcon } from "./icons";
+import { completeShortcode, shortcodeAt } from "../lib/shortcode-query";
+import { CloseIcon, ReplyIcon, SendIcon, SmileIcon } from "./icons";
 import { Avatar } from "./avatar";
 import "./composer.css";
 
@@ -10,6 +12,12 @@ import "./composer.css";
 const MAX_CHARS = 4000;
 /** Suggestions shown for an `@` at once. */
 const SUGGESTIONS = 8;
+
+// The emoji library loads when the picker is first opened.
+const EmojiPicker = lazy(() => import("./emoji-picker").then((m) => ({ default: m.EmojiPicker })));
+
+/** One row of the suggestion listbox: a member for `@`, an emoji for `:shortcode`. */
+type Suggestion = { key: string; content: ReactNode; apply: () => void };
 
 type Props = {
   /** Where the message goes, as running text names it (`#general`, `leo`). */
@@ -27,8 +35,8 @@ type Props = {
 
 /**
  * "Message" and "Send": Enter sends, Shift+Enter starts a new line. Typing `@` offers the room's
- * members (a listbox: arrows move, Enter or Tab picks, Escape closes). A reply shows what it
- * answers above the box.
+ * members, typing `:sm` offers emoji by shortcode (a listbox: arrows move, Enter or Tab picks,
+ * Escape closes); "Emoji" opens the full picker. A reply shows what it answers above the box.
  */
 export function Composer({ to, onSend, onTyping, onEditLast, members = [], replyTo = null, onCancelReply }: Props) {
   const id = useId();
@@ -43,13 +51,43 @@ export function Composer({ to, onSend, onTyping, onEditLast, members = [], reply
   const tooLong = length > MAX_CHARS;
   const canSend = length > 0 && !tooLong;
 
+  const [emojiOpen, setEmojiOpen] = useState(false);
+
   const mention = mentionAt(text, caret);
   const prefix = mention?.prefix.toLowerCase() ?? "";
-  const suggestions =
+  const shortcode = mention ? null : shortcodeAt(text, caret);
+  const emojiMatches = useShortcodes(shortcode && shortcode.start !== dismissedAt ? shortcode.prefix : null);
+  const suggestions: Suggestion[] =
     mention && mention.start !== dismissedAt
-      ? members.filter((user) => user.username.toLowerCase().startsWith(prefix)).slice(0, SUGGESTIONS)
-      : [];
+      ? members
+          .filter((user) => user.username.toLowerCase().startsWith(prefix))
+          .slice(0, SUGGESTIONS)
+          .map((user) => ({
+            key: user.id,
+            content: (
+              <>
+                <Avatar name={user.username} size="xs" />
+                <span>{user.username}</span>
+              </>
+            ),
+            apply: () => pick(user),
+          }))
+      : emojiMatches.map((match) => ({
+          key: match.shortcode,
+          content: (
+            <>
+              <span className="mention-emoji" aria-hidden="true">
+                {match.unicode}
+              </span>
+              <span>:{match.shortcode}:</span>
+              <span className="sr-only">{match.unicode}</span>
+            </>
+          ),
+          apply: () => pickEmoji(match.unicode),
+        }));
   const open = suggestions.length > 0;
+  const listLabel = mention ? "Mention someone" : "Emoji";
+  const dismissible = mention ?? shortcode;
   const activeIndex = Math.min(active, suggestions.length - 1);
   const optionId = (i: number) => `${id}-mention-${i}`;
 
@@ -99,6 +137,27 @@ export function Composer({ to, onSend, onTyping, onEditLast, members = [], reply
     ref.current?.focus();
   }
 
+  /** Writes an emoji over the `:shortcode` being typed. */
+  function pickEmoji(emoji: string) {
+    if (!shortcode) return;
+    const next = completeShortcode(text, shortcode, emoji);
+    pendingCaret.current = next.caret;
+    setText(next.text);
+    setCaret(next.caret);
+    setActive(0);
+    ref.current?.focus();
+  }
+
+  /** Puts an emoji from the picker at the caret. */
+  function insertEmoji(emoji: string) {
+    const next = text.slice(0, caret) + emoji + text.slice(caret);
+    pendingCaret.current = caret + emoji.length;
+    setText(next);
+    setCaret(caret + emoji.length);
+    setEmojiOpen(false);
+    ref.current?.focus();
+  }
+
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     send();
@@ -117,12 +176,12 @@ export function Composer({ to, onSend, onTyping, onEditLast, members = [], reply
       }
       if ((event.key === "Enter" || event.key === "Tab") && !event.shiftKey && chosen) {
         event.preventDefault();
-        pick(chosen);
+        chosen.apply();
         return;
       }
-      if (event.key === "Escape" && mention) {
+      if (event.key === "Escape" && dismissible) {
         event.preventDefault();
-        setDismissedAt(mention.start);
+        setDismissedAt(dismissible.start);
         return;
       }
     }
@@ -162,20 +221,19 @@ export function Composer({ to, onSend, onTyping, onEditLast, members = [], reply
         </div>
       ) : null}
       {open ? (
-        <ul className="mention-list" id={`${id}-mentions`} role="listbox" aria-label="Mention someone">
-          {suggestions.map((user, i) => (
+        <ul className="mention-list" id={`${id}-mentions`} role="listbox" aria-label={listLabel}>
+          {suggestions.map((suggestion, i) => (
             <li
-              key={user.id}
+              key={suggestion.key}
               id={optionId(i)}
               role="option"
               aria-selected={i === activeIndex}
               className="mention-option"
               // Keep the focus (and the caret) in the box.
               onMouseDown={(event) => event.preventDefault()}
-              onClick={() => pick(user)}
+              onClick={suggestion.apply}
             >
-              <Avatar name={user.username} size="xs" />
-              <span>{user.username}</span>
+              {suggestion.content}
             </li>
           ))}
         </ul>
@@ -205,17 +263,47 @@ export function Composer({ to, onSend, onTyping, onEditLast, members = [], reply
           aria-activedescendant={open ? optionId(activeIndex) : undefined}
           autoComplete="off"
         />
+        <button
+          type="button"
+          className="icon-button composer-emoji"
+          aria-label="Emoji"
+          title="Emoji"
+          aria-expanded={emojiOpen}
+          aria-controls={emojiOpen ? `${id}-emoji` : undefined}
+          onClick={() => setEmojiOpen((was) => !was)}
+        >
+          <SmileIcon />
+        </button>
         <button type="submit" className="composer-send" disabled={!canSend}>
           <SendIcon />
           <span className="composer-send-label">Send</span>
         </button>
       </div>
+      {emojiOpen ? (
+        <div
+          id={`${id}-emoji`}
+          className="composer-emoji-panel"
+          role="dialog"
+          aria-label="Emoji picker"
+          onKeyDown={(event) => {
+            if (event.key === "Escape") {
+              event.stopPropagation();
+              setEmojiOpen(false);
+              ref.current?.focus();
+            }
+          }}
+        >
+          <Suspense fallback={<div className="emoji-picker-loading" aria-busy="true" />}>
+            <EmojiPicker onPick={insertEmoji} autoFocus />
+          </Suspense>
+        </div>
+      ) : null}
       <p id="composer-help" className={`composer-help${tooLong ? " is-error" : ""}`}>
         {tooLong ? (
           `${length - MAX_CHARS} characters over the ${MAX_CHARS} limit`
         ) : (
           <>
-            <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>@</kbd> to mention
+            <kbd>Enter</kbd> to send · <kbd>Shift</kbd>+<kbd>Enter</kbd> for a new line · <kbd>@</kbd> to mention · <kbd>:</kbd> for emoji
           </>
         )}
       </p>

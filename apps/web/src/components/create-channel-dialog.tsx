@@ -1,4 +1,4 @@
-import { roomNameSchema, topicSchema } from "@parley/contract";
+import { roomNameRule, topicRule } from "@parley/contract/rules";
 import { useMutation } from "@tanstack/react-query";
 import { useState, type FormEvent } from "react";
 import { useStoreRoom } from "../hooks/use-rooms";
@@ -43,8 +43,8 @@ export function CreateChannelDialog({ onClose }: { onClose: () => void }) {
     event.preventDefault();
     if (create.isPending) return;
     // The same schemas the server applies; the server stays the judge (it also checks uniqueness).
-    const nameProblem = checkField(roomNameSchema, name);
-    const topicProblem = topic.trim() === "" ? null : checkField(topicSchema, topic);
+    const nameProblem = checkField(roomNameRule, name);
+    const topicProblem = topic.trim() === "" ? null : checkField(topicRule, topic);
     if (nameProblem || topicProblem) return setErrors({ name: nameProblem ?? undefined, topic: topicProblem ?? undefined });
     setErrors({});
     create.mutate({ name, visibility: isPrivate ? "private" : "public", ...(topic.trim() ? { topic } : {}) });

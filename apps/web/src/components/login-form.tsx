@@ -1,16 +1,16 @@
-import { loginInput } from "@parley/contract";
+import { loginPasswordRule, loginRule } from "@parley/contract/rules";
 import { useRef, useState, type FormEvent } from "react";
 import { useForm } from "../hooks/use-form";
 import { useSession } from "../hooks/use-session";
 import { fieldErrorsOf, messageOf } from "../lib/errors";
 import { Field } from "./field";
 
-const schemas = { login: loginInput.shape.login, password: loginInput.shape.password };
+const rules = { login: loginRule, password: loginPasswordRule };
 
 /** Logs in with a username or an email. */
 export function LoginForm() {
   const session = useSession();
-  const form = useForm(schemas, { login: "", password: "" });
+  const form = useForm(rules, { login: "", password: "" });
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);

@@ -1,4 +1,4 @@
-import { messageTextSchema } from "@parley/contract";
+import { messageTextRule } from "@parley/contract/rules";
 import { useEffect, useRef, useState, type KeyboardEvent } from "react";
 import { checkField } from "../hooks/use-form";
 
@@ -39,7 +39,7 @@ export function MessageEditor({ initial, busy, error, onSave, onCancel }: Props)
   }, [text]);
 
   function save() {
-    const issue = checkField(messageTextSchema, text);
+    const issue = checkField(messageTextRule, text);
     if (issue) return setProblem(issue);
     if (text.trim() === initial.trim()) return onCancel();
     onSave(text);

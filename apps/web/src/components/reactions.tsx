@@ -1,5 +1,8 @@
-import { useEffect, useId, useRef, useState, type FormEvent } from "react";
+import { lazy, Suspense, useEffect, useId, useRef, useState, type FormEvent } from "react";
 import type { Reaction } from "@parley/client";
+
+// The full picker (search, categories, skin tones, frequently used) loads on first use.
+const EmojiPicker = lazy(() => import("./emoji-picker").then((m) => ({ default: m.EmojiPicker })));
 
 /** The picker's ready-made choices. */
 export const COMMON_EMOJI = ["👍", "❤️", "😂", "🎉", "😮", "😢", "🙏", "👀"] as const;
@@ -57,12 +60,14 @@ type PickerProps = {
 };
 
 /**
- * "Add a reaction": the common emoji as buttons, and a field for any other. Escape or a click
- * outside closes it.
+ * "Add a reaction": the common emoji as buttons, "All emoji" for the full picker (search,
+ * categories, skin tones, frequently used), and a field for any other. Escape or a click outside
+ * closes it.
  */
 export function ReactionPicker({ onPick, onClose, up = false }: PickerProps) {
   const id = useId();
   const [text, setText] = useState("");
+  const [all, setAll] = useState(false);
   const ref = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
@@ -83,7 +88,7 @@ export function ReactionPicker({ onPick, onClose, up = false }: PickerProps) {
   return (
     <div
       ref={ref}
-      className={`reaction-picker${up ? " is-up" : ""}`}
+      className={`reaction-picker${up ? " is-up" : ""}${all ? " is-full" : ""}`}
       role="dialog"
       aria-label="Add a reaction"
       onKeyDown={(event) => {
@@ -100,6 +105,22 @@ export function ReactionPicker({ onPick, onClose, up = false }: PickerProps) {
           </button>
         ))}
       </div>
+      <button
+        type="button"
+        className="button button-secondary button-sm button-block reaction-picker-more"
+        aria-expanded={all}
+        aria-controls={all ? `${id}-all` : undefined}
+        onClick={() => setAll((was) => !was)}
+      >
+        All emoji
+      </button>
+      {all ? (
+        <div id={`${id}-all`} className="reaction-picker-all">
+          <Suspense fallback={<div className="emoji-picker-loading" aria-busy="true" />}>
+            <EmojiPicker onPick={onPick} autoFocus />
+          </Suspense>
+        </div>
+      ) : null}
       <form className="reaction-picker-form" onSubmit={submit}>
         <label htmlFor={`${id}-emoji`} className="sr-only">
           Any emoji

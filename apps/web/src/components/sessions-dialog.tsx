@@ -1,9 +1,9 @@
 import type { SessionInfo } from "@parley/client";
 import { useMutation, useQuery, useQueryClient } from "@tanstack/react-query";
 import { useId, useState } from "react";
-import { describeDevice } from "../lib/device";
 import { messageOf } from "../lib/errors";
 import { formatDay, formatFull, formatTime } from "../lib/format";
+import { sessionLabels, timeAgo, type SessionLabel } from "../lib/sessions";
 import { useTRPC } from "../lib/trpc";
 import { Dialog } from "./dialog";
 
@@ -45,10 +45,11 @@ export function SessionsDialog({ onClose }: { onClose: () => void }) {
       ) : null}
       {sessions.data ? (
         <ul className="session-list" aria-label="Sessions">
-          {sessions.data.map((session) => (
+          {sessions.data.map((session, _i, all) => (
             <SessionRow
               key={session.id}
               session={session}
+              label={labelsOf(all).get(session.id) ?? { name: "Unknown device", version: null }}
               busy={revoke.isPending && revoke.variables.sessionId === session.id}
               onRevoke={() => revoke.mutate({ sessionId: session.id })}
             />
@@ -68,18 +69,35 @@ export function SessionsDialog({ onClose }: { onClose: () => void }) {
   );
 }
 
-function SessionRow({ session, busy, onRevoke }: { session: SessionInfo; busy: boolean; onRevoke: () => void }) {
-  const device = describeDevice(session.userAgent);
+/** One computation per list, not per row. */
+const labelCache = new WeakMap<SessionInfo[], Map<string, SessionLabel>>();
+function labelsOf(all: SessionInfo[]): Map<string, SessionLabel> {
+  let labels = labelCache.get(all);
+  if (!labels) labelCache.set(all, (labels = sessionLabels(all)));
+  return labels;
+}
+
+type RowProps = { session: SessionInfo; label: SessionLabel; busy: boolean; onRevoke: () => void };
+
+function SessionRow({ session, label, busy, onRevoke }: RowProps) {
+  const device = label.name;
   const detailsId = useId();
   return (
     <li className="session-row" aria-current={session.current ? "true" : undefined}>
       <div className="session-text">
         <span className="session-device">
           {device}
+          {label.version ? <span className="session-version">version {label.version}</span> : null}
           {session.current ? <span className="session-current">This device</span> : null}
         </span>
         <span id={detailsId} className="session-details">
-          <span title={formatFull(session.lastSeenAt)}>Active {when(session.lastSeenAt)}</span>
+          <span title={formatFull(session.lastSeenAt)}>Last used {timeAgo(session.lastSeenAt)}</span>
+          {session.address ? (
+            <>
+              {" · "}
+              <span className="session-address">{session.address}</span>
+            </>
+          ) : null}
           {" · "}
           <span title={formatFull(session.createdAt)}>signed in {when(session.createdAt)}</span>
         </span>

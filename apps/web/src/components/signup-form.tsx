@@ -1,5 +1,5 @@
 import { errorField } from "@parley/client";
-import { emailSchema, passwordSchema, usernameSchema } from "@parley/contract";
+import { emailRule, passwordRule, usernameRule } from "@parley/contract/rules";
 import { useRef, useState, type FormEvent } from "react";
 import { useForm } from "../hooks/use-form";
 import { useSession } from "../hooks/use-session";
@@ -7,12 +7,12 @@ import { fieldErrorsOf, messageOf, type FieldErrors } from "../lib/errors";
 import { Field } from "./field";
 
 // The server's own schemas: the browser says exactly what the server would.
-const schemas = { username: usernameSchema, email: emailSchema, password: passwordSchema };
+const rules = { username: usernameRule, email: emailRule, password: passwordRule };
 
 /** Creates an account; the server's field errors show next to their fields. */
 export function SignupForm() {
   const session = useSession();
-  const form = useForm(schemas, { username: "", email: "", password: "" });
+  const form = useForm(rules, { username: "", email: "", password: "" });
   const [formError, setFormError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const formRef = useRef<HTMLFormElement>(null);

@@ -1,4 +1,4 @@
-import { topicSchema } from "@parley/contract";
+import { topicRule } from "@parley/contract/rules";
 import { useMutation } from "@tanstack/react-query";
 import { useId, useState, type FormEvent } from "react";
 import type { Room } from "@parley/client";
@@ -28,7 +28,7 @@ export function TopicEditor({ room, onDone }: { room: Room; onDone: () => void }
     event.preventDefault();
     if (update.isPending) return;
     // The server's own schema first; the server stays the judge.
-    const problem = checkField(topicSchema, topic);
+    const problem = checkField(topicRule, topic);
     if (problem) return setError(problem);
     if (topic.trim() === room.topic) return onDone();
     update.mutate({ roomId: room.id, topic });

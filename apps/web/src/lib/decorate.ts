@@ -1,4 +1,4 @@
-import { MENTION } from "@parley/contract";
+import { MENTION } from "@parley/contract/mentions";
 import { linkify } from "./linkify";
 
 // Message text as runs to render: plain text, links (see linkify), `@name` mentions of members

@@ -8,6 +8,7 @@ import { hashSessionToken, newSessionToken } from "../lib/tokens";
 import { announceSessionsEnded } from "../services/announce";
 import { enforceRateLimit } from "../services/rate-limit";
 import { authedProcedure, publicProcedure, router } from "../trpc";
+import { describeDevice } from "../lib/device";
 
 const LOGIN_FAILED = "Wrong username, email or password";
 
@@ -25,6 +26,7 @@ async function startSession(ctx: Context, user: Me): Promise<{ user: Me; token: 
     tokenHash: hashSessionToken(token),
     expiresAt: new Date(Date.now() + ctx.deps.config.sessionTtlMs),
     userAgent: ctx.userAgent ?? null,
+    clientAddress: ctx.clientAddress,
   });
   ctx.http?.setCookie(sessionCookie(ctx, token));
   return { user, token };
@@ -104,7 +106,10 @@ export const authRouter = router({
 
   sessions: authedProcedure.query(async ({ ctx }): Promise<SessionInfo[]> => {
     const list = await sessions.listSessions(ctx.deps.db, ctx.user.id);
-    return list.map((s) => ({ ...s, current: s.id === ctx.session.id }));
+    return list.map((s) => {
+      const device = describeDevice(s.userAgent);
+      return { ...s, current: s.id === ctx.session.id, device: device.name, browserVersion: device.browserVersion };
+    });
   }),
 
   revokeSession: authedProcedure.input(revokeSessionInput).mutation(async ({ ctx, input }) => {
