@@ -12,6 +12,10 @@ export type FieldRule = (value: string) => string | null;
 const wellFormed = (label: string, value: string) =>
   value.isWellFormed() ? null : `${label} contains an invalid character (a lone UTF-16 surrogate)`;
 
+/** Text the server stores: well-formed and without NUL (PostgreSQL cannot hold one). */
+const storable = (label: string, value: string) =>
+  wellFormed(label, value) ?? (value.includes("\u0000") ? `${label} cannot contain NUL characters` : null);
+
 /** The rules every stored, trimmed text shares: well-formed, no NUL, 1..max code points. */
 function trimmedText(label: string, max: number): FieldRule {
   return (value) => {
@@ -43,7 +47,7 @@ export const usernameRule: FieldRule = (value) => (USERNAME.test(value) ? null :
 
 /** signup's email (emailSchema). */
 export const emailRule: FieldRule = (value) => {
-  const bad = wellFormed("Email", value);
+  const bad = storable("Email", value);
   if (bad) return bad;
   const email = value.trim();
   if (email.length > 254) return "Email is too long";
@@ -52,7 +56,7 @@ export const emailRule: FieldRule = (value) => {
 
 /** A new password (passwordSchema): 8–256 code points. */
 export const passwordRule: FieldRule = (value) => {
-  const bad = wellFormed("Password", value);
+  const bad = storable("Password", value);
   if (bad) return bad;
   const length = codePoints(value);
   if (length < 8) return "Password must be at least 8 characters";
