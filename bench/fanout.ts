@@ -49,7 +49,11 @@ async function openBenchDatabase(): Promise<{ db: Database; drop: () => Promise<
 }
 
 async function baseline(db: Database): Promise<number> {
-  const me = await users.createUser(db, { username: `base_${randomBytes(3).toString("hex")}`, email: `${randomBytes(4).toString("hex")}@b.io`, passwordHash: "x" });
+  const me = await users.createUser(db, {
+    username: `base_${randomBytes(3).toString("hex")}`,
+    email: `${randomBytes(4).toString("hex")}@b.io`,
+    passwordHash: "x",
+  });
   const { room } = await rooms.createRoom(db, { name: `base ${randomBytes(3).toString("hex")}`, creator: publicUser(me) });
   const total = SENDERS * PER_SENDER;
   const start = performance.now();
@@ -142,8 +146,12 @@ try {
   const kind = db.kind + (process.env.REDIS_URL ? " + Redis hub" : " + in-process hub");
   console.log(`\nParley fan-out benchmark (${kind}; ${SENDERS} senders x ${PER_SENDER} messages, ${SUBSCRIBERS} subscribers)`);
   console.log(`  baseline: repository only      ${base.toFixed(0).padStart(8)} messages/s`);
-  console.log(`  end to end: message.send       ${e2e.sendRate.toFixed(0).padStart(8)} messages/s  (${((e2e.sendRate / base) * 100).toFixed(0)}% of baseline)`);
-  console.log(`  end to end: deliveries         ${e2e.deliveryRate.toFixed(0).padStart(8)} events/s   (${e2e.delivered}/${e2e.expected} delivered)`);
+  console.log(
+    `  end to end: message.send       ${e2e.sendRate.toFixed(0).padStart(8)} messages/s  (${((e2e.sendRate / base) * 100).toFixed(0)}% of baseline)`,
+  );
+  console.log(
+    `  end to end: deliveries         ${e2e.deliveryRate.toFixed(0).padStart(8)} events/s   (${e2e.delivered}/${e2e.expected} delivered)`,
+  );
   console.log(`  send → receive latency         p50 ${e2e.p50.toFixed(1)} ms, p99 ${e2e.p99.toFixed(1)} ms`);
 } finally {
   await drop();

@@ -16,7 +16,9 @@ const dms = (page: Page) => page.getByRole("navigation", { name: "Direct message
 /** The member list beside the conversation (a wide screen shows it; a narrow one, a dialog). */
 const members = (page: Page) => page.getByRole("region", { name: "Members" });
 const memberRow = (page: Page, username: string) =>
-  members(page).getByRole("listitem").filter({ has: page.getByText(username, { exact: true }) });
+  members(page)
+    .getByRole("listitem")
+    .filter({ has: page.getByText(username, { exact: true }) });
 
 /** Picks `action` ("Make admin", "Remove <username>") from a member row's "More actions" menu. */
 async function memberAction(page: Page, username: string, action: string): Promise<void> {
@@ -219,7 +221,9 @@ test.describe("conversations", () => {
 
     // Alice clicks Bob's name in the member list and messages him.
     await memberRow(alice, b.username).getByRole("button", { name: b.username, exact: true }).click();
-    await memberRow(alice, b.username).getByRole("button", { name: `Message ${b.username}` }).click();
+    await memberRow(alice, b.username)
+      .getByRole("button", { name: `Message ${b.username}` })
+      .click();
     await expect(alice.getByRole("heading", { level: 1, name: b.username })).toBeVisible();
     await expect(dms(alice).getByRole("link", { name: b.username, exact: true })).toHaveAttribute("aria-current", "page");
     // A dm has nobody to add and nothing to leave.
@@ -294,7 +298,10 @@ test.describe("conversations", () => {
       await expect(row).toContainText("Admin");
       await row.getByRole("button", { name: `More actions for ${ben.username}` }).tap();
       await row.getByRole("menuitem", { name: `Remove ${ben.username}` }).tap();
-      await page.getByRole("dialog", { name: `Remove ${ben.username}?` }).getByRole("button", { name: "Remove", exact: true }).tap();
+      await page
+        .getByRole("dialog", { name: `Remove ${ben.username}?` })
+        .getByRole("button", { name: "Remove", exact: true })
+        .tap();
       await expect(row).toHaveCount(0);
       expect(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth)).toBe(true);
       await dialog.getByRole("button", { name: "Close" }).tap();

@@ -23,7 +23,10 @@ test.describe("emoji", () => {
     const picker = page.getByRole("dialog", { name: "Emoji picker" });
     await expect(picker.getByRole("combobox", { name: "Search" })).toBeFocused();
     await picker.getByRole("combobox", { name: "Search" }).fill("rocket");
-    await picker.getByRole("option", { name: /rocket/i }).first().click();
+    await picker
+      .getByRole("option", { name: /rocket/i })
+      .first()
+      .click();
     await expect(box).toHaveValue("Shipped 🎉🚀");
     await expect(box).toBeFocused();
     await box.press("Enter");
@@ -36,7 +39,10 @@ test.describe("emoji", () => {
     const reactDialog = page.getByRole("dialog", { name: "Add a reaction" });
     await reactDialog.getByRole("button", { name: "All emoji" }).click();
     await reactDialog.getByRole("combobox", { name: "Search" }).fill("unicorn");
-    await reactDialog.getByRole("option", { name: /unicorn/i }).first().click();
+    await reactDialog
+      .getByRole("option", { name: /unicorn/i })
+      .first()
+      .click();
     await expect(row.getByRole("group", { name: "Reactions" }).getByRole("button", { name: "🦄 1" })).toBeVisible();
     expect(consoleErrors).toEqual([]);
   });

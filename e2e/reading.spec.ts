@@ -51,8 +51,7 @@ async function newPerson(browser: Browser, baseURL: string | undefined): Promise
   return context.newPage();
 }
 
-const roomLink = (page: Page, name: string) =>
-  page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name, exact: true });
+const roomLink = (page: Page, name: string) => page.getByRole("navigation", { name: "Channels" }).getByRole("link", { name, exact: true });
 
 test.describe("reading", () => {
   test("a mention: badge, title, notification after the switch, the divider, then read at the bottom; reply and react", async ({
@@ -104,9 +103,9 @@ test.describe("reading", () => {
     await expect(link).toHaveClass(/is-unread/);
     await expect(bob).toHaveTitle("(2) Parley");
     // His hidden tab raised one notification, for the mention only.
-    await expect.poll(async () => (await notes(bob)).shown).toEqual([
-      { title: `${a.username} mentioned you in #${room}`, body: mentionText },
-    ]);
+    await expect
+      .poll(async () => (await notes(bob)).shown)
+      .toEqual([{ title: `${a.username} mentioned you in #${room}`, body: mentionText }]);
 
     // Back in the tab, he opens the room: the divider sits above the first unread message, the
     // mention is highlighted, and having it all on screen at the bottom marks it read.
@@ -170,10 +169,7 @@ test.describe("reading", () => {
     await bob.context().close();
   });
 
-  test("many unread messages: the room opens at the divider and is marked read only at the bottom", async ({
-    page,
-    baseURL,
-  }) => {
+  test("many unread messages: the room opens at the divider and is marked read only at the bottom", async ({ page, baseURL }) => {
     await signUp(page, "reader");
     const room = await createRoom(page, "busy");
     await send(page, "Before the rush");

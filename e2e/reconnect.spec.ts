@@ -89,11 +89,7 @@ test("two people keep chatting through a server restart: banner, catch-up, nothi
   await bob.context().close();
 });
 
-test("after a network drop the room catches up on messages, edits and deletions without a reload", async ({
-  page,
-  browser,
-  baseURL,
-}) => {
+test("after a network drop the room catches up on messages, edits and deletions without a reload", async ({ page, browser, baseURL }) => {
   const alice = page;
   const bob = await newPage(browser, baseURL);
   const network = await networkTap(bob);

@@ -37,7 +37,10 @@ if (!existsSync(chromium)) {
   }
 }
 
-if (!existsSync(path.join(root, "apps", "server", "dist", "main.js")) || !existsSync(path.join(root, "apps", "web", "dist", "index.html"))) {
+if (
+  !existsSync(path.join(root, "apps", "server", "dist", "main.js")) ||
+  !existsSync(path.join(root, "apps", "web", "dist", "index.html"))
+) {
   console.error("[e2e] the build is missing: run `pnpm run build` first.");
   process.exit(1);
 }

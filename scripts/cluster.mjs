@@ -168,5 +168,7 @@ proxyServer.listen(port, values.host, () => {
   const address = proxyServer.address();
   const actual = typeof address === "object" && address ? address.port : port;
   const where = databaseUrl.replace(/\/\/[^@/]*@/, "//…@");
-  console.log(`Parley cluster on http://${values.host}:${actual} (${servers.length} replicas; database ${where}; Redis ${redisUrl}). Ctrl-C stops it.`);
+  console.log(
+    `Parley cluster on http://${values.host}:${actual} (${servers.length} replicas; database ${where}; Redis ${redisUrl}). Ctrl-C stops it.`,
+  );
 });

@@ -58,7 +58,10 @@ async function startServer() {
   const deadline = Date.now() + 60_000;
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`the server exited with ${child.exitCode}`);
-    const ok = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ok = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ok) break;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -144,18 +147,20 @@ async function weigh(url, scripts) {
 async function firstContentfulPaint(page) {
   return page.evaluate(
     () =>
-      /** @type {Promise<number>} */ (new Promise((resolve) => {
-        const find = () => performance.getEntriesByType(/** @type {any} */ ("paint")).find((e) => e.name === "first-contentful-paint");
-        const seen = find();
-        if (seen) return resolve(seen.startTime);
-        new PerformanceObserver((list, observer) => {
-          const entry = list.getEntries().find((e) => e.name === "first-contentful-paint");
-          if (entry) {
-            observer.disconnect();
-            resolve(entry.startTime);
-          }
-        }).observe({ type: /** @type {any} */ ("paint"), buffered: true });
-      })),
+      /** @type {Promise<number>} */ (
+        new Promise((resolve) => {
+          const find = () => performance.getEntriesByType(/** @type {any} */ ("paint")).find((e) => e.name === "first-contentful-paint");
+          const seen = find();
+          if (seen) return resolve(seen.startTime);
+          new PerformanceObserver((list, observer) => {
+            const entry = list.getEntries().find((e) => e.name === "first-contentful-paint");
+            if (entry) {
+              observer.disconnect();
+              resolve(entry.startTime);
+            }
+          }).observe({ type: /** @type {any} */ ("paint"), buffered: true });
+        })
+      ),
   );
 }
 
@@ -165,16 +170,29 @@ const median = (values) => [...values].sort((a, b) => a - b)[Math.floor(values.l
 const server = await startServer();
 const browser = await chromium.launch({
   executablePath: process.env.PARLEY_CHROMIUM ?? "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+  ],
 });
 try {
   const username = `paint_${randomBytes(4).toString("hex")}`;
   const password = "correct horse battery staple";
-  const { token } = /** @type {{ token: string }} */ (await call(server.url, "auth.signup", { username, email: `${username}@example.com`, password }));
+  const { token } = /** @type {{ token: string }} */ (
+    await call(server.url, "auth.signup", { username, email: `${username}@example.com`, password })
+  );
   for (const name of ["general", "random", "design"]) await call(server.url, "room.create", { name: `${name}-${username}` }, token);
 
   const signIn = { fcp: /** @type {number[]} */ ([]), scripts: /** @type {Set<string>} */ (new Set()) };
-  const chat = { fcp: /** @type {number[]} */ ([]), roomList: /** @type {number[]} */ ([]), scripts: /** @type {Set<string>} */ (new Set()) };
+  const chat = {
+    fcp: /** @type {number[]} */ ([]),
+    roomList: /** @type {number[]} */ ([]),
+    scripts: /** @type {Set<string>} */ (new Set()),
+  };
   for (let run = 0; run < runs; run += 1) {
     // The sign-in page, as someone signed out sees it first.
     const guest = await browser.newContext({ viewport: { width: 1280, height: 800 } });
@@ -196,7 +214,10 @@ try {
     await throttle(page);
     const started = Date.now();
     await page.goto(server.url, { waitUntil: "commit" });
-    await page.getByRole("link", { name: new RegExp(`general-${username}`) }).first().waitFor({ timeout: 60_000 });
+    await page
+      .getByRole("link", { name: new RegExp(`general-${username}`) })
+      .first()
+      .waitFor({ timeout: 60_000 });
     const navigationStart = await page.evaluate(() => performance.timeOrigin);
     chat.roomList.push(Date.now() - Math.max(started, navigationStart));
     chat.fcp.push(await firstContentfulPaint(page));

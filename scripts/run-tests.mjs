@@ -14,11 +14,14 @@ const PG_ADMIN_URL = process.env.PARLEY_TEST_PG_ADMIN_URL ?? "postgres://postgre
  * @returns {Counts}
  */
 function vitestCounts(file) {
-  const report = /** @type {{ numPassedTests?: number, numFailedTests?: number, testResults?: { status: string, assertionResults?: unknown[] }[] }} */ (
-    JSON.parse(readFileSync(file, "utf8"))
-  );
+  const report =
+    /** @type {{ numPassedTests?: number, numFailedTests?: number, testResults?: { status: string, assertionResults?: unknown[] }[] }} */ (
+      JSON.parse(readFileSync(file, "utf8"))
+    );
   // Failed tests, plus files that failed before any test ran (import or setup errors).
-  const brokenFiles = (report.testResults ?? []).filter((file) => file.status === "failed" && (file.assertionResults ?? []).length === 0).length;
+  const brokenFiles = (report.testResults ?? []).filter(
+    (file) => file.status === "failed" && (file.assertionResults ?? []).length === 0,
+  ).length;
   return { passed: report.numPassedTests ?? 0, failed: (report.numFailedTests ?? 0) + brokenFiles };
 }
 
@@ -36,11 +39,19 @@ function playwrightCounts(file) {
 }
 
 function postgresReachable() {
-  const probe = spawnSync(process.execPath, ["-e", `
+  const probe = spawnSync(
+    process.execPath,
+    [
+      "-e",
+      `
     const pg = require(require.resolve("pg", { paths: [process.cwd() + "/apps/server"] }));
     const c = new pg.Client({ connectionString: process.argv[1] });
     c.connect().then(() => c.end()).then(() => process.exit(0), () => process.exit(1));
-  `, PG_ADMIN_URL], { encoding: "utf8" });
+  `,
+      PG_ADMIN_URL,
+    ],
+    { encoding: "utf8" },
+  );
   return probe.status === 0;
 }
 
@@ -70,7 +81,10 @@ export function runAllTests({ run, root }) {
   function vitest(name, args, env = {}) {
     const out = path.join(reports, `${name}.json`);
     console.log(`\n=== ${name} ===`);
-    const status = run(["pnpm", "exec", "vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], { env, allowFailure: true });
+    const status = run(["pnpm", "exec", "vitest", "run", ...args, "--reporter=default", "--reporter=json", `--outputFile.json=${out}`], {
+      env,
+      allowFailure: true,
+    });
     record(name, existsSync(out) ? vitestCounts(out) : { passed: 0, failed: 1 }, status);
   }
 
@@ -83,6 +97,7 @@ export function runAllTests({ run, root }) {
 
   gate("typecheck", ["pnpm", "run", "typecheck"]);
   gate("lint", ["pnpm", "run", "lint"]);
+  gate("format", ["pnpm", "run", "format:check"]);
   vitest("unit", ["--project", "unit", "--project", "web"]);
   vitest("redis", ["--project", "redis"]);
   // packages/db's repository tests: every file on PGlite and on PostgreSQL in one run.

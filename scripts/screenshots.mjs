@@ -38,7 +38,15 @@ async function startServer() {
   const child = spawn(process.execPath, [main], {
     cwd: root,
     // The server logs to stdout: warnings and errors only, shown here (an unread pipe would fill up).
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: dataDir, DATABASE_URL: "", RATE_LIMITS: "off", LOG_LEVEL: "warn" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: dataDir,
+      DATABASE_URL: "",
+      RATE_LIMITS: "off",
+      LOG_LEVEL: "warn",
+    },
     stdio: ["ignore", "inherit", "inherit"],
   });
   const url = `http://127.0.0.1:${port}`;
@@ -98,7 +106,10 @@ async function seed(url) {
   const rooms = {
     "design-review": await create("design-review", people.maya, { topic: "Work in progress, critiques welcome" }),
     general: await create("general", people.leo),
-    "launch-plans": await create("launch-plans", people.maya, { visibility: "private", topic: "Dates, owners and the go/no-go list for v2" }),
+    "launch-plans": await create("launch-plans", people.maya, {
+      visibility: "private",
+      topic: "Dates, owners and the go/no-go list for v2",
+    }),
     "release-train": await create("release-train", people.sam),
     random: await create("random", people.priya),
     support: await create("support", people.sam),
@@ -143,7 +154,12 @@ async function seed(url) {
     await call(url, "message.react", { messageId: sent[8], emoji }, people[who]);
   }
   // Something waiting for Maya elsewhere: unread in #general, a mention in #release-train.
-  await call(url, "message.send", { roomId: rooms["release-train"], text: "@maya the v2 train leaves Thursday; anything to add?" }, people.sam);
+  await call(
+    url,
+    "message.send",
+    { roomId: rooms["release-train"], text: "@maya the v2 train leaves Thursday; anything to add?" },
+    people.sam,
+  );
   for (const [who, text] of /** @type {[keyof typeof people, string][]} */ ([
     ["leo", "Lunch at 12:30 anyone?"],
     ["sam", "In. The usual place?"],
@@ -179,7 +195,15 @@ async function main() {
   const server = await startServer();
   const browser = await chromium.launch({
     executablePath,
-    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--font-render-hinting=none"],
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+      "--font-render-hinting=none",
+    ],
   });
   try {
     const { people, rooms } = await seed(server.url);
@@ -202,10 +226,17 @@ async function main() {
       await leo.getByRole("textbox", { name: "Message", exact: true }).pressSequentially("Yes, let's", { delay: 30 });
     };
 
-    for (const [scheme, suffix] of /** @type {const} */ ([["light", ""], ["dark", "-dark"]])) {
-      const desktop = await (
-        // 1x: the README shows it under 700 px wide, so 1280 px stays sharp, at half the bytes of 2x.
-        await signedIn(browser, server.url, people.maya, { viewport: { width: 1280, height: 800 }, colorScheme: scheme, deviceScaleFactor: 1 })
+    for (const [scheme, suffix] of /** @type {const} */ ([
+      ["light", ""],
+      ["dark", "-dark"],
+    ])) {
+      const desktop = await // 1x: the README shows it under 700 px wide, so 1280 px stays sharp, at half the bytes of 2x.
+      (
+        await signedIn(browser, server.url, people.maya, {
+          viewport: { width: 1280, height: 800 },
+          colorScheme: scheme,
+          deviceScaleFactor: 1,
+        })
       ).newPage();
       await desktop.goto(roomPath);
       await desktop.getByRole("list", { name: "Online" }).getByText("leo").waitFor();
@@ -268,7 +299,11 @@ async function main() {
       [375, 812, "login-phone.png"],
     ])) {
       // 1x on the wide one: its gradient would make a 2x image needlessly heavy.
-      const context = await browser.newContext({ baseURL: server.url, viewport: { width, height }, deviceScaleFactor: width > 800 ? 1 : 2 });
+      const context = await browser.newContext({
+        baseURL: server.url,
+        viewport: { width, height },
+        deviceScaleFactor: width > 800 ? 1 : 2,
+      });
       const page = await context.newPage();
       await page.goto("/");
       await page.getByRole("button", { name: "Log in" }).waitFor();

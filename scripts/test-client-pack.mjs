@@ -125,16 +125,27 @@ async function startServer() {
   const port = await freePort();
   const child = spawn(process.execPath, [main], {
     cwd: root,
-    env: { ...process.env, PORT: String(port), HOST: "127.0.0.1", DATA_DIR: path.join(work, "data"), DATABASE_URL: "", RATE_LIMITS: "off", NODE_ENV: "production" },
+    env: {
+      ...process.env,
+      PORT: String(port),
+      HOST: "127.0.0.1",
+      DATA_DIR: path.join(work, "data"),
+      DATABASE_URL: "",
+      RATE_LIMITS: "off",
+      NODE_ENV: "production",
+    },
     stdio: ["ignore", "pipe", "pipe"],
   });
   let log = "";
   child.stdout.on("data", (chunk) => (log += chunk));
   child.stderr.on("data", (chunk) => (log += chunk));
   const url = `http://127.0.0.1:${port}`;
-  for (const started = Date.now(); Date.now() - started < 30_000; ) {
+  for (const started = Date.now(); Date.now() - started < 30_000;) {
     if (child.exitCode !== null) throw new Error(`the server exited (${child.exitCode}):\n${log}`);
-    const ready = await fetch(`${url}/readyz`).then((r) => r.ok, () => false);
+    const ready = await fetch(`${url}/readyz`).then(
+      (r) => r.ok,
+      () => false,
+    );
     if (ready) return { child, url, log: () => log };
     await new Promise((resolve) => setTimeout(resolve, 200));
   }
@@ -203,13 +214,22 @@ async function main() {
     "tsconfig.bundler.json": { module: "ESNext", moduleResolution: "Bundler" },
   };
   for (const [name, options] of Object.entries(libCheckConfigs)) {
-    const config = { extends: "./tsconfig.json", compilerOptions: { ...options, skipLibCheck: false, noEmit: true }, files: libCheckFiles, include: [] };
+    const config = {
+      extends: "./tsconfig.json",
+      compilerOptions: { ...options, skipLibCheck: false, noEmit: true },
+      files: libCheckFiles,
+      include: [],
+    };
     await writeFile(path.join(app, name), JSON.stringify(config, null, 2));
   }
   // One install, as an app would do it: tRPC declares typescript as a peer, and npm would add the
   // newest one by itself if the app did not bring its own.
   step(`installing ${tarball}, typescript@6.0.3 and @types/node@20 with npm into ${app}`);
-  run("npm", ["install", "--no-audit", "--no-fund", "--loglevel=error", path.join(packDir, tarball), "typescript@6.0.3", "@types/node@20"], app);
+  run(
+    "npm",
+    ["install", "--no-audit", "--no-fund", "--loglevel=error", path.join(packDir, tarball), "typescript@6.0.3", "@types/node@20"],
+    app,
+  );
   const nodeModules = path.join(app, "node_modules");
 
   // 3. Nothing of the server came along.
@@ -221,8 +241,10 @@ async function main() {
   const footprint = dependencyClosure(nodeModules, "@parley/client");
   const bytes = (/** @type {string[]} */ names) => names.reduce((sum, name) => sum + sizeOf(path.join(nodeModules, name)), 0);
   const typesOnly = footprint.filter((name) => name.startsWith("@types/") || name === "undici-types");
-  step(`footprint of @parley/client: ${kib(bytes(footprint))} in ${footprint.length} packages (${footprint.join(", ")}); ` +
-    `of that, type declarations only: ${kib(bytes(typesOnly))}`);
+  step(
+    `footprint of @parley/client: ${kib(bytes(footprint))} in ${footprint.length} packages (${footprint.join(", ")}); ` +
+      `of that, type declarations only: ${kib(bytes(typesOnly))}`,
+  );
   step(`whole app (with typescript): ${kib(sizeOf(nodeModules))}, ${installed.length} packages: ${installed.sort().join(", ")}`);
 
   // 4. Type-check the consumer (and the README's example) against the published declarations.
@@ -248,7 +270,9 @@ async function main() {
       try {
         run(tsc, args, cwd); // any error (or crash) exits non-zero
       } catch (error) {
-        throw new Error(`declarations fail to type-check (skipLibCheck off, ${what}, ${label}): ${/** @type {Error} */ (error).message}`, { cause: error });
+        throw new Error(`declarations fail to type-check (skipLibCheck off, ${what}, ${label}): ${/** @type {Error} */ (error).message}`, {
+          cause: error,
+        });
       }
     };
     for (const name of Object.keys(libCheckConfigs)) check(name, ["-p", name, "--strict"], app);

@@ -16,12 +16,15 @@ io.on("connection", (socket) => {
     void socket.join(String(roomId));
     if (typeof ack === "function") ack();
   });
-  socket.on("send", (/** @type {{ roomId?: unknown, text?: unknown }} */ input, /** @type {((reply: { id: string }) => void) | undefined} */ ack) => {
-    const roomId = String(input.roomId);
-    const message = { id: randomUUID(), roomId, author, text: String(input.text), createdAt: new Date().toISOString() };
-    io.to(roomId).emit("event", { type: "message.created", message });
-    if (typeof ack === "function") ack({ id: message.id });
-  });
+  socket.on(
+    "send",
+    (/** @type {{ roomId?: unknown, text?: unknown }} */ input, /** @type {((reply: { id: string }) => void) | undefined} */ ack) => {
+      const roomId = String(input.roomId);
+      const message = { id: randomUUID(), roomId, author, text: String(input.text), createdAt: new Date().toISOString() };
+      io.to(roomId).emit("event", { type: "message.created", message });
+      if (typeof ack === "function") ack({ id: message.id });
+    },
+  );
 });
 server.listen(Number(process.env.PORT ?? 0), process.env.HOST ?? "127.0.0.1", () => {
   const { port } = /** @type {import("node:net").AddressInfo} */ (server.address());

@@ -28,7 +28,10 @@ const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve,
  */
 function openSocket(target: Target, token: string | null, localAddress = "127.0.0.1"): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`ws://${target.hostPorts[0]}/trpc${token ? "?connectionParams=1" : ""}`, { perMessageDeflate: false, localAddress });
+    const ws = new WebSocket(`ws://${target.hostPorts[0]}/trpc${token ? "?connectionParams=1" : ""}`, {
+      perMessageDeflate: false,
+      localAddress,
+    });
     ws.once("open", () => {
       if (token) ws.send(JSON.stringify({ method: "connectionParams", data: { token } }));
       resolve(ws);
@@ -50,7 +53,13 @@ async function seedHistory(target: Target, count: number): Promise<void> {
       if (data.toString().startsWith('{"id":') && ++acked === count) resolve();
     });
     for (let i = 0; i < count; i++) {
-      ws.send(JSON.stringify({ id: i + 1, method: "mutation", params: { path: "message.send", input: { roomId: target.roomId, text: `history ${i} ${"h".repeat(200)}` } } }));
+      ws.send(
+        JSON.stringify({
+          id: i + 1,
+          method: "mutation",
+          params: { path: "message.send", input: { roomId: target.roomId, text: `history ${i} ${"h".repeat(200)}` } },
+        }),
+      );
     }
   });
   ws.close();
@@ -108,7 +117,15 @@ function replayAttack(target: Target, token: string): Attack {
         while (running) {
           for (const ws of sockets) {
             const batch = Array.from({ length: 100 }, () => id++);
-            ws.send(JSON.stringify(batch.map((i) => ({ id: i, method: "subscription", params: { path: "room.events", input: { roomId: target.roomId, lastEventId: "1" } } }))));
+            ws.send(
+              JSON.stringify(
+                batch.map((i) => ({
+                  id: i,
+                  method: "subscription",
+                  params: { path: "room.events", input: { roomId: target.roomId, lastEventId: "1" } },
+                })),
+              ),
+            );
             await sleep(250);
             ws.send(JSON.stringify(batch.map((i) => ({ id: i, method: "subscription.stop" }))));
           }
@@ -134,14 +151,16 @@ function connectionFlood(target: Target): Attack {
     start() {
       loop = (async () => {
         for (let tries = 0; running && tries < 3_000; tries += 20) {
-          await Promise.all(Array.from({ length: 20 }, async () => {
-            try {
-              held.push(await openSocket(target, null, ATTACKER_ADDRESS));
-            } catch (error) {
-              const reason = (error instanceof Error ? error.message : String(error)).replace("Unexpected server response: ", "HTTP ");
-              refused.set(reason, (refused.get(reason) ?? 0) + 1);
-            }
-          }));
+          await Promise.all(
+            Array.from({ length: 20 }, async () => {
+              try {
+                held.push(await openSocket(target, null, ATTACKER_ADDRESS));
+              } catch (error) {
+                const reason = (error instanceof Error ? error.message : String(error)).replace("Unexpected server response: ", "HTTP ");
+                refused.set(reason, (refused.get(reason) ?? 0) + 1);
+              }
+            }),
+          );
           await sleep(50);
         }
       })();
@@ -204,15 +223,22 @@ try {
     await phase("connection flood", target, subs, connectionFlood(target)),
   ];
   console.log(`\nParley under abuse — ${describeMachine()}`);
-  console.log(`${VICTIMS} victims subscribed to a room of ${HISTORY} messages, 1 sender at ${RATE} msg/s for ${SECONDS} s; /healthz probed every 100 ms\n`);
+  console.log(
+    `${VICTIMS} victims subscribed to a room of ${HISTORY} messages, 1 sender at ${RATE} msg/s for ${SECONDS} s; /healthz probed every 100 ms\n`,
+  );
   console.log("| phase | victims' p50 ms | p99 ms | delivered % | /healthz p99 ms | /healthz max ms | the attack |");
   console.log("|---|--:|--:|--:|--:|--:|---|");
   for (const p of phases) {
     const f = p.fanout;
-    console.log(`| ${p.name} | ${ms(f.p50)} | ${ms(f.p99)} | ${((f.delivered / f.expected) * 100).toFixed(2)} | ${ms(pct(p.health, 0.99))} | ${ms(Math.max(...p.health))} | ${p.attack} |`);
+    console.log(
+      `| ${p.name} | ${ms(f.p50)} | ${ms(f.p99)} | ${((f.delivered / f.expected) * 100).toFixed(2)} | ${ms(pct(p.health, 0.99))} | ${ms(Math.max(...p.health))} | ${p.attack} |`,
+    );
   }
   const [quiet, replay] = phases;
-  if (quiet && replay) console.log(`\nvictims' p99 under the replay attack: ${((replay.fanout.p99 / quiet.fanout.p99 - 1) * 100).toFixed(0)} % above quiet (target ≤ 20 %)`);
+  if (quiet && replay)
+    console.log(
+      `\nvictims' p99 under the replay attack: ${((replay.fanout.p99 / quiet.fanout.p99 - 1) * 100).toFixed(0)} % above quiet (target ≤ 20 %)`,
+    );
   for (const ws of subs.sockets) ws.terminate();
 } finally {
   await target.close();

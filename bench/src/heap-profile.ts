@@ -72,7 +72,12 @@ async function snapshot(pid: number, label: string): Promise<string> {
   throw new Error("no heap snapshot appeared");
 }
 
-const target = await startTarget(kind, { subscribers: connections + 1, senders: 1, postgresUrl: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test", redisUrl: null });
+const target = await startTarget(kind, {
+  subscribers: connections + 1,
+  senders: 1,
+  postgresUrl: process.env.BENCH_PG_URL ?? "postgres://postgres@127.0.0.1:5432/test",
+  redisUrl: null,
+});
 try {
   const pid = target.pids[0] ?? 0;
   const subs = new Subscribers(target);
@@ -87,7 +92,9 @@ try {
   const rssAfterGc = rssBytes(pid);
   const held = subs.open() - 1;
   console.log(`\n${target.name}: ${held} subscribed connections`);
-  console.log(`  RSS growth ${((rssAfter - rssBefore) / 1024 / held).toFixed(1)} KiB/conn (${((rssAfterGc - rssBefore) / 1024 / held).toFixed(1)} after the snapshot's full GC); V8 heap (live after snapshot GC) ${((b.total - a.total) / 1024 / held).toFixed(1)} KiB/conn`);
+  console.log(
+    `  RSS growth ${((rssAfter - rssBefore) / 1024 / held).toFixed(1)} KiB/conn (${((rssAfterGc - rssBefore) / 1024 / held).toFixed(1)} after the snapshot's full GC); V8 heap (live after snapshot GC) ${((b.total - a.total) / 1024 / held).toFixed(1)} KiB/conn`,
+  );
   const rows = [...b.byName].map(([name, after]) => {
     const before = a.byName.get(name) ?? { count: 0, size: 0 };
     return { name, count: (after.count - before.count) / held, bytes: (after.size - before.size) / held };

@@ -50,8 +50,7 @@ export const trpcProtocol: WireProtocol = {
   url: (hostPort) => `ws://${hostPort}/trpc?connectionParams=1`,
   hello: (token) => [JSON.stringify({ method: "connectionParams", data: { token } })],
   helloAnswered: null, // the adapter holds requests until the connection params are processed
-  subscribe: (roomId) =>
-    JSON.stringify({ id: 1, method: "subscription", params: { path: "room.events", input: { roomId } } }),
+  subscribe: (roomId) => JSON.stringify({ id: 1, method: "subscription", params: { path: "room.events", input: { roomId } } }),
   subscribeResult(frame) {
     if (!frame.startsWith('{"id":1,')) return null;
     if (frame.includes('"type":"started"')) return "ok";

@@ -101,7 +101,9 @@ type Timing = { p50: number; p95: number; max: number };
  */
 async function timeReadStates(databaseUrl: string, sql: pg.Client): Promise<Timing> {
   const readerId = (await sql.query<{ id: string }>(`SELECT id FROM users WHERE username = 'bench0'`)).rows[0]?.id ?? "";
-  const roomIds = (await sql.query<{ room_id: string }>(`SELECT room_id FROM memberships WHERE user_id = $1`, [readerId])).rows.map((row) => row.room_id);
+  const roomIds = (await sql.query<{ room_id: string }>(`SELECT room_id FROM memberships WHERE user_id = $1`, [readerId])).rows.map(
+    (row) => row.room_id,
+  );
   const db = await openDatabase({ kind: "postgres", url: databaseUrl });
   try {
     return await time(config.runs, async () => void (await reading.readStates(db, roomIds, readerId)));
@@ -158,7 +160,12 @@ try {
   await addRooms(sql);
   await addMessages(sql, config.listMessages);
   await readHalfway(sql);
-  server = await startProcess("parley", PARLEY_MAIN, { DATABASE_URL: url.toString(), RATE_LIMITS: "off", NODE_ENV: "production", LOG_LEVEL: "info" });
+  server = await startProcess("parley", PARLEY_MAIN, {
+    DATABASE_URL: url.toString(),
+    RATE_LIMITS: "off",
+    NODE_ENV: "production",
+    LOG_LEVEL: "info",
+  });
   const host = server.hostPort;
 
   const me = await time(config.runs, async () => void (await query(host, "auth.me")()));
@@ -167,7 +174,9 @@ try {
   const unread = listed.reduce((sum, r) => sum + r.unreadCount, 0);
   rows.push(`| auth.me (baseline) | ${config.listMessages} | ${fmt(me)} |`);
   rows.push(`| room.list: ${listed.length} rooms, ${unread} unread | ${config.listMessages} | ${fmt(list)} |`);
-  rows.push(`| └ its unread counts alone: reading.readStates, in-process | ${config.listMessages} | ${fmt(await timeReadStates(url.toString(), sql))} |`);
+  rows.push(
+    `| └ its unread counts alone: reading.readStates, in-process | ${config.listMessages} | ${fmt(await timeReadStates(url.toString(), sql))} |`,
+  );
 
   if (config.searchMessages > config.listMessages) {
     await server.stop();
@@ -175,12 +184,20 @@ try {
     log(`adding ${config.searchMessages - config.listMessages} messages for search`);
     await addMessages(sql, config.searchMessages - config.listMessages);
     await readHalfway(sql);
-    server = await startProcess("parley", PARLEY_MAIN, { DATABASE_URL: url.toString(), RATE_LIMITS: "off", NODE_ENV: "production", LOG_LEVEL: "info" });
+    server = await startProcess("parley", PARLEY_MAIN, {
+      DATABASE_URL: url.toString(),
+      RATE_LIMITS: "off",
+      NODE_ENV: "production",
+      LOG_LEVEL: "info",
+    });
   }
   const host2 = server.hostPort;
   const total = Math.max(config.searchMessages, config.listMessages);
   const frequency = async (word: string) =>
-    Number((await sql.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE search @@ to_tsquery('simple', $1)`, [word])).rows[0]?.n ?? 0);
+    Number(
+      (await sql.query<{ n: string }>(`SELECT count(*) AS n FROM messages WHERE search @@ to_tsquery('simple', $1)`, [word])).rows[0]?.n ??
+        0,
+    );
   const me2 = await time(config.runs, async () => void (await query(host2, "auth.me")()));
   rows.push(`| auth.me (baseline) | ${total} | ${fmt(me2)} |`);
   const list2 = await time(config.runs, async () => void (await query(host2, "room.list")()));
@@ -201,10 +218,14 @@ try {
       const first = (await query(host2, "message.search", { query: text })()) as { nextCursor: string | null };
       if (first.nextCursor) await query(host2, "message.search", { query: text, before: first.nextCursor })();
     });
-    rows.push(`| message.search ${label} (${JSON.stringify(text)}${matches === null ? "" : `, ${matches} matches`}) | ${total} | ${fmt(t)}; first two pages ${paged.p50.toFixed(1)} ms p50 |`);
+    rows.push(
+      `| message.search ${label} (${JSON.stringify(text)}${matches === null ? "" : `, ${matches} matches`}) | ${total} | ${fmt(t)}; first two pages ${paged.p50.toFixed(1)} ms p50 |`,
+    );
   }
   await sql.end();
-  console.log(`\nParley reading benchmark — PostgreSQL, built server over HTTP, ${config.runs} sequential calls each after 3 warm-ups, as a member of all ${config.rooms} rooms (total ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`);
+  console.log(
+    `\nParley reading benchmark — PostgreSQL, built server over HTTP, ${config.runs} sequential calls each after 3 warm-ups, as a member of all ${config.rooms} rooms (total ${((performance.now() - t0) / 1000).toFixed(0)} s)\n`,
+  );
   console.log("| call | messages in the database | latency |");
   console.log("|---|---:|---|");
   for (const row of rows) console.log(row);

@@ -5,7 +5,16 @@ import net from "node:net";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { performance } from "node:perf_hooks";
-import { ackThroughput, fanout, measureMemory, Subscribers, waitUntilQuiet, type AckResult, type FanoutResult, type MemoryResult } from "./load";
+import {
+  ackThroughput,
+  fanout,
+  measureMemory,
+  Subscribers,
+  waitUntilQuiet,
+  type AckResult,
+  type FanoutResult,
+  type MemoryResult,
+} from "./load";
 import { describeMachine, openFileLimit } from "./proc";
 import { writePlot } from "./plot";
 import { startTarget, type TargetKind } from "./targets";
@@ -69,9 +78,16 @@ async function runTarget(kind: TargetKind): Promise<Row> {
     if (config.subscribers > 0 && config.rate > 0) {
       await subs.grow(config.subscribers);
       log(`fan-out: ${subs.open()} subscribers × ${config.rate} msg/s for ${config.seconds} s`);
-      row.fanout = await fanout(target, subs, { rate: config.rate, seconds: config.seconds, graceMs: config.graceMs, drainCapMs: config.drainCapMs });
+      row.fanout = await fanout(target, subs, {
+        rate: config.rate,
+        seconds: config.seconds,
+        graceMs: config.graceMs,
+        drainCapMs: config.drainCapMs,
+      });
       const f = row.fanout;
-      log(`fan-out: ${f.delivered}/${f.expected} delivered in time${f.late ? ` (+${f.late} late, drained ${f.drainSeconds.toFixed(1)} s)` : ""}, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMicrosPerDelivery.toFixed(1)} µs CPU/delivery, server ${(f.serverCpu * 100).toFixed(0)}%, generator ${(f.generatorCpu * 100).toFixed(0)}%, other processes ${(f.otherCpu * 100).toFixed(0)}% of a core`);
+      log(
+        `fan-out: ${f.delivered}/${f.expected} delivered in time${f.late ? ` (+${f.late} late, drained ${f.drainSeconds.toFixed(1)} s)` : ""}, p50 ${f.p50.toFixed(1)} ms, p99 ${f.p99.toFixed(1)} ms, ${f.cpuMicrosPerDelivery.toFixed(1)} µs CPU/delivery, server ${(f.serverCpu * 100).toFixed(0)}%, generator ${(f.generatorCpu * 100).toFixed(0)}%, other processes ${(f.otherCpu * 100).toFixed(0)}% of a core`,
+      );
     }
     subs.shrink(0);
     // A server that fell behind keeps working through its backlog; let it finish (capped).
@@ -81,7 +97,9 @@ async function runTarget(kind: TargetKind): Promise<Row> {
       log(`acks: ${config.ackConnections} connections × ${config.ackInFlight} in flight for ${config.ackSeconds} s, then half that rate`);
       row.acks = await ackThroughput(target, config.ackConnections, config.ackInFlight, config.ackSeconds);
       const a = row.acks;
-      log(`acks: ${a.acksPerSecond.toFixed(0)}/s (p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms); at ${a.half.achieved.toFixed(0)}/s p99 ${a.half.p99.toFixed(1)} ms`);
+      log(
+        `acks: ${a.acksPerSecond.toFixed(0)}/s (p50 ${a.p50.toFixed(1)} ms, p99 ${a.p99.toFixed(1)} ms); at ${a.half.achieved.toFixed(0)}/s p99 ${a.half.p99.toFixed(1)} ms`,
+      );
     }
     if (!target.alive()) row.error = "server process exited during the run";
   } catch (error) {
@@ -115,7 +133,8 @@ function printTable(rows: Row[]): void {
     ];
   });
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const fmt = (cells: string[]) => "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ") + " |";
+  const fmt = (cells: string[]) =>
+    "| " + cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join(" | ") + " |";
   console.log(fmt(header));
   console.log("|" + widths.map((w, i) => (i === 0 ? "-".repeat(w + 2) : "-".repeat(w + 1) + ":")).join("|") + "|");
   for (const l of lines) console.log(fmt(l));
@@ -127,11 +146,15 @@ function printNotes(rows: Row[]): void {
     if (r.memory) parts.push(`${r.memory.held}/${r.memory.connections} connections held`);
     if (r.fanout) {
       const f = r.fanout;
-      parts.push(`${f.subscribers} subs × ${f.messages} msgs${f.late ? `, ${f.late} more delivered late (drain ${f.drainSeconds.toFixed(1)} s)` : ""}, window ${f.windowSeconds.toFixed(1)} s, CPU in cores: server ${f.serverCpu.toFixed(2)}, generator ${f.generatorCpu.toFixed(2)}, other processes ${f.otherCpu.toFixed(2)}${f.sendErrors ? `, ${f.sendErrors} send errors` : ""}`);
+      parts.push(
+        `${f.subscribers} subs × ${f.messages} msgs${f.late ? `, ${f.late} more delivered late (drain ${f.drainSeconds.toFixed(1)} s)` : ""}, window ${f.windowSeconds.toFixed(1)} s, CPU in cores: server ${f.serverCpu.toFixed(2)}, generator ${f.generatorCpu.toFixed(2)}, other processes ${f.otherCpu.toFixed(2)}${f.sendErrors ? `, ${f.sendErrors} send errors` : ""}`,
+      );
     }
     if (r.acks) {
       const a = r.acks;
-      parts.push(`acks p50/p99 ${ms(a.p50)}/${ms(a.p99)} ms at full rate; at ${a.half.achieved.toFixed(0)}/s p50 ${ms(a.half.p50)} ms${a.half.lost ? `, ${a.half.lost} unacked` : ""}${a.errors + a.half.errors ? `, ${a.errors + a.half.errors} errors` : ""}`);
+      parts.push(
+        `acks p50/p99 ${ms(a.p50)}/${ms(a.p99)} ms at full rate; at ${a.half.achieved.toFixed(0)}/s p50 ${ms(a.half.p50)} ms${a.half.lost ? `, ${a.half.lost} unacked` : ""}${a.errors + a.half.errors ? `, ${a.errors + a.half.errors} errors` : ""}`,
+      );
     }
     if (r.error) parts.push(`ERROR: ${r.error.split("\n")[0]}`);
     parts.push(`${r.seconds.toFixed(0)} s`);
@@ -140,7 +163,8 @@ function printNotes(rows: Row[]): void {
 }
 
 const selected = (env.BENCH_SERVERS ? env.BENCH_SERVERS.split(",").map((s) => s.trim()) : ALL) as TargetKind[];
-for (const kind of selected) if (!ALL.includes(kind)) throw new Error(`Unknown server '${kind}' in BENCH_SERVERS (known: ${ALL.join(", ")})`);
+for (const kind of selected)
+  if (!ALL.includes(kind)) throw new Error(`Unknown server '${kind}' in BENCH_SERVERS (known: ${ALL.join(", ")})`);
 let kinds = selected;
 if (kinds.includes("parley-pg-redis") && !(await reachable(config.redisUrl))) {
   console.log(`[bench] Redis at ${config.redisUrl} does not answer: skipping the two-server row`);
@@ -149,7 +173,9 @@ if (kinds.includes("parley-pg-redis") && !(await reachable(config.redisUrl))) {
 const files = openFileLimit();
 const needed = Math.max(config.subscribers, config.memoryConnections) + config.ackConnections + 100;
 if (files < needed) {
-  console.log(`[bench] the open-file limit is ${files} but ${needed} sockets are needed: run through \`pnpm bench\` (which raises it to the hard limit) or raise \`ulimit -n\``);
+  console.log(
+    `[bench] the open-file limit is ${files} but ${needed} sockets are needed: run through \`pnpm bench\` (which raises it to the hard limit) or raise \`ulimit -n\``,
+  );
 }
 
 const t0 = performance.now();
@@ -163,7 +189,9 @@ for (const kind of kinds) {
   }
 }
 console.log(`\nParley real-time benchmark — ${describeMachine()}`);
-console.log(`fan-out: ${config.subscribers} subscribers of one room, 1 sender at ${config.rate} msg/s for ${config.seconds} s, delivered = within ${config.graceMs / 1000} s of the last send; memory: ${config.memoryConnections} subscribed connections; acks: ${config.ackConnections} connections × ${config.ackInFlight} in flight for ${config.ackSeconds} s, ack p99 at half that rate\n`);
+console.log(
+  `fan-out: ${config.subscribers} subscribers of one room, 1 sender at ${config.rate} msg/s for ${config.seconds} s, delivered = within ${config.graceMs / 1000} s of the last send; memory: ${config.memoryConnections} subscribed connections; acks: ${config.ackConnections} connections × ${config.ackInFlight} in flight for ${config.ackSeconds} s, ack p99 at half that rate\n`,
+);
 printTable(rows);
 console.log("");
 printNotes(rows);

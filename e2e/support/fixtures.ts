@@ -90,5 +90,8 @@ export async function send(page: Page, text: string): Promise<void> {
 
 /** The log's row holding exactly `text` (confirmed or pending). */
 export function messageRow(page: Page, text: string) {
-  return page.getByRole("log").getByRole("listitem").filter({ has: page.getByText(text, { exact: true }) });
+  return page
+    .getByRole("log")
+    .getByRole("listitem")
+    .filter({ has: page.getByText(text, { exact: true }) });
 }

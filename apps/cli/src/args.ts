@@ -34,7 +34,13 @@ const OPTION_TYPES = new Map<string, "string" | "boolean">(Object.entries(OPTION
  * checked here rather than in strict mode, so that a mistake is told in parley's own words.
  */
 export function parseArgs(argv: readonly string[]): ParsedArgs {
-  const { values, positionals, tokens } = parseArgv({ args: [...argv], options: OPTIONS, allowPositionals: true, strict: false, tokens: true });
+  const { values, positionals, tokens } = parseArgv({
+    args: [...argv],
+    options: OPTIONS,
+    allowPositionals: true,
+    strict: false,
+    tokens: true,
+  });
   for (const token of tokens) {
     if (token.kind !== "option") continue;
     const type = OPTION_TYPES.get(token.name);

@@ -59,11 +59,16 @@ export async function readPassword(fromEnv: string | null, confirm: boolean): Pr
  * PARLEY_NEW_PASSWORD, else hidden prompts on a terminal (the new one asked twice), else the
  * first two lines of stdin.
  */
-export async function readPasswordChange(env: { password: string | null; newPassword: string | null }): Promise<{ currentPassword: string; newPassword: string }> {
+export async function readPasswordChange(env: {
+  password: string | null;
+  newPassword: string | null;
+}): Promise<{ currentPassword: string; newPassword: string }> {
   if (env.password !== null && env.newPassword !== null) return { currentPassword: env.password, newPassword: env.newPassword };
   if (!process.stdin.isTTY) {
     const [first = "", second = ""] = (await readStdin()).split(/\r?\n/);
-    return env.password !== null ? { currentPassword: env.password, newPassword: env.newPassword ?? first } : { currentPassword: first, newPassword: env.newPassword ?? second };
+    return env.password !== null
+      ? { currentPassword: env.password, newPassword: env.newPassword ?? first }
+      : { currentPassword: first, newPassword: env.newPassword ?? second };
   }
   const currentPassword = env.password ?? (await promptHidden("Current password: "));
   if (env.newPassword !== null) return { currentPassword, newPassword: env.newPassword };

@@ -51,7 +51,10 @@ describe("parley sessions and revoke", () => {
     expect(JSON.parse(result.stderr)).toEqual({ error: `No session with id '${theirs}'`, code: "NOT_FOUND" });
     expect((await runCli(cli.bin, here, ["whoami"])).code).toBe(0);
     expect((await runCli(cli.bin, there, ["whoami"])).code).toBe(0);
-    expect(await runCli(cli.bin, here, ["revoke"])).toMatchObject({ code: 2, stderr: "parley: missing <session id> (see parley --help)\n" });
+    expect(await runCli(cli.bin, here, ["revoke"])).toMatchObject({
+      code: 2,
+      stderr: "parley: missing <session id> (see parley --help)\n",
+    });
   });
 });
 

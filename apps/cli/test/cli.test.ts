@@ -19,7 +19,9 @@ async function signedUpUser(prefix: string): Promise<CliUser> {
 async function failure(user: CliUser, args: string[], stdin?: string) {
   const result = await runCli(cli.bin, user, args, stdin);
   expect(result.stdout).toBe("");
-  expect(result.stderr.endsWith("\n") && result.stderr.split("\n").length === 2, `one line, got ${JSON.stringify(result.stderr)}`).toBe(true);
+  expect(result.stderr.endsWith("\n") && result.stderr.split("\n").length === 2, `one line, got ${JSON.stringify(result.stderr)}`).toBe(
+    true,
+  );
   return { code: result.code, line: result.stderr.trimEnd() };
 }
 
@@ -59,7 +61,8 @@ describe("parley signup, login, logout", () => {
   it("logout revokes the session on the server and forgets it", async () => {
     const carol = await signedUpUser("carol");
     const file = `${carol.configDir}/session.json`;
-    const token = (Object.values((JSON.parse(await readFile(file, "utf8")) as { sessions: Record<string, { token: string }> }).sessions)[0])?.token;
+    const token = Object.values((JSON.parse(await readFile(file, "utf8")) as { sessions: Record<string, { token: string }> }).sessions)[0]
+      ?.token;
 
     expect(await runCli(cli.bin, carol, ["logout"])).toMatchObject({ code: 0, stdout: `Signed out ${carol.name}.\n` });
     await expect(stat(file)).rejects.toMatchObject({ code: "ENOENT" });
@@ -148,7 +151,10 @@ describe("parley create --private, add, remove, dm", () => {
     const refused = await failure(bob, ["remove", name, alice.name]);
     expect(refused.code).toBe(1);
     expect(refused.line).toMatch(/^parley: /);
-    expect(await runCli(cli.bin, alice, ["remove", name, bob.name])).toMatchObject({ code: 0, stdout: `${bob.name} is no longer in #${name}.\n` });
+    expect(await runCli(cli.bin, alice, ["remove", name, bob.name])).toMatchObject({
+      code: 0,
+      stdout: `${bob.name} is no longer in #${name}.\n`,
+    });
     expect((await runCli(cli.bin, bob, ["rooms"])).stdout).not.toContain(name);
 
     const sent = await runCli(cli.bin, alice, ["dm", bob.name, "psst,", "over", "here", "--json"]);
@@ -182,7 +188,10 @@ describe("parley unread, search, send --reply", () => {
     expect(found.code).toBe(0);
     expect(found.stdout).toMatch(new RegExp(`^${name}  .*  ${alice.name}: the ${word} plan  \\(id ${sent.id}\\)\n$`));
     expect((await runCli(cli.bin, bob, ["search", word, "--room", name, "--json"])).stdout).toContain(sent.id);
-    expect(await runCli(cli.bin, bob, ["search", "nothing", "matches", word])).toMatchObject({ code: 0, stdout: `Nothing found for 'nothing matches ${word}'.\n` });
+    expect(await runCli(cli.bin, bob, ["search", "nothing", "matches", word])).toMatchObject({
+      code: 0,
+      stdout: `Nothing found for 'nothing matches ${word}'.\n`,
+    });
 
     const reply = JSON.parse((await runCli(cli.bin, bob, ["send", name, "on it", "--reply", sent.id, "--json"])).stdout) as {
       replyTo: { id: string } | null;
@@ -190,7 +199,9 @@ describe("parley unread, search, send --reply", () => {
     expect(reply.replyTo?.id).toBe(sent.id);
     // Sending read everything before it.
     expect((await runCli(cli.bin, bob, ["unread"])).stdout).toBe("Nothing unread.\n");
-    expect((await runCli(cli.bin, alice, ["history", name])).stdout).toContain(`${bob.name}: on it  (reply to ${alice.name}: "the ${word} plan")`);
+    expect((await runCli(cli.bin, alice, ["history", name])).stdout).toContain(
+      `${bob.name}: on it  (reply to ${alice.name}: "the ${word} plan")`,
+    );
     expect(await failure(bob, ["send", name, "no", "--reply", "not-a-message"])).toMatchObject({ code: 1 });
     expect(await failure(bob, ["search"])).toMatchObject({ code: 2 });
   });
@@ -199,10 +210,16 @@ describe("parley unread, search, send --reply", () => {
 describe("parley errors", () => {
   it("prints one line and exits 1 for failures, 2 for bad usage", async () => {
     const dave = await signedUpUser("dave");
-    expect(await failure(dave, ["history", "no-such-room"])).toEqual({ code: 1, line: "parley: No room named 'no-such-room' (see `parley rooms`)" });
+    expect(await failure(dave, ["history", "no-such-room"])).toEqual({
+      code: 1,
+      line: "parley: No room named 'no-such-room' (see `parley rooms`)",
+    });
     expect(await failure(dave, ["create", "   "])).toEqual({ code: 1, line: "parley: name: Room name cannot be empty" });
     expect(await failure(dave, ["frobnicate"])).toEqual({ code: 2, line: "parley: unknown command 'frobnicate' (see parley --help)" });
-    expect(await failure(dave, ["send", "lobby"])).toEqual({ code: 2, line: "parley: missing <text> (use - to read it from stdin) (see parley --help)" });
+    expect(await failure(dave, ["send", "lobby"])).toEqual({
+      code: 2,
+      line: "parley: missing <text> (use - to read it from stdin) (see parley --help)",
+    });
     expect(await failure(dave, ["history", "lobby", "--limit", "500"])).toEqual({
       code: 2,
       line: "parley: --limit must be a whole number from 1 to 100, not '500' (see parley --help)",

@@ -76,9 +76,7 @@ export function startCli(bin: string, args: string[], options: { env: Record<str
   child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
   child.stderr.on("data", (chunk: Buffer) => (stderr += chunk.toString()));
   child.stdin.end(options.stdin ?? "");
-  const exited = new Promise<CliResult>((resolve) =>
-    child.on("close", (code) => resolve({ code, stdout, stderr })),
-  );
+  const exited = new Promise<CliResult>((resolve) => child.on("close", (code) => resolve({ code, stdout, stderr })));
 
   /** Resolves once `predicate` holds for the output so far; rejects after `timeoutMs`. */
   async function waitFor(predicate: (out: { stdout: string; stderr: string }) => boolean, timeoutMs = 15_000): Promise<void> {

@@ -76,11 +76,12 @@ describe("parley tail", () => {
     tail.child.kill("SIGINT");
     const result = await tail.exited;
     expect(result.code).toBe(0);
-    expect(result.stdout.trimEnd().split("\n").map((line) => line.replace(/^.*? {2}/, ""))).toEqual([
-      `${bob.username}: before`,
-      `${bob.username}: while you were away`,
-      `${bob.username}: after`,
-    ]);
+    expect(
+      result.stdout
+        .trimEnd()
+        .split("\n")
+        .map((line) => line.replace(/^.*? {2}/, "")),
+    ).toEqual([`${bob.username}: before`, `${bob.username}: while you were away`, `${bob.username}: after`]);
   });
 
   it("prints one JSON object per event with --json, ids in order", async () => {

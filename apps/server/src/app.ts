@@ -43,10 +43,7 @@ async function listen(server: http.Server, port: number, host: string): Promise<
  * Opens the database (applying pending migrations), then serves tRPC over HTTP and WebSocket,
  * the health endpoints and the web app on one port.
  */
-export async function startServer(
-  config: ServerConfig,
-  options: { db?: Database; hub?: Hub; log?: Logger } = {},
-): Promise<ParleyServer> {
+export async function startServer(config: ServerConfig, options: { db?: Database; hub?: Hub; log?: Logger } = {}): Promise<ParleyServer> {
   const log = options.log ?? createLogger(config.log);
   const serverMetrics: ServerMetrics | null = config.metrics.enabled ? createMetrics() : null;
   const onQuery = serverMetrics ? (op: string, seconds: number) => serverMetrics.dbQuery(op, seconds) : undefined;

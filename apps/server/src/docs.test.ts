@@ -12,7 +12,10 @@ const settings = [...Object.keys(envSchema.shape), "RATE_LIMIT_<ACTION>"].sort()
 describe("the docs agree with the code", () => {
   it("lists every setting of the environment schema in the operations table, and no other", () => {
     const operations = read("docs/operations.md");
-    const section = operations.slice(operations.indexOf("## Configuration"), operations.indexOf("\n## ", operations.indexOf("## Configuration") + 1));
+    const section = operations.slice(
+      operations.indexOf("## Configuration"),
+      operations.indexOf("\n## ", operations.indexOf("## Configuration") + 1),
+    );
     const rows = [...section.matchAll(/^\| `([A-Z_<>]+)` \|/gm)].map((m) => m[1]);
     expect(rows.sort()).toEqual(settings);
   });

@@ -26,7 +26,11 @@ export const envSchema = z.object({
   RATE_LIMITS: z.enum(["on", "off"]).default("on"),
   NODE_ENV: z.string().default("production"),
   WEB_DIST: z.string().optional(),
-  WS_MAX_BACKLOG_BYTES: z.coerce.number().int().min(64 * 1024).default(8 * 1024 * 1024),
+  WS_MAX_BACKLOG_BYTES: z.coerce
+    .number()
+    .int()
+    .min(64 * 1024)
+    .default(8 * 1024 * 1024),
   WS_MAX_SUBSCRIPTIONS: z.coerce.number().int().min(1).default(100),
   ROOM_LIST_LIMIT: z.coerce.number().int().min(0).max(100_000).default(200),
   PASSWORD_HASH_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),

@@ -16,7 +16,15 @@ describe("host check", () => {
   it("answers localhost, IP addresses, PUBLIC_URL's and ALLOWED_ORIGINS' names, and a named HOST", () => {
     const config = loadConfig({ HOST: "0.0.0.0", PUBLIC_URL: "https://Chat.Example.com/", ALLOWED_ORIGINS: "https://other.example:8443" });
     const hosts = createHostCheck(config);
-    for (const host of ["localhost:3000", "127.0.0.1:1", "[::1]:3000", "10.0.0.7", "chat.example.com", "CHAT.example.com.:443", "other.example"]) {
+    for (const host of [
+      "localhost:3000",
+      "127.0.0.1:1",
+      "[::1]:3000",
+      "10.0.0.7",
+      "chat.example.com",
+      "CHAT.example.com.:443",
+      "other.example",
+    ]) {
       expect(hosts.isAllowed(request({ host })), host).toBe(true);
     }
     for (const host of ["evil.example", "chat.example.com.evil.example", "0.0.0.0.evil.example", "", "[::1"]) {

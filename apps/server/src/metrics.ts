@@ -78,7 +78,7 @@ export function createMetrics(): ServerMetrics {
   // The older name for procedureTime's message.send series, kept for dashboards that read it.
   const messageSend = new Histogram({
     name: "parley_message_send_seconds",
-    help: "message.send calls, from the call to its answer (also parley_procedure_seconds{procedure=\"message.send\"}).",
+    help: 'message.send calls, from the call to its answer (also parley_procedure_seconds{procedure="message.send"}).',
     buckets: LATENCY_BUCKETS,
     registers,
   });

@@ -7,7 +7,9 @@ const PASSED = new Set(["GET", "POST", "OPTIONS", "HEAD"]);
 
 function sendError(res: ServerResponse, allow: string, message: string, path?: string): void {
   // The shape of a tRPC error (METHOD_NOT_SUPPORTED is JSON-RPC code -32005), so clients decode it.
-  const body = { error: { message, code: -32005, data: { code: "METHOD_NOT_SUPPORTED", httpStatus: 405, ...(path ? { path } : {}), zodError: null } } };
+  const body = {
+    error: { message, code: -32005, data: { code: "METHOD_NOT_SUPPORTED", httpStatus: 405, ...(path ? { path } : {}), zodError: null } },
+  };
   res.writeHead(405, { allow, "content-type": "application/json", "cache-control": "no-store" });
   res.end(JSON.stringify(body));
 }

@@ -47,7 +47,9 @@ function frames(ws: WebSocket): any[] {
 
 /** One frame of `count` room.events subscriptions (ids 1…count) with the same input. */
 function roomEventsFrame(count: number, input: { roomId: string; lastEventId?: string }): string {
-  return JSON.stringify(Array.from({ length: count }, (_, i) => ({ id: i + 1, method: "subscription", params: { path: "room.events", input } })));
+  return JSON.stringify(
+    Array.from({ length: count }, (_, i) => ({ id: i + 1, method: "subscription", params: { path: "room.events", input } })),
+  );
 }
 
 /** Writes `count` messages straight into the room's log (as `author`), in batches. */
@@ -133,7 +135,15 @@ describe("a client that never reads", () => {
     (ws as unknown as { _socket: { pause(): void } })._socket.pause();
     let id = 1;
     for (let frame = 0; frame < 40 && ws!.readyState === WebSocket.OPEN; frame++) {
-      ws!.send(JSON.stringify(Array.from({ length: 25 }, () => ({ id: id++, method: "query", params: { path: "message.list", input: { roomId: room.id, limit: 100 } } }))));
+      ws!.send(
+        JSON.stringify(
+          Array.from({ length: 25 }, () => ({
+            id: id++,
+            method: "query",
+            params: { path: "message.list", input: { roomId: room.id, limit: 100 } },
+          })),
+        ),
+      );
       await new Promise((resolve) => setTimeout(resolve, 25));
     }
     // Still not reading: the server must give up on the socket by itself, however long its

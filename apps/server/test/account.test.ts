@@ -10,7 +10,12 @@ const PASSWORD = "correct horse battery";
 const CHROME_ON_LINUX = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36";
 
 /** Logs in over HTTP with a User-Agent; returns the new session's token. */
-async function loginOverHttp(login: string, userAgent = CHROME_ON_LINUX, via = app.server.url, headers: Record<string, string> = {}): Promise<string> {
+async function loginOverHttp(
+  login: string,
+  userAgent = CHROME_ON_LINUX,
+  via = app.server.url,
+  headers: Record<string, string> = {},
+): Promise<string> {
   const res = await fetch(`${via}/trpc/auth.login`, {
     method: "POST",
     headers: { "content-type": "application/json", "user-agent": userAgent, ...headers },
@@ -51,7 +56,9 @@ describe("auth.changePassword", () => {
     const laptopSocket = await openSocket(laptop);
     expect(await sessionCount(u)).toBe(2);
 
-    expect(await u.client.trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).toEqual({ ok: true });
+    expect(await u.client.trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "a brand new secret" })).toEqual({
+      ok: true,
+    });
 
     expect(await within(laptopSocket.closed, 3_000, "the other session's socket closes")).toBe(4001);
     expect(await laptopSocket.reason).toBe("password changed");
@@ -68,7 +75,9 @@ describe("auth.changePassword", () => {
     const u = await signUp(app.server, "pw");
     await loginOverHttp(u.username);
     const before = await app.db.prisma.user.findUniqueOrThrow({ where: { id: u.id }, select: { passwordHash: true } });
-    const error = await rejection(u.client.trpc.auth.changePassword.mutate({ currentPassword: "not my password", newPassword: "whatever else" }));
+    const error = await rejection(
+      u.client.trpc.auth.changePassword.mutate({ currentPassword: "not my password", newPassword: "whatever else" }),
+    );
     expect(error.data?.code).toBe("UNAUTHORIZED");
     expect(error.message).toBe("The current password is wrong");
     const after = await app.db.prisma.user.findUniqueOrThrow({ where: { id: u.id }, select: { passwordHash: true } });
@@ -82,7 +91,9 @@ describe("auth.changePassword", () => {
     const u = await signUp(app.server, "pw");
     const codes: string[] = [];
     for (let i = 0; i < 6; i++) {
-      codes.push(await errorCode(u.client.trpc.auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: "whatever else" })));
+      codes.push(
+        await errorCode(u.client.trpc.auth.changePassword.mutate({ currentPassword: `guess ${i}`, newPassword: "whatever else" })),
+      );
     }
     expect(codes.slice(0, 4)).toEqual(["UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED", "UNAUTHORIZED"]);
     expect(codes.slice(4)).toEqual(["TOO_MANY_REQUESTS", "TOO_MANY_REQUESTS"]);
@@ -98,9 +109,9 @@ describe("auth.changePassword", () => {
     expect(error.data?.code).toBe("BAD_REQUEST");
     expect(error.data?.zodError?.fieldErrors.newPassword).toEqual(["Password must be at least 8 characters"]);
     expect((await connect(app.server).trpc.auth.login.mutate({ login: u.username, password: PASSWORD })).user.id).toBe(u.id);
-    expect(await errorCode(connect(app.server).trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "long enough" }))).toBe(
-      "UNAUTHORIZED",
-    );
+    expect(
+      await errorCode(connect(app.server).trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "long enough" })),
+    ).toBe("UNAUTHORIZED");
   });
 });
 
@@ -110,7 +121,8 @@ describe("auth.sessions", () => {
     await sleep(5);
     const laptop = await loginOverHttp(u.username);
     await sleep(5);
-    const phoneAgent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+    const phoneAgent =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
     const phone = await loginOverHttp(u.username, phoneAgent);
     const someoneElse = await signUp(app.server, "ses");
 
@@ -124,7 +136,16 @@ describe("auth.sessions", () => {
       expect(Date.parse(s.lastSeenAt)).toBeGreaterThanOrEqual(Date.parse(s.createdAt));
       expect([u.token, laptop, phone]).not.toContain(s.id);
       // The contract's five fields, and v3's optional ones (device, browserVersion, address).
-      expect(Object.keys(s).sort()).toEqual(["address", "browserVersion", "createdAt", "current", "device", "id", "lastSeenAt", "userAgent"]);
+      expect(Object.keys(s).sort()).toEqual([
+        "address",
+        "browserVersion",
+        "createdAt",
+        "current",
+        "device",
+        "id",
+        "lastSeenAt",
+        "userAgent",
+      ]);
     }
     const ids = new Set(list.map((s) => s.id));
     for (const s of await someoneElse.client.trpc.auth.sessions.query()) expect(ids.has(s.id)).toBe(false);
@@ -133,7 +154,8 @@ describe("auth.sessions", () => {
 
   it("names each device on the server and shows the address it came from, by TRUST_PROXY", async () => {
     const u = await signUp(app.server, "addr");
-    const phoneAgent = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
+    const phoneAgent =
+      "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1";
     // Without TRUST_PROXY a client's X-Forwarded-For is its own claim: the socket's address counts.
     const direct = await loginOverHttp(u.username, CHROME_ON_LINUX, app.server.url, { "x-forwarded-for": "203.0.113.66" });
     const proxied = await startTestServer(app.db, { TRUST_PROXY: "true" });
@@ -157,7 +179,8 @@ describe("auth.sessions", () => {
     const u = await signUp(app.server, "seen");
     const token = await loginOverHttp(u.username);
     const me = () => fetch(`${app.server.url}/trpc/auth.me`, { headers: { authorization: `Bearer ${token}` } });
-    const row = () => app.db.prisma.session.findFirstOrThrow({ where: { userId: u.id, userAgent: CHROME_ON_LINUX }, select: { lastSeenAt: true } });
+    const row = () =>
+      app.db.prisma.session.findFirstOrThrow({ where: { userId: u.id, userAgent: CHROME_ON_LINUX }, select: { lastSeenAt: true } });
 
     // Used within the minute: nothing is written.
     const fresh = (await row()).lastSeenAt;

@@ -70,7 +70,15 @@ describe("admin create-user", () => {
     expect(await app.db.prisma.user.count({ where: { usernameKey: name.toLowerCase() } })).toBe(0);
 
     const taken = await signUp(app.server, "adm");
-    const conflict = await failing(["create-user", "--username", taken.username.toUpperCase(), "--email", `${name}@example.com`, "--password", PASSWORD]);
+    const conflict = await failing([
+      "create-user",
+      "--username",
+      taken.username.toUpperCase(),
+      "--email",
+      `${name}@example.com`,
+      "--password",
+      PASSWORD,
+    ]);
     expect(conflict).toBeInstanceOf(AdminError);
     expect(conflict.message).toBe(`The username '${taken.username.toUpperCase()}' is taken`);
     expect((await failing(["create-user", "--nickname", "x"])).message).toMatch(/Unknown option '--nickname'/);
@@ -149,8 +157,22 @@ describe("admin export-room", () => {
     const byName = await admin(["export-room", `#${room.name.toUpperCase()}`]);
     const lines = byName.out.map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(lines).toEqual([
-      { roomId: room.id, id: first.id, author: { id: a.id, username: a.username, createdAt: expect.any(String) }, text: "first", createdAt: first.createdAt, editedAt: null },
-      { roomId: room.id, id: third.id, author: { id: b.id, username: b.username, createdAt: expect.any(String) }, text: "fixed", createdAt: third.createdAt, editedAt: expect.any(String) },
+      {
+        roomId: room.id,
+        id: first.id,
+        author: { id: a.id, username: a.username, createdAt: expect.any(String) },
+        text: "first",
+        createdAt: first.createdAt,
+        editedAt: null,
+      },
+      {
+        roomId: room.id,
+        id: third.id,
+        author: { id: b.id, username: b.username, createdAt: expect.any(String) },
+        text: "fixed",
+        createdAt: third.createdAt,
+        editedAt: expect.any(String),
+      },
     ]);
     expect(byName.err).toEqual([`Exported 2 messages of #${room.name}.`]);
     expect((await admin(["export-room", room.id])).out).toEqual(byName.out);
@@ -167,7 +189,8 @@ describe("admin stats", () => {
     const after = JSON.parse((await admin(["stats", "--json"])).out[0] ?? "") as Record<string, number>;
     const grew = (key: string) => (after[key] ?? 0) - (before[key] ?? 0);
     // PGlite: this file's own database, so exact; PostgreSQL is shared with other files running.
-    const expectGrowth = (key: string, by: number) => (databaseKind === "pglite" ? expect(grew(key)).toBe(by) : expect(grew(key)).toBeGreaterThanOrEqual(by));
+    const expectGrowth = (key: string, by: number) =>
+      databaseKind === "pglite" ? expect(grew(key)).toBe(by) : expect(grew(key)).toBeGreaterThanOrEqual(by);
     expectGrowth("users", 1);
     expectGrowth("rooms", 1);
     expectGrowth("channels", 1);

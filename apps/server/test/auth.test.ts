@@ -38,7 +38,7 @@ describe("auth.signup", () => {
     expect(sessions[0]?.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600 * 1000);
   });
 
-  it("rejects a taken username ignoring case with CONFLICT, data.field \"username\"", async () => {
+  it('rejects a taken username ignoring case with CONFLICT, data.field "username"', async () => {
     const first = await signUp(app.server);
     const client = connect(app.server);
     const error = await rejection(
@@ -54,7 +54,7 @@ describe("auth.signup", () => {
     expect(error.message).toMatch(/username/i);
   });
 
-  it("rejects a taken email ignoring case with CONFLICT, data.field \"email\", over WebSocket and HTTP", async () => {
+  it('rejects a taken email ignoring case with CONFLICT, data.field "email", over WebSocket and HTTP', async () => {
     const first = await signUp(app.server);
     const client = connect(app.server);
     const error = await rejection(
@@ -73,17 +73,19 @@ describe("auth.signup", () => {
   it("rejects bad input with BAD_REQUEST, field errors in zodError, and creates nothing", async () => {
     const client = connect(app.server);
     const before = await app.db.prisma.user.count();
-    const error = await rejection(
-      client.trpc.auth.signup.mutate({ username: "a!", email: "not-an-email", password: "short" }),
-    );
+    const error = await rejection(client.trpc.auth.signup.mutate({ username: "a!", email: "not-an-email", password: "short" }));
     expect(error.data?.code).toBe("BAD_REQUEST");
     const fieldErrors = (error.data as any).zodError.fieldErrors;
     expect(Object.keys(fieldErrors).sort()).toEqual(["email", "password", "username"]);
     expect(await app.db.prisma.user.count()).toBe(before);
     for (const username of ["ab", "x".repeat(33), "has space", "ünï"]) {
-      expect(await errorCode(client.trpc.auth.signup.mutate({ username, email: `${uniqueName()}@e.io`, password: "a long password" }))).toBe("BAD_REQUEST");
+      expect(
+        await errorCode(client.trpc.auth.signup.mutate({ username, email: `${uniqueName()}@e.io`, password: "a long password" })),
+      ).toBe("BAD_REQUEST");
     }
-    expect(await errorCode(client.trpc.auth.signup.mutate({ username: uniqueName(), email: `${uniqueName()}@e.io`, password: "x".repeat(257) }))).toBe("BAD_REQUEST");
+    expect(
+      await errorCode(client.trpc.auth.signup.mutate({ username: uniqueName(), email: `${uniqueName()}@e.io`, password: "x".repeat(257) })),
+    ).toBe("BAD_REQUEST");
   });
 
   it("sets the parley_session cookie when called over HTTP", async () => {

@@ -108,7 +108,11 @@ describe("pnpm cluster", () => {
     const sub = benClient.trpc.room.events.subscribe({ roomId: room.id }, { onStarted, onData: ({ data }) => received.push(data) });
     await ready;
     const sent = await adaClient.trpc.message.send.mutate({ roomId: room.id, text: "hello from the other replica" });
-    await until(() => received.items.some((e) => e.type === "message.created" && e.message.id === sent.id), "ben receives ada's message", 10_000);
+    await until(
+      () => received.items.some((e) => e.type === "message.created" && e.message.id === sent.id),
+      "ben receives ada's message",
+      10_000,
+    );
     const reply = await benClient.trpc.message.send.mutate({ roomId: room.id, text: "and back" });
     const history = await adaClient.trpc.message.list.query({ roomId: room.id });
     expect(history.messages.map((m) => m.id)).toEqual([sent.id, reply.id]);

@@ -128,9 +128,7 @@ describe("room.addMember", () => {
     const carol = await signUp(app.server);
     const room = await privateRoom(alice, bob);
     expect(await errorCode(bob.client.trpc.room.addMember.mutate({ roomId: room.id, username: carol.username }))).toBe("FORBIDDEN");
-    expect(await errorCode(alice.client.trpc.room.addMember.mutate({ roomId: room.id, username: "nobody_here_at_all" }))).toBe(
-      "NOT_FOUND",
-    );
+    expect(await errorCode(alice.client.trpc.room.addMember.mutate({ roomId: room.id, username: "nobody_here_at_all" }))).toBe("NOT_FOUND");
     expect((await alice.client.trpc.room.members.query({ roomId: room.id })).map((m) => m.user.id)).toEqual([alice.id, bob.id]);
     // An admin may.
     await alice.client.trpc.room.setRole.mutate({ roomId: room.id, username: bob.username, role: "admin" });
@@ -404,7 +402,10 @@ describe("room.list v2", () => {
 describe("user.search", () => {
   it("finds usernames by prefix ignoring case, in username order, up to the limit", async () => {
     const me = await signUp(app.server);
-    const tag = uniqueName("").replace(/[^A-Za-z0-9]/g, "").slice(-6).toLowerCase();
+    const tag = uniqueName("")
+      .replace(/[^A-Za-z0-9]/g, "")
+      .slice(-6)
+      .toLowerCase();
     const made: string[] = [];
     for (const name of [`Zq${tag}_b`, `zq${tag}_a`, `zq${tag}a`, `zq${tag}_c`]) {
       await signUp(app.server, name);

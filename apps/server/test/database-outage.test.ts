@@ -30,11 +30,13 @@ async function databaseProxy(target: { host: string; port: number }) {
       const upstream = net.connect(target.port, target.host);
       for (const socket of [client, upstream]) {
         pairs.add(socket);
-        socket.on("error", () => undefined).on("close", () => {
-          pairs.delete(socket);
-          client.destroy();
-          upstream.destroy();
-        });
+        socket
+          .on("error", () => undefined)
+          .on("close", () => {
+            pairs.delete(socket);
+            client.destroy();
+            upstream.destroy();
+          });
       }
       client.pipe(upstream).pipe(client);
     });
@@ -170,6 +172,11 @@ describe.runIf(databaseKind === "pglite")("a PGlite database closed under the se
     expect(error.data as OutageData).toMatchObject({ code: "SERVICE_UNAVAILABLE", retryAfterMs: 1000, reason: "database_unavailable" });
     const listed = await rejection(alice.client.trpc.room.list.query());
     expect(listed.data?.code).toBe("SERVICE_UNAVAILABLE");
-    expect(logs.lines().slice(before).filter((l) => l.level >= 50 || l.err?.stack)).toEqual([]);
+    expect(
+      logs
+        .lines()
+        .slice(before)
+        .filter((l) => l.level >= 50 || l.err?.stack),
+    ).toEqual([]);
   });
 });

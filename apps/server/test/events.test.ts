@@ -8,7 +8,6 @@ const app = useTestServer();
 
 type Tracked = { id: string; data: RoomEvent };
 
-
 /** Subscribes to room.events and resolves once the server has said `started`. */
 async function subscribe(user: TestUser, input: { roomId: string; lastEventId?: string | null }) {
   const events = new Collector<Tracked>();

@@ -24,17 +24,33 @@ describe("fuzzing every procedure over every transport", () => {
     // log holds every line a client's mistake could cause.
     // Production mode: no answer may carry a stack trace.
     const config = testConfig({ RATE_LIMITS: "off", NODE_ENV: "production" });
-    server = await startServer({ ...config, log: { level: "info", format: "json" } }, { db, log: createLogger({ level: "info", format: "json" }, logs.sink) });
+    server = await startServer(
+      { ...config, log: { level: "info", format: "json" } },
+      { db, log: createLogger({ level: "info", format: "json" }, logs.sink) },
+    );
   });
   afterAll(async () => {
     await server.close();
     await db.close();
   });
 
-  it(`answers ${CALLS} fuzzed calls with no internal error, no 500, no stack in the log and no write by a refused call`, { timeout: 300_000 }, async () => {
-    const report = await fuzz({ url: server.url, db, logs, calls: CALLS, seed: SEED, strict: false, print: console.log, chunkLimitMs: 60_000 });
-    console.log(describeReport(report));
-    expect(report.failure, describeReport(report)).toBeNull();
-    expect(report.calls).toBeGreaterThanOrEqual(CALLS);
-  });
+  it(
+    `answers ${CALLS} fuzzed calls with no internal error, no 500, no stack in the log and no write by a refused call`,
+    { timeout: 300_000 },
+    async () => {
+      const report = await fuzz({
+        url: server.url,
+        db,
+        logs,
+        calls: CALLS,
+        seed: SEED,
+        strict: false,
+        print: console.log,
+        chunkLimitMs: 60_000,
+      });
+      console.log(describeReport(report));
+      expect(report.failure, describeReport(report)).toBeNull();
+      expect(report.calls).toBeGreaterThanOrEqual(CALLS);
+    },
+  );
 });

@@ -24,7 +24,11 @@ async function history(user: TestUser, roomId: string): Promise<Message[]> {
   const all: Message[] = [];
   let before: string | null = null;
   for (;;) {
-    const page: { messages: Message[]; nextCursor: string | null } = await user.client.trpc.message.list.query({ roomId, before, limit: 100 });
+    const page: { messages: Message[]; nextCursor: string | null } = await user.client.trpc.message.list.query({
+      roomId,
+      before,
+      limit: 100,
+    });
     all.unshift(...page.messages);
     if (!page.nextCursor) return all;
     before = page.nextCursor;
@@ -62,7 +66,15 @@ describe("message.send under concurrency (group commit)", () => {
         const clientMsgId = i < 30 ? `${sender.username}-${i}` : null;
         const copies = clientMsgId && i % 5 === 0 ? 3 : 1;
         for (let c = 0; c < copies; c++) {
-          calls.push({ author: sender.id, clientMsgId, call: sender.client.trpc.message.send.mutate({ roomId: room.id, text: `${sender.username} ${i}`, ...(clientMsgId ? { clientMsgId } : {}) }) });
+          calls.push({
+            author: sender.id,
+            clientMsgId,
+            call: sender.client.trpc.message.send.mutate({
+              roomId: room.id,
+              text: `${sender.username} ${i}`,
+              ...(clientMsgId ? { clientMsgId } : {}),
+            }),
+          });
         }
       }
     }
@@ -125,7 +137,9 @@ describe("message.send under concurrency (group commit)", () => {
     ]);
     expect((await rejection(send(mallory, "again"))).message).toBe("Join the room first");
     // An unknown room is NOT_FOUND, checked before membership.
-    expect((await rejection(mallory.client.trpc.message.send.mutate({ roomId: "01a21600-0000-7000-8000-000000000000", text: "x" }))).data?.code).toBe("NOT_FOUND");
+    expect(
+      (await rejection(mallory.client.trpc.message.send.mutate({ roomId: "01a21600-0000-7000-8000-000000000000", text: "x" }))).data?.code,
+    ).toBe("NOT_FOUND");
 
     const stored = await app.db.prisma.message.findMany({ where: { roomId: room.id }, select: { authorId: true, text: true } });
     expect(stored).toHaveLength(21);
@@ -146,12 +160,20 @@ describe("message.send under concurrency (group commit)", () => {
 
     const sends = [];
     for (let i = 0; i < 60; i++) {
-      for (const [user, room] of [[alice, roomA], [bob, roomA], [alice, roomB], [bob, roomB]] as const) {
+      for (const [user, room] of [
+        [alice, roomA],
+        [bob, roomA],
+        [alice, roomB],
+        [bob, roomB],
+      ] as const) {
         sends.push(user.client.trpc.message.send.mutate({ roomId: room.id, text: `${room.name} ${user.username} ${i}` }));
       }
     }
     const acks = await Promise.all(sends);
-    for (const [room, live] of [[roomA, liveA], [roomB, liveB]] as const) {
+    for (const [room, live] of [
+      [roomA, liveA],
+      [roomB, liveB],
+    ] as const) {
       const mine = acks.filter((m) => m.roomId === room.id);
       expect(mine).toHaveLength(120);
       const events = await live.waitFor(120);

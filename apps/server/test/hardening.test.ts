@@ -96,7 +96,12 @@ describe("logout ends subscriptions on every transport (11.3)", () => {
 describe("session cookie flags (11.7)", () => {
   const signupCookie = async (url: string, headers: Record<string, string> = {}) => {
     const name = uniqueName("c");
-    const res = await postJson(url, "auth.signup", { username: name, email: `${name}@example.com`, password: "correct horse battery" }, headers);
+    const res = await postJson(
+      url,
+      "auth.signup",
+      { username: name, email: `${name}@example.com`, password: "correct horse battery" },
+      headers,
+    );
     expect(res.status).toBe(200);
     const cookie = res.headers.get("set-cookie") ?? "";
     expect(cookie).toMatch(/^parley_session=[^;]+; HttpOnly; SameSite=Lax; Path=\//);
@@ -132,10 +137,12 @@ describe("security headers on the web app (11.7)", () => {
     const res = await fetch(`${app.server.url}/rooms/anything`);
     expect(res.status).toBe(200);
     const csp = res.headers.get("content-security-policy") ?? "";
-    const directives = new Map(csp.split(";").map((d) => {
-      const [name = "", ...values] = d.trim().split(/\s+/);
-      return [name, values] as const;
-    }));
+    const directives = new Map(
+      csp.split(";").map((d) => {
+        const [name = "", ...values] = d.trim().split(/\s+/);
+        return [name, values] as const;
+      }),
+    );
     expect(directives.get("default-src")).toEqual(["'self'"]);
     expect(directives.get("script-src")).toEqual(["'self'"]);
     expect(directives.get("frame-ancestors")).toEqual(["'none'"]);
@@ -159,7 +166,10 @@ describe("Host header check against DNS rebinding (11.7)", () => {
   it("refuses a Host that is not the server's own, PUBLIC_URL's or an allowed origin's", async () => {
     const u = await signUp(app.server);
     const headers = { authorization: `Bearer ${u.token}` };
-    const refused = await rawRequest(app.server.url, { path: "/trpc/auth.me", headers: { ...headers, host: `rebind.evil.example:${port()}` } });
+    const refused = await rawRequest(app.server.url, {
+      path: "/trpc/auth.me",
+      headers: { ...headers, host: `rebind.evil.example:${port()}` },
+    });
     expect(refused.status).toBe(421);
     expect(refused.body).not.toContain(u.id);
     expect((await rawRequest(app.server.url, { path: "/", headers: { host: "rebind.evil.example" } })).status).toBe(421);

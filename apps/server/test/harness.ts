@@ -5,7 +5,13 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { createParleyClient, errorCode as clientErrorCode, isParleyClientError, type ParleyClient, type ParleyClientError } from "@parley/client";
+import {
+  createParleyClient,
+  errorCode as clientErrorCode,
+  isParleyClientError,
+  type ParleyClient,
+  type ParleyClientError,
+} from "@parley/client";
 import type { InboxEvent, RoomEvent } from "@parley/contract";
 import { applyMigrations, openDatabase, type Database } from "@parley/db";
 import { afterAll, beforeAll, inject } from "vitest";
@@ -32,9 +38,7 @@ export function testConfig(env: Record<string, string> = {}): ServerConfig {
  */
 export async function openTestDatabase(dataDir: string | null = null): Promise<Database> {
   const config = testConfig();
-  const db = await openDatabase(
-    config.database.kind === "postgres" ? config.database : { kind: "pglite", dataDir },
-  );
+  const db = await openDatabase(config.database.kind === "postgres" ? config.database : { kind: "pglite", dataDir });
   await applyMigrations(db, config.migrationsDir);
   return db;
 }
@@ -153,7 +157,10 @@ export class Collector<T> {
     if (this.items.length >= count) return Promise.resolve(this.items);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`timed out waiting for ${count} items; have ${this.items.length}: ${JSON.stringify(this.items).slice(0, 2000)}`)),
+        () =>
+          reject(
+            new Error(`timed out waiting for ${count} items; have ${this.items.length}: ${JSON.stringify(this.items).slice(0, 2000)}`),
+          ),
         timeoutMs,
       );
       this.waiters.push({

@@ -164,6 +164,8 @@ describe("NUL characters (U+0000), which PostgreSQL text cannot hold", () => {
     expect(await codeOf(b.trpc.auth.login.mutate({ login: `${username}\u0000`, password: PASSWORD }))).toBe("UNAUTHORIZED");
     expect(await codeOf(b.trpc.room.create.mutate({ name: uniqueName("r"), topic: "a\u0000" }))).toBe("BAD_REQUEST");
     expect(await codeOf(b.trpc.message.search.query({ query: "a\u0000" }))).toBe("BAD_REQUEST");
-    expect(await codeOf(b.trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "new password\u0000" }))).toBe("BAD_REQUEST");
+    expect(await codeOf(b.trpc.auth.changePassword.mutate({ currentPassword: PASSWORD, newPassword: "new password\u0000" }))).toBe(
+      "BAD_REQUEST",
+    );
   });
 });

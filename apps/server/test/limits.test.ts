@@ -41,7 +41,12 @@ function post(server: ParleyServer, path: string, input: unknown, localAddress =
     const body = JSON.stringify(input);
     const req = http.request(
       `${server.url}/trpc/${path}`,
-      { method: "POST", agent: false, localAddress, headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) } },
+      {
+        method: "POST",
+        agent: false,
+        localAddress,
+        headers: { "content-type": "application/json", "content-length": Buffer.byteLength(body) },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on("data", (c: Buffer) => chunks.push(c));
@@ -183,7 +188,12 @@ describe("limits on unbounded work", () => {
       for (let i = 0; i < 4; i++) mine.push(await bob.client.trpc.room.create.mutate({ name: uniqueName("mine") }));
       const list = await bob.client.trpc.room.list.query();
       expect(list.filter((r) => !r.joined).length).toBeLessThanOrEqual(3);
-      expect(list.filter((r) => r.joined).map((r) => r.id).sort()).toEqual(mine.map((r) => r.id).sort());
+      expect(
+        list
+          .filter((r) => r.joined)
+          .map((r) => r.id)
+          .sort(),
+      ).toEqual(mine.map((r) => r.id).sort());
       const keys = list.map((r) => r.name.toLowerCase());
       expect(keys).toEqual([...keys].sort((x, y) => (x < y ? -1 : x > y ? 1 : 0)));
     } finally {
@@ -201,7 +211,9 @@ describe("limits on unbounded work", () => {
       await anonymous.trpc.auth.me.query().catch(() => null);
       // 300 logins for unknown users from another address (every 127.x address is this machine).
       const flood = Promise.all(
-        Array.from({ length: 300 }, (_, i) => post(server, "auth.login", { login: `nobody_${i}_${uniqueName()}`, password: "guess guess" }, "127.0.0.2")),
+        Array.from({ length: 300 }, (_, i) =>
+          post(server, "auth.login", { login: `nobody_${i}_${uniqueName()}`, password: "guess guess" }, "127.0.0.2"),
+        ),
       );
       await sleep(100);
       const t0 = performance.now();
@@ -225,7 +237,8 @@ describe("failed logins count per account", () => {
     const u = await signUp(app.server);
     const client = connect(app.server);
     const codes: string[] = [];
-    for (let i = 0; i < 20; i++) codes.push(await errorCode(client.trpc.auth.login.mutate({ login: u.username, password: "wrong password" })));
+    for (let i = 0; i < 20; i++)
+      codes.push(await errorCode(client.trpc.auth.login.mutate({ login: u.username, password: "wrong password" })));
     for (let i = 0; i < 20; i++) codes.push(await errorCode(client.trpc.auth.login.mutate({ login: u.email, password: "wrong password" })));
     expect(codes.slice(0, 20).every((c) => c === "UNAUTHORIZED")).toBe(true);
     expect(codes).toContain("TOO_MANY_REQUESTS");

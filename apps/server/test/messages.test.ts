@@ -3,7 +3,6 @@ import { errorCode, rejection, roomWith, signUp, uniqueName, useTestServer } fro
 
 const app = useTestServer();
 
-
 describe("message.send", () => {
   it("stores trimmed text and returns the Message", async () => {
     const alice = await signUp(app.server);
@@ -43,7 +42,9 @@ describe("message.send", () => {
     // 20 × 4000 four-byte characters ≈ 320 KB in one tick: far over the 64 KiB frame limit if
     // it went out as one batch, which the client splits.
     const sent = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => alice.client.trpc.message.send.mutate({ roomId: room.id, text: `${i % 10}${"😀".repeat(3999)}` })),
+      Array.from({ length: 20 }, (_, i) =>
+        alice.client.trpc.message.send.mutate({ roomId: room.id, text: `${i % 10}${"😀".repeat(3999)}` }),
+      ),
     );
     expect(sent).toHaveLength(20);
     expect(await app.db.prisma.message.count({ where: { roomId: room.id } })).toBe(20);
@@ -60,7 +61,9 @@ describe("message.send", () => {
     expect(first.clientMsgId).toBe(clientMsgId);
     // Concurrent retries race on the unique index and still make one message.
     const raced = await Promise.all(
-      Array.from({ length: 5 }, () => alice.client.trpc.message.send.mutate({ roomId: room.id, text: "race", clientMsgId: `${clientMsgId}-r` })),
+      Array.from({ length: 5 }, () =>
+        alice.client.trpc.message.send.mutate({ roomId: room.id, text: "race", clientMsgId: `${clientMsgId}-r` }),
+      ),
     );
     expect(new Set(raced.map((m) => m.id)).size).toBe(1);
     // Another author may use the same clientMsgId.

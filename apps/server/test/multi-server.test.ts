@@ -3,7 +3,19 @@ import type { Activity, InboxEvent, RoomEvent } from "@parley/contract";
 import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
-import { closeClients, Collector, connect, errorCode, openTestDatabase, signUp, sleep, startTestServer, started, uniqueName, until } from "./harness";
+import {
+  closeClients,
+  Collector,
+  connect,
+  errorCode,
+  openTestDatabase,
+  signUp,
+  sleep,
+  startTestServer,
+  started,
+  uniqueName,
+  until,
+} from "./harness";
 
 // Two servers over one database, sharing fan-out and presence through the local Redis.
 const REDIS_URL = process.env.PARLEY_TEST_REDIS_URL ?? "redis://127.0.0.1:6379";
@@ -113,7 +125,10 @@ describe("several servers through Redis", () => {
     const news = new Collector<InboxEvent>();
     const live = [started(), started(), started()];
     bob.client.trpc.room.events.subscribe({ roomId: room.id }, { onStarted: live[0]!.onStarted, onComplete: () => (ended.events = true) });
-    bob.client.trpc.room.activity.subscribe({ roomId: room.id }, { onStarted: live[1]!.onStarted, onComplete: () => (ended.activity = true) });
+    bob.client.trpc.room.activity.subscribe(
+      { roomId: room.id },
+      { onStarted: live[1]!.onStarted, onComplete: () => (ended.activity = true) },
+    );
     bob.client.trpc.me.events.subscribe({}, { onStarted: live[2]!.onStarted, onData: news.push });
     await Promise.all(live.map((l) => l.ready));
     const removedAt = Date.now();
@@ -154,6 +169,12 @@ describe("several servers through Redis", () => {
     const page = await bobOnOne.trpc.message.list.query({ roomId: room.id });
     await bobOnOne.trpc.room.markRead.mutate({ roomId: room.id, eventId: page.lastEventId! });
     await onTwo.waitFor(3);
-    expect(onTwo.items.at(-1)).toMatchObject({ type: "room.unread", roomId: room.id, unreadCount: 0, mentionCount: 0, lastReadEventId: page.lastEventId });
+    expect(onTwo.items.at(-1)).toMatchObject({
+      type: "room.unread",
+      roomId: room.id,
+      unreadCount: 0,
+      mentionCount: 0,
+      lastReadEventId: page.lastEventId,
+    });
   });
 });

@@ -75,7 +75,13 @@ describe("the built server with METRICS=on and LOG_LEVEL=debug", () => {
     await (await openTestDatabase(data.dir)).close();
     // A small message limit, so that a refusal is counted too; debug: every line the server can
     // write about these calls is in the log that is searched.
-    server = await startBuiltServer({ DATA_DIR: data.dir, METRICS: "on", RATE_LIMIT_MESSAGE: "6/0.01", LOG_LEVEL: "debug", LOG_FORMAT: "json" });
+    server = await startBuiltServer({
+      DATA_DIR: data.dir,
+      METRICS: "on",
+      RATE_LIMIT_MESSAGE: "6/0.01",
+      LOG_LEVEL: "debug",
+      LOG_FORMAT: "json",
+    });
   });
   afterAll(async () => {
     await Promise.all(clients.map((c) => c.close()));
@@ -102,7 +108,10 @@ describe("the built server with METRICS=on and LOG_LEVEL=debug", () => {
 
     // A second subscriber resumes from the first message: a replay from the room's recent events.
     const replayed = new Collector<{ id: string; data: RoomEvent }>();
-    const resumed = alice.client.trpc.room.events.subscribe({ roomId: room.id, lastEventId: events.items[0]?.id ?? null }, { onData: replayed.push });
+    const resumed = alice.client.trpc.room.events.subscribe(
+      { roomId: room.id, lastEventId: events.items[0]?.id ?? null },
+      { onData: replayed.push },
+    );
     await replayed.waitFor(2);
 
     // Past the limit (6 in a burst; the room's creation and joining are other actions), a refusal.
@@ -235,12 +244,15 @@ describe("the built server with METRICS=on and LOG_LEVEL=debug", () => {
       // The WebSocket's lines carry its id: signed in as this user, and closed.
       const signedIn = parsed().find((l) => l.msg === "connection signed in" && l.userId === user.id);
       expect(signedIn?.connId).toEqual(expect.any(String));
-      await until(() => parsed().some((l) => l.msg === "connection closed" && l.connId === signedIn?.connId), "the connection's close is logged");
-      expect(parsed().filter((l) => l.connId === signedIn?.connId).map((l) => l.msg)).toEqual([
-        "connection opened",
-        "connection signed in",
-        "connection closed",
-      ]);
+      await until(
+        () => parsed().some((l) => l.msg === "connection closed" && l.connId === signedIn?.connId),
+        "the connection's close is logged",
+      );
+      expect(
+        parsed()
+          .filter((l) => l.connId === signedIn?.connId)
+          .map((l) => l.msg),
+      ).toEqual(["connection opened", "connection signed in", "connection closed"]);
 
       const log = server.output();
       for (const secret of [password, token, cookie.split("=")[1] ?? "missing", text, encodeURIComponent(text)]) {

@@ -53,7 +53,14 @@ type Send = { n: number; clientMsgId: string; startedAt: number; ms: number; mes
  * `stop()` says so, into `sends` as they are answered. Sequential sends by one person have one
  * order: the order they were sent.
  */
-async function sendStream(client: ParleyClient, roomId: string, label: string, stop: () => boolean, sends: Send[] = [], gapMs = 30): Promise<Send[]> {
+async function sendStream(
+  client: ParleyClient,
+  roomId: string,
+  label: string,
+  stop: () => boolean,
+  sends: Send[] = [],
+  gapMs = 30,
+): Promise<Send[]> {
   for (let n = 0; !stop(); n++) {
     const clientMsgId = randomUUID();
     const startedAt = performance.now();
@@ -269,7 +276,11 @@ describe("Redis outage under two servers (a private redis-server, killed and sta
 
     const during = before.filter((s) => s.startedAt > killedAt);
     const baseline = before.filter((s) => s.startedAt < killedAt);
-    const ms = (values: Send[], p: number) => percentile(values.map((s) => s.ms), p).toFixed(1);
+    const ms = (values: Send[], p: number) =>
+      percentile(
+        values.map((s) => s.ms),
+        p,
+      ).toFixed(1);
     const slowest = [...during].sort((a, b) => b.ms - a.ms).slice(0, 3);
     console.log(
       `redis outage: slowest sends during it: ${slowest.map((s) => `${s.ms.toFixed(0)} ms, ${(s.startedAt - killedAt).toFixed(0)} ms in`).join("; ")}`,
@@ -285,7 +296,12 @@ describe("Redis outage under two servers (a private redis-server, killed and sta
     // instead of waiting out ioredis's retries (2.5 s each before the breaker).
     expect(during.length).toBeGreaterThan(20);
     expect(during.filter((s) => s.code !== null)).toEqual([]);
-    expect(percentile(during.map((s) => s.ms), 99)).toBeLessThan(500);
+    expect(
+      percentile(
+        during.map((s) => s.ms),
+        99,
+      ),
+    ).toBeLessThan(500);
     // What a client saw: presence refused quickly with an outage error; bob's stream lived on.
     expect(activity.code !== null && isRedisOutageError(activity.code), String(activity.code)).toBe(true);
     expect(activity.ms).toBeLessThan(1_000);

@@ -4,7 +4,6 @@ import { Collector, connect, roomWith, signUp, sleep, started, type TestUser, us
 
 const app = useTestServer();
 
-
 async function watch(client: TestUser["client"], roomId: string) {
   const items = new Collector<Activity>();
   const { onStarted, ready } = started();
@@ -30,7 +29,11 @@ describe("room.activity presence", () => {
     expect(snapshot?.type).toBe("presence.snapshot");
     expect(snapshot?.type === "presence.snapshot" && names(snapshot.online)).toEqual(names([alice, bob]));
     await a.items.waitFor(2);
-    expect(a.items.items[1]).toEqual({ type: "presence.online", roomId: room.id, user: { id: bob.id, username: bob.username, createdAt: expect.any(String) } });
+    expect(a.items.items[1]).toEqual({
+      type: "presence.online",
+      roomId: room.id,
+      user: { id: bob.id, username: bob.username, createdAt: expect.any(String) },
+    });
     const members = await alice.client.trpc.room.members.query({ roomId: room.id });
     expect(members.every((m) => m.online)).toBe(true);
 
@@ -61,7 +64,11 @@ describe("room.activity presence", () => {
     await a.items.waitFor(2); // bob online
     expect(await bob.client.trpc.room.typing.mutate({ roomId: room.id })).toEqual({ ok: true });
     await a.items.waitFor(3);
-    expect(a.items.items.at(-1)).toEqual({ type: "typing", roomId: room.id, user: { id: bob.id, username: bob.username, createdAt: expect.any(String) } });
+    expect(a.items.items.at(-1)).toEqual({
+      type: "typing",
+      roomId: room.id,
+      user: { id: bob.id, username: bob.username, createdAt: expect.any(String) },
+    });
     await sleep(200);
     expect(b1.items.items.some((i) => i.type === "typing")).toBe(false);
     expect(b2.items.items.some((i) => i.type === "typing")).toBe(false);

@@ -1,17 +1,6 @@
 import type { InboxEvent, Room } from "@parley/contract";
 import { describe, expect, it } from "vitest";
-import {
-  connect,
-  errorCode,
-  inbox,
-  roomEvents,
-  rejection,
-  signUp,
-  sleep,
-  uniqueName,
-  useTestServer,
-  type TestUser,
-} from "./harness";
+import { connect, errorCode, inbox, roomEvents, rejection, signUp, sleep, uniqueName, useTestServer, type TestUser } from "./harness";
 
 // Reading (API.md v2): unread counts and read positions, mentions, replies, reactions, search.
 
@@ -238,14 +227,20 @@ describe("replies", () => {
       text: "x".repeat(150) + "é".repeat(50),
     });
     const elsewhere = await alice.client.trpc.message.send.mutate({ roomId: other.id, text: "elsewhere" });
-    expect(await errorCode(bob.client.trpc.message.send.mutate({ roomId: room.id, text: "no", replyToId: elsewhere.id }))).toBe("NOT_FOUND");
+    expect(await errorCode(bob.client.trpc.message.send.mutate({ roomId: room.id, text: "no", replyToId: elsewhere.id }))).toBe(
+      "NOT_FOUND",
+    );
     expect(await errorCode(bob.client.trpc.message.send.mutate({ roomId: room.id, text: "no", replyToId: "nope" }))).toBe("NOT_FOUND");
-    expect(await errorCode(bob.client.trpc.message.send.mutate({ roomId: room.id, text: "no", replyToId: crypto.randomUUID() }))).toBe("NOT_FOUND");
+    expect(await errorCode(bob.client.trpc.message.send.mutate({ roomId: room.id, text: "no", replyToId: crypto.randomUUID() }))).toBe(
+      "NOT_FOUND",
+    );
     // Nothing was written by the refused replies.
     expect((await bob.client.trpc.message.list.query({ roomId: room.id })).messages.map((m) => m.text)).toEqual([long, "agreed"]);
 
     await alice.client.trpc.message.delete.mutate({ messageId: original.id });
-    expect(await errorCode(bob.client.trpc.message.send.mutate({ roomId: room.id, text: "late", replyToId: original.id }))).toBe("NOT_FOUND");
+    expect(await errorCode(bob.client.trpc.message.send.mutate({ roomId: room.id, text: "late", replyToId: original.id }))).toBe(
+      "NOT_FOUND",
+    );
     const history = await bob.client.trpc.message.list.query({ roomId: room.id });
     expect(history.messages.map((m) => m.replyTo)).toEqual([{ id: original.id, author: original.author, text: "" }]);
   });
@@ -332,9 +327,7 @@ describe("reactions", () => {
     const room = await channel(owner, ...people.slice(1));
     const message = await owner.client.trpc.message.send.mutate({ roomId: room.id, text: "race" });
     const emoji = ["👍", "🎉", "❤️"];
-    await Promise.all(
-      people.flatMap((p) => emoji.map((e) => p.client.trpc.message.react.mutate({ messageId: message.id, emoji: e }))),
-    );
+    await Promise.all(people.flatMap((p) => emoji.map((e) => p.client.trpc.message.react.mutate({ messageId: message.id, emoji: e }))));
     const [listed] = (await owner.client.trpc.message.list.query({ roomId: room.id })).messages;
     expect(listed?.reactions.map((r) => r.emoji).sort()).toEqual([...emoji].sort());
     for (const reaction of listed?.reactions ?? []) expect([...reaction.userIds].sort()).toEqual(people.map((p) => p.id).sort());
@@ -365,9 +358,9 @@ describe("message.search", () => {
     expect((await alice.client.trpc.message.search.query({ query: word.slice(0, 5) })).hits).toEqual([]);
     // Bob sees his other rooms too; roomId narrows.
     expect((await bob.client.trpc.message.search.query({ query: `${word} deploy` })).hits).toHaveLength(4);
-    expect((await bob.client.trpc.message.search.query({ query: `${word} deploy`, roomId: theirs.id })).hits.map((h) => h.roomName)).toEqual([
-      theirs.name,
-    ]);
+    expect(
+      (await bob.client.trpc.message.search.query({ query: `${word} deploy`, roomId: theirs.id })).hits.map((h) => h.roomName),
+    ).toEqual([theirs.name]);
     expect(await errorCode(alice.client.trpc.message.search.query({ query: word, roomId: theirs.id }))).toBe("FORBIDDEN");
     expect(await errorCode(alice.client.trpc.message.search.query({ query: word, roomId: secret.id }))).toBe("NOT_FOUND");
   });
@@ -384,7 +377,8 @@ describe("message.search", () => {
     expect([...first.hits, ...second.hits, ...third.hits].map((h) => h.message.id)).toEqual(sent.map((m) => m.id).reverse());
     expect(third.nextCursor).toBeNull();
     expect(await errorCode(alice.client.trpc.message.search.query({ query: word, before: crypto.randomUUID() }))).toBe("BAD_REQUEST");
-    for (const limit of [0, 51]) expect(await errorCode(alice.client.trpc.message.search.query({ query: word, limit }))).toBe("BAD_REQUEST");
+    for (const limit of [0, 51])
+      expect(await errorCode(alice.client.trpc.message.search.query({ query: word, limit }))).toBe("BAD_REQUEST");
   });
 
   it("never reads the query as syntax: hostile text returns results or none", async () => {

@@ -2,7 +2,19 @@ import type { RoomEvent } from "@parley/contract";
 import type { Database } from "@parley/db";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ParleyServer } from "../src/app";
-import { closeClients, Collector, connect, databaseKind, openTestDatabase, signUp, sleep, startTestServer, started, tempDir, uniqueName } from "./harness";
+import {
+  closeClients,
+  Collector,
+  connect,
+  databaseKind,
+  openTestDatabase,
+  signUp,
+  sleep,
+  startTestServer,
+  started,
+  tempDir,
+  uniqueName,
+} from "./harness";
 
 // A restart on the same data: PGlite reopens its data directory, PostgreSQL is just there.
 let dataDir: { dir: string; remove: () => Promise<void> };

@@ -32,7 +32,7 @@ describe("room.create", () => {
     expect(members.map((m) => m.user.id)).toEqual([alice.id]);
   });
 
-  it("rejects a name taken ignoring case with CONFLICT, data.field \"name\"", async () => {
+  it('rejects a name taken ignoring case with CONFLICT, data.field "name"', async () => {
     const alice = await signUp(app.server);
     const name = uniqueName("Dup");
     await alice.client.trpc.room.create.mutate({ name });
@@ -150,9 +150,13 @@ describe("room.feed", () => {
     await changes.waitFor(4);
     expect(changes.items[3]).toEqual({ type: "room.membership", roomId: secret.id });
     sub.unsubscribe();
-    expect(await errorCode(new Promise((resolve, reject) => {
-      connect(app.server).trpc.room.feed.subscribe(undefined, { onError: reject, onStarted: () => resolve("started") });
-    }))).toBe("UNAUTHORIZED");
+    expect(
+      await errorCode(
+        new Promise((resolve, reject) => {
+          connect(app.server).trpc.room.feed.subscribe(undefined, { onError: reject, onStarted: () => resolve("started") });
+        }),
+      ),
+    ).toBe("UNAUTHORIZED");
   });
 });
 
@@ -169,7 +173,9 @@ describe("members-only procedures", () => {
     expect(await errorCode(t.room.members.query({ roomId: UNKNOWN_ID }))).toBe("NOT_FOUND");
     expect(await errorCode(t.message.send.mutate({ roomId: UNKNOWN_ID, text: "hi" }))).toBe("NOT_FOUND");
     expect(await errorCode(t.message.list.query({ roomId: "x" }))).toBe("NOT_FOUND");
-    const subscriptionError = (subscribe: (handlers: { onError: (e: { data?: unknown }) => void; onData: () => void }) => { unsubscribe(): void }) =>
+    const subscriptionError = (
+      subscribe: (handlers: { onError: (e: { data?: unknown }) => void; onData: () => void }) => { unsubscribe(): void },
+    ) =>
       new Promise<string>((resolve) => {
         const sub = subscribe({ onError: (e) => resolve(String(codeOf(e))), onData: () => resolve("data") });
         setTimeout(() => {
@@ -190,8 +196,18 @@ describe("members-only procedures", () => {
     await bob.client.trpc.room.join.mutate({ roomId: room.id });
     const members = await bob.client.trpc.room.members.query({ roomId: room.id });
     expect(members).toEqual([
-      { user: { id: alice.id, username: alice.username, createdAt: expect.any(String) }, joinedAt: expect.any(String), online: false, role: "owner" },
-      { user: { id: bob.id, username: bob.username, createdAt: expect.any(String) }, joinedAt: expect.any(String), online: false, role: "member" },
+      {
+        user: { id: alice.id, username: alice.username, createdAt: expect.any(String) },
+        joinedAt: expect.any(String),
+        online: false,
+        role: "owner",
+      },
+      {
+        user: { id: bob.id, username: bob.username, createdAt: expect.any(String) },
+        joinedAt: expect.any(String),
+        online: false,
+        role: "member",
+      },
     ]);
   });
 });

@@ -44,9 +44,7 @@ describe("a subscriber that stops reading", () => {
     const text = "x".repeat(3_500);
     for (let batch = 0; batch < total / 40; batch++) {
       await Promise.all(
-        Array.from({ length: 40 }, (_, i) =>
-          alice.client.trpc.message.send.mutate({ roomId: room.id, text: `${batch * 40 + i} ${text}` }),
-        ),
+        Array.from({ length: 40 }, (_, i) => alice.client.trpc.message.send.mutate({ roomId: room.id, text: `${batch * 40 + i} ${text}` })),
       );
     }
     await events.waitFor(total, 30_000);

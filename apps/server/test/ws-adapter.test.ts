@@ -58,13 +58,16 @@ describe("Parley's WebSocket adapter with the real @trpc/client", () => {
     const got = new Collector<Tracked>();
     let starts = 0;
     const { onStarted, ready } = started();
-    client.room.events.subscribe({ roomId: room.id }, {
-      onStarted: () => {
-        starts += 1;
-        onStarted();
+    client.room.events.subscribe(
+      { roomId: room.id },
+      {
+        onStarted: () => {
+          starts += 1;
+          onStarted();
+        },
+        onData: (e) => got.push(e),
       },
-      onData: (e) => got.push(e),
-    });
+    );
     await ready;
     await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "before" });
     await got.waitFor(1);
@@ -107,8 +110,7 @@ describe("the raw protocol", () => {
         if (waiter) waiter(message);
         else messages.push(message);
       });
-      const next = () =>
-        messages.length > 0 ? Promise.resolve(messages.shift()) : new Promise<any>((r) => waiters.push(r));
+      const next = () => (messages.length > 0 ? Promise.resolve(messages.shift()) : new Promise<any>((r) => waiters.push(r)));
       ws.once("open", () => {
         ws.send(JSON.stringify({ method: "connectionParams", data: { token } }));
         resolve({ ws, next, messages });
@@ -124,10 +126,12 @@ describe("the raw protocol", () => {
     const { ws, next } = await open(alice.token);
     ws.send("PING");
     expect(await next()).toBe("PONG");
-    ws.send(JSON.stringify([
-      { id: 1, method: "query", params: { path: "auth.me" } },
-      { id: 2, method: "query", params: { path: "room.get", input: { roomId: room.id } } },
-    ]));
+    ws.send(
+      JSON.stringify([
+        { id: 1, method: "query", params: { path: "auth.me" } },
+        { id: 2, method: "query", params: { path: "room.get", input: { roomId: room.id } } },
+      ]),
+    );
     const replies = [await next(), await next()].sort((a, b) => a.id - b.id);
     expect(replies[0].result.data.id).toBe(alice.id);
     expect(replies[1].result.data.id).toBe(room.id);
@@ -150,10 +154,12 @@ describe("the raw protocol", () => {
     const room = await roomWith(alice);
     const { ws, next } = await open(alice.token);
     // Subscribe and stop in one frame: the stop lands while the resolver awaits the database.
-    ws.send(JSON.stringify([
-      { id: 7, method: "subscription", params: { path: "room.events", input: { roomId: room.id } } },
-      { id: 7, method: "subscription.stop" },
-    ]));
+    ws.send(
+      JSON.stringify([
+        { id: 7, method: "subscription", params: { path: "room.events", input: { roomId: room.id } } },
+        { id: 7, method: "subscription.stop" },
+      ]),
+    );
     expect(await next()).toEqual({ id: 7, result: { type: "stopped" } });
     await sleep(300);
     expect(app.server.stats().roomChannels).toBe(0);
@@ -163,11 +169,15 @@ describe("the raw protocol", () => {
     const alice = await signUp(app.server);
     const room = await roomWith(alice);
     const { ws, messages } = await open(alice.token);
-    ws.send(JSON.stringify(Array.from({ length: 15 }, (_, i) => ({
-      id: 100 + i,
-      method: "subscription",
-      params: { path: "room.events", input: { roomId: room.id } },
-    }))));
+    ws.send(
+      JSON.stringify(
+        Array.from({ length: 15 }, (_, i) => ({
+          id: 100 + i,
+          method: "subscription",
+          params: { path: "room.events", input: { roomId: room.id } },
+        })),
+      ),
+    );
     ws.send(JSON.stringify({ id: 112, method: "subscription.stop" })); // the 13th, in the next frame
     await until(() => messages.filter((m) => m.result?.type === "started" || m.result?.type === "stopped").length >= 15, "all answered");
     await alice.client.trpc.message.send.mutate({ roomId: room.id, text: "after the stop" });

@@ -9,7 +9,9 @@ describe("pickToken", () => {
     const all = req({ authorization: "Bearer header-token", cookie: "parley_session=cookie-token" });
     expect(pickToken({ connectionParams: { token: "param-token" }, req: all, cookieAllowed: true })).toBe("param-token");
     expect(pickToken({ connectionParams: null, req: all, cookieAllowed: true })).toBe("header-token");
-    expect(pickToken({ connectionParams: {}, req: req({ cookie: "a=1; parley_session=cookie-token" }), cookieAllowed: true })).toBe("cookie-token");
+    expect(pickToken({ connectionParams: {}, req: req({ cookie: "a=1; parley_session=cookie-token" }), cookieAllowed: true })).toBe(
+      "cookie-token",
+    );
   });
 
   it("does not fall through when the first source present is malformed", () => {

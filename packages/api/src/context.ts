@@ -103,7 +103,11 @@ export async function resolveSession(deps: ApiDeps, token: string | null): Promi
 export function clientAddressOf(req: IncomingMessage, trustProxy = false): string {
   if (trustProxy) {
     const header = req.headers["x-forwarded-for"];
-    const forwarded = (Array.isArray(header) ? header.join(",") : (header ?? "")).split(",").map((a) => a.trim()).filter(Boolean).at(-1);
+    const forwarded = (Array.isArray(header) ? header.join(",") : (header ?? ""))
+      .split(",")
+      .map((a) => a.trim())
+      .filter(Boolean)
+      .at(-1);
     if (forwarded) return forwarded;
   }
   return req.socket.remoteAddress ?? "unknown";

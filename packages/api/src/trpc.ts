@@ -1,5 +1,12 @@
 import { initTRPC, TRPCError, type TRPC_ERROR_CODE_KEY } from "@trpc/server";
-import { isDatabaseUnavailable, MessageGoneError, sessions, TooManyReactionsError, UniqueViolationError, UnknownCursorError } from "@parley/db";
+import {
+  isDatabaseUnavailable,
+  MessageGoneError,
+  sessions,
+  TooManyReactionsError,
+  UniqueViolationError,
+  UnknownCursorError,
+} from "@parley/db";
 import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { FieldTakenError } from "./lib/conflict";
@@ -13,38 +20,41 @@ export type ProcedureMeta = {
   rateLimit?: RateLimitRule;
 };
 
-const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
-  // Subscriptions run over the WebSocket only. tRPC would also serve them over HTTP as
-  // server-sent events, streams that logout, removal and shutdown could not reach (issue 11.3).
-  sse: { enabled: false },
-  // tRPC puts the stack into every error's shape; errorFormatter keeps it (and an internal
-  // error's message) only when the server's config says development (apps/server/src/env.ts).
-  isDev: true,
-  errorFormatter({ shape, error, ctx }) {
-    const zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null =
-      error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
-    const isDev = ctx?.deps.config.isDev ?? false;
-    const hideDetail = error.code === "INTERNAL_SERVER_ERROR" && !isDev;
-    const { stack, ...data } = shape.data;
-    // TOO_MANY_REQUESTS says when to try again (HTTP also gets Retry-After, see retryAfterHeaders).
-    const retryAfterMs = error.cause instanceof RetryLaterError ? error.cause.retryAfterMs : undefined;
-    const reason = error.cause instanceof RetryLaterError ? error.cause.reason : undefined;
-    // CONFLICT says which field is taken (username, email or a room's name).
-    const field = error.cause instanceof FieldTakenError ? error.cause.field : undefined;
-    return {
-      ...shape,
-      message: hideDetail ? "Internal server error" : shape.message,
-      data: {
-        ...data,
-        ...(isDev && stack ? { stack } : {}),
-        zodError,
-        ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-        ...(reason !== undefined ? { reason } : {}),
-        ...(field !== undefined ? { field } : {}),
-      },
-    };
-  },
-});
+const t = initTRPC
+  .context<Context>()
+  .meta<ProcedureMeta>()
+  .create({
+    // Subscriptions run over the WebSocket only. tRPC would also serve them over HTTP as
+    // server-sent events, streams that logout, removal and shutdown could not reach (issue 11.3).
+    sse: { enabled: false },
+    // tRPC puts the stack into every error's shape; errorFormatter keeps it (and an internal
+    // error's message) only when the server's config says development (apps/server/src/env.ts).
+    isDev: true,
+    errorFormatter({ shape, error, ctx }) {
+      const zodError: { formErrors: string[]; fieldErrors: Record<string, string[] | undefined> } | null =
+        error.code === "BAD_REQUEST" && error.cause instanceof ZodError ? z.flattenError(error.cause) : null;
+      const isDev = ctx?.deps.config.isDev ?? false;
+      const hideDetail = error.code === "INTERNAL_SERVER_ERROR" && !isDev;
+      const { stack, ...data } = shape.data;
+      // TOO_MANY_REQUESTS says when to try again (HTTP also gets Retry-After, see retryAfterHeaders).
+      const retryAfterMs = error.cause instanceof RetryLaterError ? error.cause.retryAfterMs : undefined;
+      const reason = error.cause instanceof RetryLaterError ? error.cause.reason : undefined;
+      // CONFLICT says which field is taken (username, email or a room's name).
+      const field = error.cause instanceof FieldTakenError ? error.cause.field : undefined;
+      return {
+        ...shape,
+        message: hideDetail ? "Internal server error" : shape.message,
+        data: {
+          ...data,
+          ...(isDev && stack ? { stack } : {}),
+          zodError,
+          ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
+          ...(reason !== undefined ? { reason } : {}),
+          ...(field !== undefined ? { field } : {}),
+        },
+      };
+    },
+  });
 
 export const router = t.router;
 export const createCallerFactory = t.createCallerFactory;
@@ -150,13 +160,15 @@ const signedIn = anyone.use(async ({ ctx, next }) => {
   // which has no hub to tell the servers when there is no Redis).
   if (now - session.lastSeenAt.getTime() >= LAST_SEEN_INTERVAL_MS) {
     session.lastSeenAt = new Date(now);
-    const touch = sessions.touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS, ctx.clientAddress).then((alive) => {
-      if (!alive) {
-        ctx.session = null;
-        ctx.deps.sockets.closeSession(session.id);
-      }
-      return alive;
-    });
+    const touch = sessions
+      .touchSession(ctx.deps.db, session.id, session.lastSeenAt, LAST_SEEN_INTERVAL_MS, ctx.clientAddress)
+      .then((alive) => {
+        if (!alive) {
+          ctx.session = null;
+          ctx.deps.sockets.closeSession(session.id);
+        }
+        return alive;
+      });
     touches.set(session, touch);
     const done = () => touches.delete(session);
     touch.then(done, done);

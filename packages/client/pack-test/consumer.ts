@@ -130,15 +130,24 @@ const sent: Message = await client.trpc.message.send.mutate({ roomId: room.id, t
 check(sent.text === "hello from npm" && sent.author.id === me.id, "message.send returned a wrong message");
 check((await arrival) === sent.id, "room.events delivered a different message");
 const first = received[0];
-check(received.length === 1 && first !== undefined && /^\d+$/.test(first.id), `unexpected events: ${received.map((r) => describeEvent(r.event)).join(", ")}`);
+check(
+  received.length === 1 && first !== undefined && /^\d+$/.test(first.id),
+  `unexpected events: ${received.map((r) => describeEvent(r.event)).join(", ")}`,
+);
 
 const activity = await snapshot;
-check(activity.type === "presence.snapshot" && activity.online.some((u: User) => u.id === me.id), "room.activity did not start with a snapshot");
+check(
+  activity.type === "presence.snapshot" && activity.online.some((u: User) => u.id === me.id),
+  "room.activity did not start with a snapshot",
+);
 const members: Member[] = await client.trpc.room.members.query({ roomId: room.id });
 check(members.length === 1 && members[0]?.user.id === me.id, "room.members is wrong");
 const page = await client.trpc.message.list.query({ roomId: room.id, limit: 10 });
 check(page.messages.length === 1 && page.lastEventId === first?.id, "message.list disagrees with room.events");
-check(errorCode(await client.trpc.room.get.query({ roomId: "no-such-room" }).catch((e: unknown) => e)) === "NOT_FOUND", "room.get of an unknown room is not NOT_FOUND");
+check(
+  errorCode(await client.trpc.room.get.query({ roomId: "no-such-room" }).catch((e: unknown) => e)) === "NOT_FOUND",
+  "room.get of an unknown room is not NOT_FOUND",
+);
 const taken = await client.trpc.room.create.mutate({ name: room.name }).catch((e: unknown) => e);
 check(errorCode(taken) === "CONFLICT" && errorField(taken) === "name", "room.create with a taken name is not a CONFLICT about its name");
 check(states.includes("open"), `connection states: ${states.join(", ")}`);

@@ -4,9 +4,7 @@ import { reconnectDelayMs } from "./backoff";
 describe("reconnectDelayMs", () => {
   it("doubles from 0.5 s up to a 10 s cap", () => {
     const middle = () => 0.5; // no jitter
-    expect([0, 1, 2, 3, 4, 5, 20].map((n) => reconnectDelayMs(n, middle))).toEqual([
-      500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000,
-    ]);
+    expect([0, 1, 2, 3, 4, 5, 20].map((n) => reconnectDelayMs(n, middle))).toEqual([500, 1_000, 2_000, 4_000, 8_000, 10_000, 10_000]);
   });
 
   it("jitters each delay by up to ±50 %", () => {

@@ -10,11 +10,7 @@ import { toWebSocketUrl } from "./url";
 export type ConnectionState = "connecting" | "open" | "closed";
 
 /** A session token, or something that gives one (read again at every connect). */
-export type TokenSource =
-  | string
-  | null
-  | undefined
-  | (() => string | null | undefined | Promise<string | null | undefined>);
+export type TokenSource = string | null | undefined | (() => string | null | undefined | Promise<string | null | undefined>);
 
 export type ParleyClientOptions = {
   /** The server's address: http(s)://host:port (or ws(s)://…); `/trpc` is added. */

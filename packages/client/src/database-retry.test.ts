@@ -6,7 +6,13 @@ import { databaseRetryLink, type DatabaseState } from "./database-retry";
 
 const outage = (retryAfterMs: number) =>
   new TRPCClientError<AppRouter>("The database is briefly unavailable", {
-    result: { error: { code: -32603, message: "x", data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503, retryAfterMs, reason: "database_unavailable" } } } as never,
+    result: {
+      error: {
+        code: -32603,
+        message: "x",
+        data: { code: "SERVICE_UNAVAILABLE", httpStatus: 503, retryAfterMs, reason: "database_unavailable" },
+      },
+    } as never,
   });
 
 /** A server that fails the first `failures` calls with `error`, then answers. */
@@ -28,7 +34,15 @@ function run(op: Partial<Operation>, failures: number, error: unknown, options: 
   const states: DatabaseState[] = [];
   const link = databaseRetryLink({ random: () => 0.5, onStateChange: (s) => states.push(s), ...options })({});
   const fake = server(failures, error);
-  const full = { id: 1, type: "mutation", path: "message.send", input: { roomId: "r", text: "t", clientMsgId: "c1" }, context: {}, signal: null, ...op } as Operation;
+  const full = {
+    id: 1,
+    type: "mutation",
+    path: "message.send",
+    input: { roomId: "r", text: "t", clientMsgId: "c1" },
+    context: {},
+    signal: null,
+    ...op,
+  } as Operation;
   const result = new Promise((resolve, reject) => {
     link({ op: full, next: fake.next }).subscribe({ next: resolve, error: reject });
   });

@@ -87,7 +87,9 @@ describe("client types", () => {
     >();
     type Unread = { unreadCount: number; mentionCount: number; lastReadEventId: string | null; lastMessageAt: string | null };
     expectTypeOf<ReadState>().toEqualTypeOf<Unread>();
-    expectTypeOf<Flat<Extract<InboxEvent, { type: "room.unread" }>>>().toEqualTypeOf<Flat<{ type: "room.unread"; roomId: string } & Unread>>();
+    expectTypeOf<Flat<Extract<InboxEvent, { type: "room.unread" }>>>().toEqualTypeOf<
+      Flat<{ type: "room.unread"; roomId: string } & Unread>
+    >();
     expectTypeOf<InboxEvent["type"]>().toEqualTypeOf<"room.added" | "room.removed" | "room.unread" | "mention">();
     expectTypeOf<Extract<InboxEvent, { type: "mention" }>>().toEqualTypeOf<{ type: "mention"; roomId: string; message: Message }>();
     expectTypeOf<Activity>().toEqualTypeOf<
@@ -113,7 +115,7 @@ describe("client types", () => {
     expectTypeOf<keyof RouterInputs["dm"]>().toEqualTypeOf<"open">();
     expectTypeOf<keyof RouterInputs["me"]>().toEqualTypeOf<"events">();
     expectTypeOf<keyof RouterInputs["room"]>().toEqualTypeOf<
-      "create"
+      | "create"
       | "list"
       | "get"
       | "join"
@@ -229,7 +231,12 @@ describe("client types", () => {
     }>();
 
     // message
-    expectTypeOf<RouterInputs["message"]["send"]>().toEqualTypeOf<{ roomId: string; text: string; clientMsgId?: string; replyToId?: string }>();
+    expectTypeOf<RouterInputs["message"]["send"]>().toEqualTypeOf<{
+      roomId: string;
+      text: string;
+      clientMsgId?: string;
+      replyToId?: string;
+    }>();
     expectTypeOf<RouterOutputs["message"]["send"]>().toEqualTypeOf<Message>();
     expectTypeOf<Trpc["message"]["send"]["mutate"]>().returns.resolves.toEqualTypeOf<Message>();
     expectTypeOf<RouterInputs["message"]["list"]>().toEqualTypeOf<{
@@ -248,12 +255,21 @@ describe("client types", () => {
 
     // reading (v2)
     expectTypeOf<RouterInputs["room"]["markRead"]>().toEqualTypeOf<{ roomId: string; eventId: string }>();
-    expectTypeOf<RouterOutputs["room"]["markRead"]>().toEqualTypeOf<{ unreadCount: number; mentionCount: number; lastReadEventId: string | null }>();
+    expectTypeOf<RouterOutputs["room"]["markRead"]>().toEqualTypeOf<{
+      unreadCount: number;
+      mentionCount: number;
+      lastReadEventId: string | null;
+    }>();
     expectTypeOf<RouterInputs["message"]["react"]>().toEqualTypeOf<{ messageId: string; emoji: string }>();
     expectTypeOf<RouterOutputs["message"]["react"]>().toEqualTypeOf<{ reactions: Reaction[] }>();
     expectTypeOf<RouterInputs["message"]["unreact"]>().toEqualTypeOf<{ messageId: string; emoji: string }>();
     expectTypeOf<RouterOutputs["message"]["unreact"]>().toEqualTypeOf<{ reactions: Reaction[] }>();
-    expectTypeOf<RouterInputs["message"]["search"]>().toEqualTypeOf<{ query: string; roomId?: string; before?: string | null; limit?: number }>();
+    expectTypeOf<RouterInputs["message"]["search"]>().toEqualTypeOf<{
+      query: string;
+      roomId?: string;
+      before?: string | null;
+      limit?: number;
+    }>();
     expectTypeOf<RouterOutputs["message"]["search"]>().toEqualTypeOf<{ hits: SearchHit[]; nextCursor: string | null }>();
     expectTypeOf<SearchHit>().toEqualTypeOf<{ message: Message; roomName: string }>();
 

@@ -22,9 +22,25 @@ describe("schemas", () => {
   // either fails validation or never reaches a handler (an id or name that cannot exist).
   it("let no NUL through any string field of any input schema", () => {
     const valid: Record<string, unknown> = {
-      roomId: "r", messageId: "m", sessionId: "s", username: "someone", email: "a@b.io", login: "someone",
-      password: "long enough", currentPassword: "x", newPassword: "long enough", name: "Lobby", topic: "t",
-      text: "hi", clientMsgId: "c", replyToId: "m", before: "b", eventId: "e", emoji: "👍", query: "q", lastEventId: "e",
+      roomId: "r",
+      messageId: "m",
+      sessionId: "s",
+      username: "someone",
+      email: "a@b.io",
+      login: "someone",
+      password: "long enough",
+      currentPassword: "x",
+      newPassword: "long enough",
+      name: "Lobby",
+      topic: "t",
+      text: "hi",
+      clientMsgId: "c",
+      replyToId: "m",
+      before: "b",
+      eventId: "e",
+      emoji: "👍",
+      query: "q",
+      lastEventId: "e",
     };
     // Compared with a password hash in memory, never sent to the database.
     const neverStored = new Set(["loginInput.password", "changePasswordInput.currentPassword"]);
@@ -72,7 +88,22 @@ describe("schemas", () => {
   it("normalize room names to NFKC and refuse invisible characters", () => {
     expect(roomCreateInput.parse({ name: "\u3000ｇｅｎｅｒａｌ " })).toEqual({ name: "general" });
     expect(roomCreateInput.parse({ name: "\ufb01ne" })).toEqual({ name: "fine" });
-    for (const name of ["gen\u200beral", "a\u200cb", "a\u200db", "a\u2060b", "a\ufeffb", "a\u202eb", "a\u2066b", "a\u00adb", "a\u3164b", "a\u180eb", "a\nb", "a\u0007", "a\u2028b", "a\ufe0fb"]) {
+    for (const name of [
+      "gen\u200beral",
+      "a\u200cb",
+      "a\u200db",
+      "a\u2060b",
+      "a\ufeffb",
+      "a\u202eb",
+      "a\u2066b",
+      "a\u00adb",
+      "a\u3164b",
+      "a\u180eb",
+      "a\nb",
+      "a\u0007",
+      "a\u2028b",
+      "a\ufe0fb",
+    ]) {
       expect(roomCreateInput.safeParse({ name }).success, JSON.stringify(name)).toBe(false);
     }
     for (const name of ["❤️ lounge", "👩‍💻 devs", "👨‍👩‍👧", "👍🏽 ok", "Café", "日本語"]) {

@@ -6,7 +6,8 @@ import { USERNAME, USERNAME_MESSAGE, codePoints, isVisibleName } from "./text-ru
 export { codePoints, isVisibleName } from "./text-rules";
 
 /** Well-formed Unicode: a lone UTF-16 surrogate is not text (the driver cannot encode it: a 500). */
-const wellFormed = (label: string) => z.string().refine((s) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` });
+const wellFormed = (label: string) =>
+  z.string().refine((s) => s.isWellFormed(), { message: `${label} contains an invalid character (a lone UTF-16 surrogate)` });
 
 /**
  * Text that can reach the database: well-formed, and without U+0000, which PostgreSQL's text
@@ -14,7 +15,8 @@ const wellFormed = (label: string) => z.string().refine((s) => s.isWellFormed(),
  * refuses both with a BAD_REQUEST that names the field, the way lone surrogates were already
  * refused, rather than silently storing something other than what the user typed.
  */
-const text = (label: string) => wellFormed(label).refine((s) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` });
+const text = (label: string) =>
+  wellFormed(label).refine((s) => !s.includes("\u0000"), { message: `${label} cannot contain NUL characters` });
 
 /** Whether `key` can be sent to the database as it is: well-formed Unicode without NUL. */
 function isStorable(key: string): boolean {
@@ -35,9 +37,7 @@ function trimmedText(label: string, max: number) {
     .refine((s) => codePoints(s) <= max, { message: `${label} can be at most ${max} characters` });
 }
 
-export const usernameSchema = z
-  .string()
-  .regex(USERNAME, USERNAME_MESSAGE);
+export const usernameSchema = z.string().regex(USERNAME, USERNAME_MESSAGE);
 
 export const emailSchema = text("Email")
   .trim()

@@ -7,9 +7,7 @@ import { PrismaClient } from "./generated/client";
 import { pgliteSqlRunner, poolSqlRunner, type SqlRunner } from "./sql-runner";
 
 /** Where the data lives: a PostgreSQL server, or the embedded PGlite database. */
-export type DatabaseOptions =
-  | { kind: "postgres"; url: string; poolSize?: number }
-  | { kind: "pglite"; dataDir: string | null }; // null: in memory (tests)
+export type DatabaseOptions = { kind: "postgres"; url: string; poolSize?: number } | { kind: "pglite"; dataDir: string | null }; // null: in memory (tests)
 
 export type { SqlRunner } from "./sql-runner";
 
@@ -84,7 +82,10 @@ function timedPrisma(prisma: PrismaClient, onQuery: DatabaseObservers["onQuery"]
           return (await query(args)) as unknown;
         } finally {
           // e.g. "Message.findMany"; raw statements "queryRaw", "executeRaw" (without the "$").
-          onQuery(model ? `${model}.${operation}` : operation.startsWith("$") ? operation.slice(1) : operation, (performance.now() - started) / 1000);
+          onQuery(
+            model ? `${model}.${operation}` : operation.startsWith("$") ? operation.slice(1) : operation,
+            (performance.now() - started) / 1000,
+          );
         }
       },
     },

@@ -16,11 +16,7 @@ function dmKeyOf(a: string, b: string): string {
  * call, the same room afterwards. Two concurrent first calls create one room: the pair key is
  * unique, so the second insert fails and reads the first one's room.
  */
-export async function openDm(
-  db: Database,
-  me: User,
-  other: User,
-): Promise<{ room: Room; events: StoredRoomEvent[] }> {
+export async function openDm(db: Database, me: User, other: User): Promise<{ room: Room; events: StoredRoomEvent[] }> {
   const dmKey = dmKeyOf(me.id, other.id);
   const existing = await db.prisma.room.findUnique({ where: { dmKey }, select: { id: true } });
   if (existing) return { room: await requireRoom(db, existing.id, me.id), events: [] };

@@ -72,7 +72,16 @@ export async function mapUniqueViolation<T>(write: () => Promise<T>): Promise<T>
 const UNAVAILABLE_PRISMA_CODES = new Set(["P1001", "P1002", "P1008", "P1017", "P2024"]);
 const UNAVAILABLE_KINDS = new Set(["DatabaseNotReachable", "ConnectionClosed", "SocketTimeout", "TooManyConnections"]);
 const UNAVAILABLE_SQLSTATE = /^(08[0-9A-Z]{3}|57P0[123]|53300)$/;
-const UNAVAILABLE_ERRNO = new Set(["ECONNREFUSED", "ECONNRESET", "ETIMEDOUT", "EPIPE", "EHOSTUNREACH", "ENETUNREACH", "EAI_AGAIN", "ENOTFOUND"]);
+const UNAVAILABLE_ERRNO = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "ETIMEDOUT",
+  "EPIPE",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "EAI_AGAIN",
+  "ENOTFOUND",
+]);
 const UNAVAILABLE_MESSAGE =
   /Connection terminated|PGlite is closed|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|server closed the connection/i;
 
@@ -88,7 +97,14 @@ export function isDatabaseUnavailable(error: unknown): boolean {
     const current = pending.pop();
     if (current === null || typeof current !== "object" || seen.has(current)) continue;
     seen.add(current);
-    const fields = current as { code?: unknown; kind?: unknown; message?: unknown; originalCode?: unknown; cause?: unknown; meta?: unknown };
+    const fields = current as {
+      code?: unknown;
+      kind?: unknown;
+      message?: unknown;
+      originalCode?: unknown;
+      cause?: unknown;
+      meta?: unknown;
+    };
     if (typeof fields.code === "string") {
       if (current instanceof Prisma.PrismaClientKnownRequestError && UNAVAILABLE_PRISMA_CODES.has(fields.code)) return true;
       if (UNAVAILABLE_SQLSTATE.test(fields.code) || UNAVAILABLE_ERRNO.has(fields.code)) return true;

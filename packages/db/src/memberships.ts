@@ -26,11 +26,7 @@ export async function getAccess(db: Database, roomId: string, userId: string): P
 }
 
 /** Whether the room exists and whether `userId` belongs to it. */
-export async function getMembership(
-  db: Database,
-  roomId: string,
-  userId: string,
-): Promise<"no-room" | "member" | "not-member"> {
+export async function getMembership(db: Database, roomId: string, userId: string): Promise<"no-room" | "member" | "not-member"> {
   const access = await getAccess(db, roomId, userId);
   if (!access) return "no-room";
   return access.role ? "member" : "not-member";
@@ -170,10 +166,7 @@ export async function setRole(
 class SameRole extends Error {}
 
 /** The room's members, earliest first. */
-export async function listMembers(
-  db: Database,
-  roomId: string,
-): Promise<{ user: User; joinedAt: string; role: Role }[]> {
+export async function listMembers(db: Database, roomId: string): Promise<{ user: User; joinedAt: string; role: Role }[]> {
   const rows = await db.prisma.membership.findMany({
     where: { roomId },
     orderBy: [{ joinedAt: "asc" }, { userId: "asc" }],

@@ -29,11 +29,7 @@ export class UnknownCursorError extends Error {
 }
 
 /** The message `authorId` sent earlier with `clientMsgId`, if any. */
-export async function findMessageByClientId(
-  db: Database,
-  authorId: string,
-  clientMsgId: string,
-): Promise<Message | null> {
+export async function findMessageByClientId(db: Database, authorId: string, clientMsgId: string): Promise<Message | null> {
   const row = await db.prisma.message.findUnique({
     where: { authorId_clientMsgId: { authorId, clientMsgId } },
     select: messageSelect,
@@ -288,10 +284,7 @@ export async function listMessages(
 }
 
 /** Who wrote a live (not deleted) message and where, or null. */
-export async function getMessageMeta(
-  db: Database,
-  messageId: string,
-): Promise<{ id: string; roomId: string; authorId: string } | null> {
+export async function getMessageMeta(db: Database, messageId: string): Promise<{ id: string; roomId: string; authorId: string } | null> {
   return db.prisma.message.findFirst({
     where: { id: messageId, deletedAt: null },
     select: { id: true, roomId: true, authorId: true },
@@ -353,10 +346,7 @@ const LAST_LIVE_MESSAGE_AT = (roomId: string) => Prisma.sql`
  * (which carry the text) are purged from the log, and `message.deleted` is recorded. The row stays as a tombstone so
  * cursors and clientMsgId retries still resolve.
  */
-export async function deleteMessage(
-  db: Database,
-  input: { messageId: string; roomId: string },
-): Promise<{ event: StoredRoomEvent }> {
+export async function deleteMessage(db: Database, input: { messageId: string; roomId: string }): Promise<{ event: StoredRoomEvent }> {
   return db.prisma.$transaction(async (tx) => {
     const seq = await nextEventSeq(tx, input.roomId);
     await requireLive(tx, input.messageId);

@@ -44,9 +44,7 @@ export async function applyMigrations(db: { sql: SqlRunner }, migrationsDir: str
         const previous = done.get(name);
         if (previous) {
           if (!previous.finished_at) {
-            throw new Error(
-              `Migration ${name} failed earlier and never finished; fix it with \`prisma migrate resolve\``,
-            );
+            throw new Error(`Migration ${name} failed earlier and never finished; fix it with \`prisma migrate resolve\``);
           }
           continue;
         }

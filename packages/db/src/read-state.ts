@@ -83,7 +83,11 @@ export function toReadState(row: Omit<ReadRow, "room_id">): ReadingOf {
 
 /** One room's read state for `userId` (NOT_READING when they are not a member). */
 export async function readState(db: Database | Tx, roomId: string, userId: string): Promise<ReadState> {
-  const { member: _member, head: _head, ...state } = (await readStates(db, [roomId], userId)).get(roomId) ?? { ...NOT_READING, member: false, head: 0n };
+  const {
+    member: _member,
+    head: _head,
+    ...state
+  } = (await readStates(db, [roomId], userId)).get(roomId) ?? { ...NOT_READING, member: false, head: 0n };
   return state;
 }
 

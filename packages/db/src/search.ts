@@ -16,7 +16,13 @@ type HitRow = { id: string; room_name: string };
  * error; the GIN index on messages.search finds the matches. Optional filters are written as
  * `param IS NULL OR …` so one statement (one plan shape) serves every combination.
  */
-const SEARCH_HITS = (input: { userId: string; query: string; roomId: string | null; beforeSeq: bigint | null; limit: number }) => Prisma.sql`
+const SEARCH_HITS = (input: {
+  userId: string;
+  query: string;
+  roomId: string | null;
+  beforeSeq: bigint | null;
+  limit: number;
+}) => Prisma.sql`
     SELECT m.id,
       CASE WHEN r.kind = 'dm' THEN coalesce((
         SELECT u.username FROM memberships p JOIN users u ON u.id = p.user_id

@@ -4,10 +4,7 @@ import { mapUniqueViolation } from "./errors";
 import { meSelect, toMe, toUser, userSelect } from "./mappers";
 
 /** Creates a user; throws UniqueViolationError naming `usernameKey` or `email` when taken. */
-export async function createUser(
-  db: Database,
-  input: { username: string; email: string; passwordHash: string },
-): Promise<Me> {
+export async function createUser(db: Database, input: { username: string; email: string; passwordHash: string }): Promise<Me> {
   const row = await mapUniqueViolation(() =>
     db.prisma.user.create({
       data: {

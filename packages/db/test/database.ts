@@ -51,13 +51,26 @@ export function makeUser(db: Database, username = `u_${randomBytes(4).toString("
 }
 
 /** A new public channel (or private, with `visibility`) owned by `creator`. */
-export async function makeRoom(db: Database, creator: User, name = `r_${randomBytes(4).toString("hex")}`, visibility: Room["visibility"] = "public"): Promise<Room> {
+export async function makeRoom(
+  db: Database,
+  creator: User,
+  name = `r_${randomBytes(4).toString("hex")}`,
+  visibility: Room["visibility"] = "public",
+): Promise<Room> {
   return (await createRoom(db, { name, creator, visibility })).room;
 }
 
 /** Sends `text` as `author` and returns the stored message (the send must succeed). */
-export async function send(db: Database, roomId: string, author: User, text: string, extra: { mentions?: User[]; clientMsgId?: string } = {}): Promise<Message> {
-  const [outcome] = await createMessages(db, roomId, [{ author: publicUser(author), text, clientMsgId: extra.clientMsgId ?? null, mentions: (extra.mentions ?? []).map(publicUser) }]);
+export async function send(
+  db: Database,
+  roomId: string,
+  author: User,
+  text: string,
+  extra: { mentions?: User[]; clientMsgId?: string } = {},
+): Promise<Message> {
+  const [outcome] = await createMessages(db, roomId, [
+    { author: publicUser(author), text, clientMsgId: extra.clientMsgId ?? null, mentions: (extra.mentions ?? []).map(publicUser) },
+  ]);
   if (outcome?.status !== "created") throw new Error(`send failed: ${outcome?.status ?? "no outcome"}`);
   return outcome.message;
 }

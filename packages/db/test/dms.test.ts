@@ -8,7 +8,16 @@ describeEachDatabase("dms", (db) => {
   it("opens a private room of the two, named after the other person for each", async () => {
     const [ann, bob] = [await makeUser(db(), "ann"), await makeUser(db(), "bob")];
     const { room, events } = await openDm(db(), ann, bob);
-    expect(room).toMatchObject({ kind: "dm", visibility: "private", name: "bob", peer: { id: bob.id }, memberCount: 2, joined: true, role: "member", unreadCount: 0 });
+    expect(room).toMatchObject({
+      kind: "dm",
+      visibility: "private",
+      name: "bob",
+      peer: { id: bob.id },
+      memberCount: 2,
+      joined: true,
+      role: "member",
+      unreadCount: 0,
+    });
     expect(events.map((e) => [e.seq, e.event.type, "user" in e.event ? e.event.user.id : null])).toEqual([
       [1n, "member.joined", ann.id],
       [2n, "member.joined", bob.id],

@@ -62,7 +62,8 @@ describeEachDatabase("memberships", (db) => {
     it("runs the guard under the lock: a refusal adds no one and leaves no hole in the event ids", async () => {
       const [ann, bob] = [await makeUser(db(), "ann"), await makeUser(db(), "bob")];
       const room = await makeRoom(db(), ann, "club", "private");
-      const invitedByOwner = (state: Parameters<Guard>[0]) => (state.roleOf(ann.id) === "owner" && state.visibility === "private" ? "ok" : "not-found");
+      const invitedByOwner = (state: Parameters<Guard>[0]) =>
+        state.roleOf(ann.id) === "owner" && state.visibility === "private" ? "ok" : "not-found";
       const stranger = await makeUser(db(), "eve");
       const error = await joinRoom(db(), room.id, bob, { guard: invitedByOwner, actorId: stranger.id }).catch((e: unknown) => e);
       // The guard reads only the roles of those involved (bob and the actor), so ann's is unknown to it.
@@ -93,14 +94,25 @@ describeEachDatabase("memberships", (db) => {
     });
 
     it("hands a leaving owner's room to the longest-standing admin, else the longest-standing member", async () => {
-      const [ann, bob, cat, dan] = [await makeUser(db(), "ann"), await makeUser(db(), "bob"), await makeUser(db(), "cat"), await makeUser(db(), "dan")];
+      const [ann, bob, cat, dan] = [
+        await makeUser(db(), "ann"),
+        await makeUser(db(), "bob"),
+        await makeUser(db(), "cat"),
+        await makeUser(db(), "dan"),
+      ];
       const room = await makeRoom(db(), ann, "club");
       for (const user of [bob, cat, dan]) await joinRoom(db(), room.id, user);
       await setRole(db(), room.id, dan.id, "admin");
       const first = await leaveRoom(db(), room.id, ann);
-      expect(first.events.map((e) => e.event)).toMatchObject([{ type: "member.left" }, { type: "member.role", user: { id: dan.id }, role: "owner" }]);
+      expect(first.events.map((e) => e.event)).toMatchObject([
+        { type: "member.left" },
+        { type: "member.role", user: { id: dan.id }, role: "owner" },
+      ]);
       const second = await leaveRoom(db(), room.id, dan);
-      expect(second.events.map((e) => e.event)).toMatchObject([{ type: "member.left" }, { type: "member.role", user: { id: bob.id }, role: "owner" }]);
+      expect(second.events.map((e) => e.event)).toMatchObject([
+        { type: "member.left" },
+        { type: "member.role", user: { id: bob.id }, role: "owner" },
+      ]);
       expect((await listMembers(db(), room.id)).map((m) => [m.user.username, m.role])).toEqual([
         ["bob", "owner"],
         ["cat", "member"],

@@ -29,7 +29,8 @@ describeEachDatabase("messages", (db) => {
       ]);
       expect(outcomes.map((o) => o.status)).toEqual(["created", "not-member", "existing", "created"]);
       const [first, , repeat, second] = outcomes;
-      if (first?.status !== "created" || repeat?.status !== "existing" || second?.status !== "created") throw new Error("unexpected outcomes");
+      if (first?.status !== "created" || repeat?.status !== "existing" || second?.status !== "created")
+        throw new Error("unexpected outcomes");
       expect(repeat.message).toEqual(first.message);
       expect([first.event.seq, second.event.seq]).toEqual([2n, 3n]);
       expect(first.event.event).toEqual({ type: "message.created", message: first.message });
@@ -41,7 +42,9 @@ describeEachDatabase("messages", (db) => {
       const room = await makeRoom(db(), ann, "club");
       const sent = await send(db(), room.id, ann, "hello", { clientMsgId: "retry-me" });
       const head = await headOf(db(), room.id);
-      expect(await createMessages(db(), room.id, [{ author: publicUser(ann), text: "hello", clientMsgId: "retry-me" }])).toEqual([{ status: "existing", message: sent }]);
+      expect(await createMessages(db(), room.id, [{ author: publicUser(ann), text: "hello", clientMsgId: "retry-me" }])).toEqual([
+        { status: "existing", message: sent },
+      ]);
       expect(await headOf(db(), room.id)).toBe(head);
       expect(await findMessageByClientId(db(), ann.id, "retry-me")).toEqual(sent);
       expect(await findMessageByClientId(db(), ann.id, "never")).toBeNull();
@@ -50,8 +53,12 @@ describeEachDatabase("messages", (db) => {
     it("answers no-room for a missing room and for a private one the author is not in", async () => {
       const [ann, eve] = [await makeUser(db(), "ann"), await makeUser(db(), "eve")];
       const secret = await makeRoom(db(), ann, "secret", "private");
-      expect(await createMessages(db(), "no-such-room", [{ author: publicUser(ann), text: "x", clientMsgId: null }])).toEqual([{ status: "no-room" }]);
-      expect(await createMessages(db(), secret.id, [{ author: publicUser(eve), text: "x", clientMsgId: null }])).toEqual([{ status: "no-room" }]);
+      expect(await createMessages(db(), "no-such-room", [{ author: publicUser(ann), text: "x", clientMsgId: null }])).toEqual([
+        { status: "no-room" },
+      ]);
+      expect(await createMessages(db(), secret.id, [{ author: publicUser(eve), text: "x", clientMsgId: null }])).toEqual([
+        { status: "no-room" },
+      ]);
       expect(await headOf(db(), secret.id)).toBe(1n);
     });
 
@@ -74,7 +81,9 @@ describeEachDatabase("messages", (db) => {
       await joinRoom(db(), room.id, bob);
       const asked = await send(db(), room.id, ann, "question?");
       const target = await replyTarget(db(), room.id, asked.id);
-      const [outcome] = await createMessages(db(), room.id, [{ author: publicUser(bob), text: "answer @ann", clientMsgId: null, replyTo: target, mentions: [publicUser(ann)] }]);
+      const [outcome] = await createMessages(db(), room.id, [
+        { author: publicUser(bob), text: "answer @ann", clientMsgId: null, replyTo: target, mentions: [publicUser(ann)] },
+      ]);
       if (outcome?.status !== "created") throw new Error(outcome?.status);
       const [stored] = (await listMessages(db(), room.id, { beforeId: null, limit: 1 })).messages;
       expect(stored).toEqual(outcome.message);
@@ -88,8 +97,13 @@ describeEachDatabase("messages", (db) => {
       const room = await makeRoom(db(), ann, "club");
       const first = await createMessage(db(), { roomId: room.id, author: publicUser(ann), text: "hi", clientMsgId: "k" });
       expect(first.event?.seq).toBe(2n);
-      expect(await createMessage(db(), { roomId: room.id, author: publicUser(ann), text: "hi", clientMsgId: "k" })).toEqual({ message: first.message, event: null });
-      await expect(createMessage(db(), { roomId: room.id, author: publicUser(eve), text: "hi", clientMsgId: null })).rejects.toThrow(/not-member/);
+      expect(await createMessage(db(), { roomId: room.id, author: publicUser(ann), text: "hi", clientMsgId: "k" })).toEqual({
+        message: first.message,
+        event: null,
+      });
+      await expect(createMessage(db(), { roomId: room.id, author: publicUser(eve), text: "hi", clientMsgId: null })).rejects.toThrow(
+        /not-member/,
+      );
     });
   });
 
@@ -148,7 +162,9 @@ describeEachDatabase("messages", (db) => {
       const sent = await send(db(), room.id, ann, "gone soon");
       await deleteMessage(db(), { messageId: sent.id, roomId: room.id });
       const head = await headOf(db(), room.id);
-      await expect(editMessage(db(), { messageId: sent.id, roomId: room.id, text: "x", mentions: [] })).rejects.toBeInstanceOf(MessageGoneError);
+      await expect(editMessage(db(), { messageId: sent.id, roomId: room.id, text: "x", mentions: [] })).rejects.toBeInstanceOf(
+        MessageGoneError,
+      );
       expect(await headOf(db(), room.id)).toBe(head);
     });
   });

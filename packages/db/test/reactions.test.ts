@@ -10,7 +10,8 @@ describeEachDatabase("reactions", (db) => {
     const room = await makeRoom(db(), ann, "club");
     await joinRoom(db(), room.id, bob);
     const message = await send(db(), room.id, ann, "react to me");
-    const react = (userId: string, emoji: string, add = true) => setReaction(db(), { messageId: message.id, roomId: room.id, userId, emoji, add });
+    const react = (userId: string, emoji: string, add = true) =>
+      setReaction(db(), { messageId: message.id, roomId: room.id, userId, emoji, add });
     return { ann, bob, room, message, react };
   }
 

@@ -13,12 +13,20 @@ describeEachDatabase("read state", (db) => {
       await send(db(), room.id, ann, "one");
       const two = await send(db(), room.id, ann, "two @bob", { mentions: [bob] });
       await send(db(), room.id, ann, "three");
-      expect(await readState(db(), room.id, bob.id)).toEqual({ unreadCount: 3, mentionCount: 1, lastReadEventId: "2", lastMessageAt: expect.any(String) as string });
+      expect(await readState(db(), room.id, bob.id)).toEqual({
+        unreadCount: 3,
+        mentionCount: 1,
+        lastReadEventId: "2",
+        lastMessageAt: expect.any(String) as string,
+      });
       await deleteMessage(db(), { messageId: two.id, roomId: room.id });
       expect(await readState(db(), room.id, bob.id)).toMatchObject({ unreadCount: 2, mentionCount: 0 });
       // Sending moves the author's own position to their message: what came before is read.
       await send(db(), room.id, bob, "mine");
-      expect(await readState(db(), room.id, bob.id)).toMatchObject({ unreadCount: 0, lastReadEventId: String(await headOf(db(), room.id)) });
+      expect(await readState(db(), room.id, bob.id)).toMatchObject({
+        unreadCount: 0,
+        lastReadEventId: String(await headOf(db(), room.id)),
+      });
     });
 
     it("show an outsider nothing read, with the room's head, and skip unknown rooms", async () => {

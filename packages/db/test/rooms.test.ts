@@ -46,7 +46,13 @@ describeEachDatabase("rooms", (db) => {
       const [ann, bob] = [await makeUser(db(), "ann"), await makeUser(db(), "bob")];
       const room = await makeRoom(db(), ann, "lobby");
       await send(db(), room.id, ann, "hi");
-      expect(await getRoom(db(), room.id, bob.id)).toMatchObject({ joined: false, role: null, unreadCount: 0, lastReadEventId: null, memberCount: 1 });
+      expect(await getRoom(db(), room.id, bob.id)).toMatchObject({
+        joined: false,
+        role: null,
+        unreadCount: 0,
+        lastReadEventId: null,
+        memberCount: 1,
+      });
     });
 
     it("hides a private room from outsiders exactly like a missing one", async () => {
@@ -110,7 +116,10 @@ describeEachDatabase("rooms", (db) => {
       const room = await makeRoom(db(), ann, "old");
       const { event, before } = await updateRoom(db(), room.id, { name: "New", topic: "t", visibility: "private" });
       expect(before).toBe("public");
-      expect(event).toMatchObject({ seq: 2n, event: { type: "room.updated", room: { id: room.id, name: "New", topic: "t", visibility: "private" } } });
+      expect(event).toMatchObject({
+        seq: 2n,
+        event: { type: "room.updated", room: { id: room.id, name: "New", topic: "t", visibility: "private" } },
+      });
       expect(await getRoom(db(), room.id, ann.id)).toMatchObject({ name: "New", topic: "t", visibility: "private" });
     });
 
@@ -141,7 +150,9 @@ describeEachDatabase("rooms", (db) => {
         seen.push(state.roleOf(actorId));
         return state.roleOf(actorId) === "owner" ? ("ok" as const) : ("forbidden" as const);
       };
-      const refused = await updateRoom(db(), room.id, { topic: "bob's" }, { guard: ownerOnly(bob.id), actorId: bob.id }).catch((e: unknown) => e);
+      const refused = await updateRoom(db(), room.id, { topic: "bob's" }, { guard: ownerOnly(bob.id), actorId: bob.id }).catch(
+        (e: unknown) => e,
+      );
       expect(refused).toBeInstanceOf(GuardRefused);
       expect((refused as GuardRefused).reason).toBe("forbidden");
       expect(await getRoom(db(), room.id, ann.id)).toMatchObject({ topic: "" });

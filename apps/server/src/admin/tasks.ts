@@ -48,7 +48,11 @@ function parse(argv: string[], options: NonNullable<ParseArgsConfig["options"]>,
     throw new AdminUsageError(error instanceof Error ? error.message : String(error));
   }
   if (parsed.positionals.length !== positionals) {
-    throw new AdminUsageError(positionals === 0 ? `unexpected argument '${parsed.positionals[0]}'` : `expected ${positionals} argument${positionals > 1 ? "s" : ""}`);
+    throw new AdminUsageError(
+      positionals === 0
+        ? `unexpected argument '${parsed.positionals[0]}'`
+        : `expected ${positionals} argument${positionals > 1 ? "s" : ""}`,
+    );
   }
   return parsed as { values: Record<string, string | boolean | undefined>; positionals: string[] };
 }
@@ -89,7 +93,9 @@ async function createUser(io: AdminIo, argv: string[]): Promise<void> {
     io.out(`Created ${user.username} <${user.email}> (id ${user.id})`);
   } catch (error) {
     if (error instanceof UniqueViolationError) {
-      throw new AdminError(error.fields.includes("email") ? "That email is already registered" : `The username '${input.username}' is taken`);
+      throw new AdminError(
+        error.fields.includes("email") ? "That email is already registered" : `The username '${input.username}' is taken`,
+      );
     }
     throw error;
   }
@@ -102,7 +108,9 @@ async function resetPassword(io: AdminIo, argv: string[]): Promise<void> {
   const password = randomBytes(12).toString("base64url");
   await users.setPasswordHash(io.db, user.id, await io.hashPassword(password));
   const revoked = await revokeAll(io, user.id);
-  io.err(`New password for ${user.username} (${revoked} session${revoked === 1 ? "" : "s"} revoked); give it to them once and have them change it (Account → Change password, or parley passwd):`);
+  io.err(
+    `New password for ${user.username} (${revoked} session${revoked === 1 ? "" : "s"} revoked); give it to them once and have them change it (Account → Change password, or parley passwd):`,
+  );
   io.out(password);
 }
 

@@ -1,5 +1,13 @@
 import type { IncomingMessage } from "node:http";
-import { isDirectStream, noopMetrics, responsePrefix, type ApiMetrics, type Count, type EventFrame, type FrameSink } from "@parley/api/transport";
+import {
+  isDirectStream,
+  noopMetrics,
+  responsePrefix,
+  type ApiMetrics,
+  type Count,
+  type EventFrame,
+  type FrameSink,
+} from "@parley/api/transport";
 import type { AnyRouter } from "@trpc/server";
 import {
   callProcedure,
@@ -187,7 +195,14 @@ class Connection<TContext> {
     });
   }
 
-  private respondError(id: Id | null, jsonrpc: "2.0" | undefined, cause: unknown, type: ProcedureType | "unknown" = "unknown", path?: string, input?: unknown): void {
+  private respondError(
+    id: Id | null,
+    jsonrpc: "2.0" | undefined,
+    cause: unknown,
+    type: ProcedureType | "unknown" = "unknown",
+    path?: string,
+    input?: unknown,
+  ): void {
     const error = getTRPCErrorFromUnknown(cause);
     this.respond({ id, jsonrpc, error: this.errorShape(error, type, path, input) });
     this.options.onError?.({ error, type, path, input, ctx: this.contextValue, socket: this.socket });

@@ -74,7 +74,12 @@ export const troubledString: fc.Arbitrary<string> = fc.oneof(
 
 /** Lengths around the edges the contract names, and past the 64 KiB payload limit (rarely). */
 const extremeString: fc.Arbitrary<string> = fc.oneof(
-  { weight: 6, arbitrary: fc.constantFrom(0, 1, 2, 3, 31, 32, 33, 64, 65, 200, 201, 250, 251, 255, 256, 257, 1025, 4000, 4001).chain((n) => fc.constantFrom("x".repeat(n), " ".repeat(n), "😀".repeat(n), "é".repeat(n))) },
+  {
+    weight: 6,
+    arbitrary: fc
+      .constantFrom(0, 1, 2, 3, 31, 32, 33, 64, 65, 200, 201, 250, 251, 255, 256, 257, 1025, 4000, 4001)
+      .chain((n) => fc.constantFrom("x".repeat(n), " ".repeat(n), "😀".repeat(n), "é".repeat(n))),
+  },
   { weight: 1, arbitrary: fc.constantFrom("y".repeat(70_000), "\u0000".repeat(20_000), "\u0301".repeat(30_000)) },
 );
 
@@ -91,10 +96,26 @@ const wrongType: fc.Arbitrary<unknown> = fc.oneof(
   fc.constantFrom(null, true, false, 0, 1, -1, "", [], {}, [null], { "": null }),
   fc.jsonValue({ maxDepth: 2 }),
   fc.array(fc.string({ maxLength: 4 }), { maxLength: 3 }),
-  fc.constantFrom({ __proto__: { polluted: true } }, JSON.parse('{"__proto__":{"polluted":true}}') as unknown, { constructor: { prototype: {} } }),
+  fc.constantFrom({ __proto__: { polluted: true } }, JSON.parse('{"__proto__":{"polluted":true}}') as unknown, {
+    constructor: { prototype: {} },
+  }),
 );
 
-const EXTRA_KEYS = ["extra", "__proto__", "constructor", "prototype", "id", "userId", "role", "lastEventId", "input", "json", "", "\u0000", "a".repeat(300)];
+const EXTRA_KEYS = [
+  "extra",
+  "__proto__",
+  "constructor",
+  "prototype",
+  "id",
+  "userId",
+  "role",
+  "lastEventId",
+  "input",
+  "json",
+  "",
+  "\u0000",
+  "a".repeat(300),
+];
 
 function pick<T>(items: T[], fallback: fc.Arbitrary<T>): fc.Arbitrary<T> {
   return items.length > 0 ? fc.constantFrom(...items) : fallback;
@@ -199,13 +220,11 @@ function mutate(value: unknown, mutation: Mutation): fc.Arbitrary<unknown> {
         ? fc.constant(undefined)
         : fc.constantFrom(...keys).map((key) => Object.fromEntries(Object.entries(value as object).filter(([k]) => k !== key)));
     case "extra":
-      return fc
-        .tuple(fc.oneof(fc.constantFrom(...EXTRA_KEYS), fc.string({ maxLength: 6 })), wrongType)
-        .map(([key, v]) => {
-          const out: Record<string, unknown> = isObject ? { ...(value) } : {};
-          Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
-          return out;
-        });
+      return fc.tuple(fc.oneof(fc.constantFrom(...EXTRA_KEYS), fc.string({ maxLength: 6 })), wrongType).map(([key, v]) => {
+        const out: Record<string, unknown> = isObject ? { ...value } : {};
+        Object.defineProperty(out, key, { value: v, enumerable: true, writable: true, configurable: true });
+        return out;
+      });
     case "wrongType":
       return replaceField(wrongType);
     case "trouble":
@@ -222,12 +241,14 @@ function mutate(value: unknown, mutation: Mutation): fc.Arbitrary<unknown> {
 /** Splices trouble into one of the object's string fields: "a real id" + NUL, say. */
 function spliced(value: unknown): fc.Arbitrary<unknown> {
   if (typeof value !== "object" || value === null || Array.isArray(value)) return fc.constant(value);
-  const stringKeys = Object.entries(value).filter(([, v]) => typeof v === "string").map(([k]) => k);
+  const stringKeys = Object.entries(value)
+    .filter(([, v]) => typeof v === "string")
+    .map(([k]) => k);
   if (stringKeys.length === 0) return fc.constant(value);
   return fc.tuple(fc.constantFrom(...stringKeys), troubleUnit, fc.nat()).map(([key, t, at]) => {
     const s = (value as Record<string, string>)[key] ?? "";
     const i = s.length ? at % (s.length + 1) : 0;
-    return { ...(value), [key]: s.slice(0, i) + t + s.slice(i) };
+    return { ...value, [key]: s.slice(0, i) + t + s.slice(i) };
   });
 }
 

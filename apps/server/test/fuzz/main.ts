@@ -60,7 +60,17 @@ const stop = new AbortController();
 for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => stop.abort());
 let failed: boolean;
 try {
-  const report = await fuzz({ url: server.url, db, logs, calls, seed, strict: values.strict, signal: stop.signal, paths: values.paths?.split(","), print: (line) => console.log(line) });
+  const report = await fuzz({
+    url: server.url,
+    db,
+    logs,
+    calls,
+    seed,
+    strict: values.strict,
+    signal: stop.signal,
+    paths: values.paths?.split(","),
+    print: (line) => console.log(line),
+  });
   console.log(describeReport(report));
   failed = report.failure !== null;
 } finally {

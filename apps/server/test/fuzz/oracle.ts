@@ -60,7 +60,10 @@ export async function fingerprinter(db: Database): Promise<() => Promise<string>
      ORDER BY t.table_name`,
   );
   const sql = tables
-    .map(({ table_name: name, has_id: hasId }) => `SELECT '${name}' AS t, count(*)::text AS n, ${hasId ? "max(id)::text" : "''"} AS m FROM "${name}"`)
+    .map(
+      ({ table_name: name, has_id: hasId }) =>
+        `SELECT '${name}' AS t, count(*)::text AS n, ${hasId ? "max(id)::text" : "''"} AS m FROM "${name}"`,
+    )
     .join(" UNION ALL ");
   return async () => {
     const rows = await db.sql.query<{ t: string; n: string; m: string | null }>(sql);

@@ -52,13 +52,25 @@ type Step = { alone: Action } | { together: Action[] };
 const RUNS_PER_CHUNK = 100;
 /** A chunk's runs and the shrinking of a failure found in it, at most (then fast-check stops). */
 const CHUNK_LIMIT_MS = 180_000;
-const UNKNOWN_PATHS = ["", "nope", "room", "room.", ".room.get", "room.get.extra", "__proto__", "constructor", "room.__proto__", "auth.constructor", "a".repeat(300)];
+const UNKNOWN_PATHS = [
+  "",
+  "nope",
+  "room",
+  "room.",
+  ".room.get",
+  "room.get.extra",
+  "__proto__",
+  "constructor",
+  "room.__proto__",
+  "auth.constructor",
+  "a".repeat(300),
+];
 
 /** A printable form of a value: every non-ASCII or control code unit escaped, so NULs and RTL marks show. */
 export function visible(value: unknown): string {
-  return (
-    JSON.stringify(value, (_k, v: unknown) => (Buffer.isBuffer(v) ? `<binary ${v.toString("hex").slice(0, 80)}>` : v)) ?? "undefined"
-  ).replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`).slice(0, 4000);
+  return (JSON.stringify(value, (_k, v: unknown) => (Buffer.isBuffer(v) ? `<binary ${v.toString("hex").slice(0, 80)}>` : v)) ?? "undefined")
+    .replace(/[^\x20-\x7e]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, "0")}`)
+    .slice(0, 4000);
 }
 
 function arbitraries(pool: KeyPool, paths: string[] | undefined) {
@@ -66,11 +78,17 @@ function arbitraries(pool: KeyPool, paths: string[] | undefined) {
   if (procedures.length === 0) throw new Error(`no procedure matches ${paths?.join(",") ?? ""}`);
   const known = procedures.map((p) => inputFor(p.input, pool).map((input): Call => ({ path: p.path, kind: p.kind, input })));
   const unknown = fc
-    .tuple(fc.constantFrom(...UNKNOWN_PATHS), fc.constantFrom("query", "mutation", "subscription") as fc.Arbitrary<Call["kind"]>, fc.jsonValue({ maxDepth: 1 }))
+    .tuple(
+      fc.constantFrom(...UNKNOWN_PATHS),
+      fc.constantFrom("query", "mutation", "subscription") as fc.Arbitrary<Call["kind"]>,
+      fc.jsonValue({ maxDepth: 1 }),
+    )
     .map(([path, kind, input]): Call => ({ path, kind, input }));
   const call = fc.oneof({ weight: 30, arbitrary: fc.oneof(...known) }, { weight: 1, arbitrary: unknown });
   const subscriptions = listProcedures().filter((p) => p.kind === "subscription");
-  const subscriptionCall = fc.oneof(...subscriptions.map((p) => inputFor(p.input, pool).map((input): Call => ({ path: p.path, kind: p.kind, input }))));
+  const subscriptionCall = fc.oneof(
+    ...subscriptions.map((p) => inputFor(p.input, pool).map((input): Call => ({ path: p.path, kind: p.kind, input }))),
+  );
   const caller = fc.constantFrom<Caller>("anonymous", "member", "member", "nonMember", "nonMember", "owner");
   const auth = fc.constantFrom<"bearer" | "cookie">("bearer", "cookie");
   const calls = fc.array(call, { minLength: 1, maxLength: 10 });
@@ -105,26 +123,108 @@ function arbitraries(pool: KeyPool, paths: string[] | undefined) {
     caller,
     method: fc.constantFrom("GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "TRACE"),
     path: fc.oneof(
-      fc.constantFrom("", "auth.me", "%", "%E0%A4%A", "room.get,room.get", "auth.me?batch=1", "auth.me?batch=1&input=%7B", "room.list?input=%00", "auth.me?batch=1&input=[1]", "room.get?input=%7B%22roomId%22%3A%22%ED%A0%80%22%7D", ",,,", "auth.signup?batch=1"),
+      fc.constantFrom(
+        "",
+        "auth.me",
+        "%",
+        "%E0%A4%A",
+        "room.get,room.get",
+        "auth.me?batch=1",
+        "auth.me?batch=1&input=%7B",
+        "room.list?input=%00",
+        "auth.me?batch=1&input=[1]",
+        "room.get?input=%7B%22roomId%22%3A%22%ED%A0%80%22%7D",
+        ",,,",
+        "auth.signup?batch=1",
+      ),
       fc.string({ maxLength: 20 }).map(encodeURIComponent),
     ),
-    body: fc.oneof(fc.string({ maxLength: 40 }), fc.constantFrom("", "{", "[]", '{"0":null}', "null", '{"0":{"json":1}}', "\u0000", "x".repeat(70_000)), troubledString),
-    contentType: fc.constantFrom("application/json", "text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "", "application/json; charset=latin1"),
+    body: fc.oneof(
+      fc.string({ maxLength: 40 }),
+      fc.constantFrom("", "{", "[]", '{"0":null}', "null", '{"0":{"json":1}}', "\u0000", "x".repeat(70_000)),
+      troubledString,
+    ),
+    contentType: fc.constantFrom(
+      "application/json",
+      "text/plain",
+      "application/x-www-form-urlencoded",
+      "multipart/form-data; boundary=x",
+      "",
+      "application/json; charset=latin1",
+    ),
   });
   const action: fc.Arbitrary<Action> = fc.oneof(
-    { weight: 5, arbitrary: fc.record({ via: fc.constant("http" as const), mode: fc.constant("plain" as const), caller, auth, calls: call.map((c) => [c]) }) },
-    { weight: 3, arbitrary: fc.record({ via: fc.constant("http" as const), mode: fc.constantFrom("batch" as const, "jsonl" as const), caller, auth, calls }) },
-    { weight: 2, arbitrary: fc.record({ via: fc.constant("http" as const), mode: fc.constant("jsonl" as const), caller, auth, calls: call.map((c) => [c]) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        via: fc.constant("http" as const),
+        mode: fc.constant("plain" as const),
+        caller,
+        auth,
+        calls: call.map((c) => [c]),
+      }),
+    },
+    {
+      weight: 3,
+      arbitrary: fc.record({
+        via: fc.constant("http" as const),
+        mode: fc.constantFrom("batch" as const, "jsonl" as const),
+        caller,
+        auth,
+        calls,
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        via: fc.constant("http" as const),
+        mode: fc.constant("jsonl" as const),
+        caller,
+        auth,
+        calls: call.map((c) => [c]),
+      }),
+    },
     { weight: 1, arbitrary: fc.record({ via: fc.constant("sse" as const), caller, auth, call: fc.oneof(subscriptionCall, call) }) },
     { weight: 1, arbitrary: httpJunk },
-    { weight: 5, arbitrary: fc.record({ via: fc.constant("ws" as const), caller, op: fc.constant("call" as const), call, stop: fc.constantFrom("never" as const, "after" as const) }) },
-    { weight: 2, arbitrary: fc.record({ via: fc.constant("ws" as const), caller, op: fc.constant("call" as const), call: subscriptionCall, stop: fc.constantFrom("never" as const, "after" as const, "before" as const, "sameFrame" as const, "twice" as const, "unknownId" as const) }) },
+    {
+      weight: 5,
+      arbitrary: fc.record({
+        via: fc.constant("ws" as const),
+        caller,
+        op: fc.constant("call" as const),
+        call,
+        stop: fc.constantFrom("never" as const, "after" as const),
+      }),
+    },
+    {
+      weight: 2,
+      arbitrary: fc.record({
+        via: fc.constant("ws" as const),
+        caller,
+        op: fc.constant("call" as const),
+        call: subscriptionCall,
+        stop: fc.constantFrom(
+          "never" as const,
+          "after" as const,
+          "before" as const,
+          "sameFrame" as const,
+          "twice" as const,
+          "unknownId" as const,
+        ),
+      }),
+    },
     { weight: 2, arbitrary: fc.record({ via: fc.constant("ws" as const), caller, op: fc.constant("batch" as const), calls }) },
     { weight: 1, arbitrary: fc.record({ via: fc.constant("ws" as const), caller, op: fc.constant("junk" as const), frame: junkFrame }) },
   );
   // One action alone: a single call whose refusal must leave the database as it was.
   const alone: fc.Arbitrary<Action> = fc.oneof(
-    fc.record({ via: fc.constant("http" as const), mode: fc.constantFrom("plain" as const, "jsonl" as const), caller, auth, calls: call.map((c) => [c]) }),
+    fc.record({
+      via: fc.constant("http" as const),
+      mode: fc.constantFrom("plain" as const, "jsonl" as const),
+      caller,
+      auth,
+      calls: call.map((c) => [c]),
+    }),
     fc.record({ via: fc.constant("ws" as const), caller, op: fc.constant("call" as const), call, stop: fc.constant("after" as const) }),
   );
   return fc.oneof(
@@ -260,13 +360,18 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
     }
     if (shrinking === null) {
       shrinking = worker;
-      options.print(`fuzz: failure found after ${calls} calls; shrinking it. First seen:\n  ${visible(actions)}\n  ${failures.map((f) => `${f.kind}: ${f.detail}`).join("\n  ")}`);
+      options.print(
+        `fuzz: failure found after ${calls} calls; shrinking it. First seen:\n  ${visible(actions)}\n  ${failures.map((f) => `${f.kind}: ${f.detail}`).join("\n  ")}`,
+      );
     }
     throw new FuzzFailure(failures);
   };
 
   const work = async (worker: number): Promise<void> => {
-    const sockets = Object.fromEntries(CALLERS.map((c) => [c, new FuzzSocket(options.url, () => target.tokens[c], c)])) as Record<Caller, FuzzSocket>;
+    const sockets = Object.fromEntries(CALLERS.map((c) => [c, new FuzzSocket(options.url, () => target.tokens[c], c)])) as Record<
+      Caller,
+      FuzzSocket
+    >;
     allSockets.push(...Object.values(sockets));
     while (calls < options.calls && !options.signal?.aborted && !failure && shrinking === null) {
       const chunk = nextChunk++;
@@ -277,7 +382,12 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       const property = fc.asyncProperty(arbitraries(workspace.pool, options.paths), (step) => judge(worker, sockets, step));
       // Shrinking runs steps against a real server (up to seconds each): it is cut off after
       // CHUNK_LIMIT_MS with the smallest counterexample found by then.
-      const details = await fc.check(property, { seed, numRuns: RUNS_PER_CHUNK, interruptAfterTimeLimit: options.chunkLimitMs ?? CHUNK_LIMIT_MS, markInterruptAsFailure: false });
+      const details = await fc.check(property, {
+        seed,
+        numRuns: RUNS_PER_CHUNK,
+        interruptAfterTimeLimit: options.chunkLimitMs ?? CHUNK_LIMIT_MS,
+        markInterruptAsFailure: false,
+      });
       if (details.failed && shrinking === worker) {
         const error = details.errorInstance instanceof FuzzFailure ? details.errorInstance : null;
         failure = {
@@ -290,7 +400,9 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
       if (performance.now() - lastPrint > 10_000) {
         lastPrint = performance.now();
         const seconds = (performance.now() - started) / 1000;
-        options.print(`fuzz: ${calls} calls in ${seconds.toFixed(0)} s (${Math.round(calls / seconds)} calls/s), chunk ${chunk}, seed ${seed}`);
+        options.print(
+          `fuzz: ${calls} calls in ${seconds.toFixed(0)} s (${Math.round(calls / seconds)} calls/s), chunk ${chunk}, seed ${seed}`,
+        );
       }
     }
     for (const s of Object.values(sockets)) s.close();

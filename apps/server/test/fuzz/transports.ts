@@ -68,7 +68,8 @@ function judgeHttp(what: string, answer: { status: number; text: string } | Fail
   const failures: Failure[] = [];
   if (answer.status >= 500) failures.push({ kind: "http500", detail: `${what} → HTTP ${answer.status}: ${excerpt(answer.text)}` });
   if (INTERNAL.test(answer.text)) failures.push({ kind: "internal", detail: `${what} → ${excerpt(answer.text)}` });
-  else if (STACK.test(answer.text)) failures.push({ kind: "internal", detail: `${what} → a stack trace in the answer: ${excerpt(answer.text)}` });
+  else if (STACK.test(answer.text))
+    failures.push({ kind: "internal", detail: `${what} → a stack trace in the answer: ${excerpt(answer.text)}` });
   const refused = answer.status >= 400 || /"error":/.test(answer.text);
   return { calls, refused, failures };
 }
@@ -89,7 +90,11 @@ async function overHttp(target: Target, action: Extract<Action, { via: "http" }>
       init = { method: "GET", headers };
     } else {
       url = `${target.url}/trpc/${paths}`;
-      init = { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: call.input === undefined ? "" : JSON.stringify(call.input) };
+      init = {
+        method: "POST",
+        headers: { ...headers, "content-type": "application/json" },
+        body: call.input === undefined ? "" : JSON.stringify(call.input),
+      };
     }
   } else {
     if (mode === "jsonl") headers["trpc-accept"] = "application/jsonl";
@@ -145,10 +150,14 @@ async function httpJunk(target: Target, action: Extract<Action, { via: "httpJunk
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString("utf8") }));
-      res.on("error", (error) => resolve({ kind: "broken", detail: `${action.method} /trpc/${action.path.slice(0, 100)}: ${String(error)}` }));
+      res.on("error", (error) =>
+        resolve({ kind: "broken", detail: `${action.method} /trpc/${action.path.slice(0, 100)}: ${String(error)}` }),
+      );
     });
     req.on("timeout", () => req.destroy(new Error("no answer in 15 s")));
-    req.on("error", (error) => resolve({ kind: "broken", detail: `${action.method} /trpc/${action.path.slice(0, 100)}: ${String(error)}` }));
+    req.on("error", (error) =>
+      resolve({ kind: "broken", detail: `${action.method} /trpc/${action.path.slice(0, 100)}: ${String(error)}` }),
+    );
     req.end(withBody ? action.body : undefined);
   });
   return judgeHttp(`${action.method} /trpc/${action.path.slice(0, 100)} body ${JSON.stringify(action.body.slice(0, 100))}`, answer, 1);
@@ -202,7 +211,8 @@ export class FuzzSocket {
   }
 
   private receive(text: string): void {
-    if (INTERNAL.test(text) || STACK.test(text)) this.seen.push({ kind: "internal", detail: `WebSocket (${this.caller}) got ${excerpt(text)}` });
+    if (INTERNAL.test(text) || STACK.test(text))
+      this.seen.push({ kind: "internal", detail: `WebSocket (${this.caller}) got ${excerpt(text)}` });
     let message: unknown;
     try {
       message = JSON.parse(text);

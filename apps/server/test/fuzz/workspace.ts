@@ -13,12 +13,22 @@ export type Workspace = {
 type Answer = { result?: { data?: unknown }; error?: { data?: { code?: string } } };
 
 /** One plain tRPC call over HTTP; throws unless it succeeds. */
-async function call<T>(url: string, path: string, input: unknown, token: string | null, kind: "query" | "mutation" = "mutation"): Promise<T> {
+async function call<T>(
+  url: string,
+  path: string,
+  input: unknown,
+  token: string | null,
+  kind: "query" | "mutation" = "mutation",
+): Promise<T> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   const res =
     kind === "query"
       ? await fetch(`${url}/trpc/${path}${input === undefined ? "" : `?input=${encodeURIComponent(JSON.stringify(input))}`}`, { headers })
-      : await fetch(`${url}/trpc/${path}`, { method: "POST", headers: { ...headers, "content-type": "application/json" }, body: JSON.stringify(input ?? null) });
+      : await fetch(`${url}/trpc/${path}`, {
+          method: "POST",
+          headers: { ...headers, "content-type": "application/json" },
+          body: JSON.stringify(input ?? null),
+        });
   const body = (await res.json()) as Answer;
   if (!res.ok || body.error) throw new Error(`workspace: ${path} failed: ${JSON.stringify(body.error ?? body)}`);
   return body.result?.data as T;
@@ -36,7 +46,12 @@ export async function setUpWorkspace(url: string): Promise<Workspace> {
   const tokens: Record<Caller, string | null> = { anonymous: null, member: null, nonMember: null, owner: null };
   for (const who of ["owner", "member", "nonMember"] as const) {
     const username = names[who];
-    const { token } = await call<{ token: string }>(url, "auth.signup", { username, email: `${username}@example.com`, password: PASSWORD }, null);
+    const { token } = await call<{ token: string }>(
+      url,
+      "auth.signup",
+      { username, email: `${username}@example.com`, password: PASSWORD },
+      null,
+    );
     tokens[who] = token;
   }
   const pool: KeyPool = { roomIds: [], messageIds: [], eventIds: [], sessionIds: [], usernames: Object.values(names), password: PASSWORD };
@@ -63,14 +78,20 @@ export async function setUpWorkspace(url: string): Promise<Workspace> {
     for (const visibility of ["public", "private"] as const) {
       const key = visibility === "public" ? "open" : "closed";
       if (rooms[key] && (await roomOk(rooms[key]))) continue;
-      const room = await call<{ id: string }>(url, "room.create", { name: `fz_${visibility}_${randomBytes(4).toString("hex")}`, visibility }, tokens.owner);
+      const room = await call<{ id: string }>(
+        url,
+        "room.create",
+        { name: `fz_${visibility}_${randomBytes(4).toString("hex")}`, visibility },
+        tokens.owner,
+      );
       rooms[key] = room.id;
       pool.roomIds.push(room.id);
     }
     await call(url, "room.update", { roomId: rooms.open, visibility: "public" }, tokens.owner);
     await call(url, "room.addMember", { roomId: rooms.open, username: names.member }, tokens.owner);
     await call(url, "room.addMember", { roomId: rooms.closed, username: names.member }, tokens.owner);
-    for (const roomId of [rooms.open, rooms.closed]) await call(url, "room.removeMember", { roomId, username: names.nonMember }, tokens.owner);
+    for (const roomId of [rooms.open, rooms.closed])
+      await call(url, "room.removeMember", { roomId, username: names.nonMember }, tokens.owner);
     // Keys for the generators: messages, the rooms' newest events, every session of the cast.
     for (const roomId of [rooms.open, rooms.closed]) {
       const sent = await call<{ id: string }>(url, "message.send", { roomId, text: `hello @${names.member}` }, tokens.member);

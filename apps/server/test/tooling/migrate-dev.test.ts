@@ -42,7 +42,10 @@ async function prisma(args: string[], env: Record<string, string>): Promise<stri
 /** The migration history as the copy holds it, oldest first. */
 async function migrations(): Promise<string[]> {
   const entries = await readdir(path.join(scratch.dir, "prisma/migrations"), { withFileTypes: true });
-  return entries.filter((e) => e.isDirectory()).map((e) => e.name).sort();
+  return entries
+    .filter((e) => e.isDirectory())
+    .map((e) => e.name)
+    .sort();
 }
 
 /**
@@ -77,7 +80,9 @@ describe("prisma migrate dev", () => {
     const admin = new pg.Client({ connectionString: ADMIN_URL });
     await admin.connect();
     const shadows = async () =>
-      (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`)).rows.map((r) => r.datname);
+      (await admin.query<{ datname: string }>(`SELECT datname FROM pg_database WHERE datname LIKE 'prisma_migrate_shadow_db_%'`)).rows.map(
+        (r) => r.datname,
+      );
     try {
       const shadowsBefore = await shadows();
       await admin.query(`CREATE DATABASE "${name}"`);

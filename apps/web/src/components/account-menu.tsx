@@ -9,7 +9,18 @@ type Open = "menu" | "password" | "sessions" | null;
 
 /** A person with a small gear: the account. Decorative (the button has its own name). */
 const AccountIcon = () => (
-  <svg width="1em" height="1em" viewBox="0 0 24 24" fill="none" stroke="currentColor" strokeWidth={2} strokeLinecap="round" strokeLinejoin="round" aria-hidden="true" focusable="false">
+  <svg
+    width="1em"
+    height="1em"
+    viewBox="0 0 24 24"
+    fill="none"
+    stroke="currentColor"
+    strokeWidth={2}
+    strokeLinecap="round"
+    strokeLinejoin="round"
+    aria-hidden="true"
+    focusable="false"
+  >
     <circle cx="10" cy="8" r="4" />
     <path d="M3 20c0-3.3 3.1-6 7-6 1.1 0 2.1.2 3 .6" />
     <circle cx="18" cy="18" r="2.5" />

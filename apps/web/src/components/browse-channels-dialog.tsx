@@ -18,8 +18,7 @@ export function matchChannels(rooms: readonly Room[], search: string): Room[] {
   const words = search.toLowerCase().split(/\s+/).filter(Boolean);
   return rooms.filter(
     (room) =>
-      room.kind === "channel" &&
-      words.every((word) => room.name.toLowerCase().includes(word) || room.topic.toLowerCase().includes(word)),
+      room.kind === "channel" && words.every((word) => room.name.toLowerCase().includes(word) || room.topic.toLowerCase().includes(word)),
   );
 }
 

@@ -32,7 +32,9 @@ export function ChangePasswordDialog({ onClose }: { onClose: () => void }) {
         // A wrong current password belongs to its field; anything else (too many tries) to the form.
         if (error.data?.code === "UNAUTHORIZED") form.setErrors({ currentPassword: messageOf(error) });
         else if (Object.keys(fields).length === 0) setFormError(messageOf(error));
-        const first = ["currentPassword", "newPassword"].find((name) => fields[name]) ?? (error.data?.code === "UNAUTHORIZED" ? "currentPassword" : null);
+        const first =
+          ["currentPassword", "newPassword"].find((name) => fields[name]) ??
+          (error.data?.code === "UNAUTHORIZED" ? "currentPassword" : null);
         if (first) formRef.current?.querySelector<HTMLInputElement>(`#account-${first}`)?.focus();
       },
     }),

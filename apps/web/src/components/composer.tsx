@@ -1,5 +1,16 @@
 import { codePoints } from "@parley/contract/rules";
-import { lazy, Suspense, useEffect, useId, useLayoutEffect, useRef, useState, type FormEvent, type KeyboardEvent, type ReactNode } from "react";
+import {
+  lazy,
+  Suspense,
+  useEffect,
+  useId,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type FormEvent,
+  type KeyboardEvent,
+  type ReactNode,
+} from "react";
 import type { ReplyTo, User } from "@parley/client";
 import { useShortcodes } from "../hooks/use-shortcodes";
 import { completeMention, mentionAt } from "../lib/mention-query";

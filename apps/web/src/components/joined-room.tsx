@@ -88,10 +88,7 @@ export function JoinedRoom({ room }: { room: Room }) {
   const members = useQuery(trpc.room.members.queryOptions({ roomId: room.id }));
   const names = useMemo(() => new Map(members.data?.map((m) => [m.user.id, m.user.username]) ?? []), [members.data]);
   const nameOf = useCallback((userId: string) => names.get(userId) ?? null, [names]);
-  const mentionable = useMemo(
-    () => members.data?.map((m) => m.user).filter((user) => user.id !== me.id) ?? [],
-    [members.data, me.id],
-  );
+  const mentionable = useMemo(() => members.data?.map((m) => m.user).filter((user) => user.id !== me.id) ?? [], [members.data, me.id]);
 
   const [replyTo, setReplyTo] = useState<Message | null>(null);
 
@@ -104,10 +101,7 @@ export function JoinedRoom({ room }: { room: Room }) {
     setJump((current) => (current?.nonce === request.nonce ? null : current));
     clearFocus(request);
   }, []);
-  const onJump = useCallback(
-    (messageId: string) => setJump({ roomId: room.id, messageId, nonce: Date.now() }),
-    [room.id],
-  );
+  const onJump = useCallback((messageId: string) => setJump({ roomId: room.id, messageId, nonce: Date.now() }), [room.id]);
   const revealLoaded = reveal ? messages.some((m) => m.id === reveal.messageId) : true;
   useEffect(() => {
     if (!reveal || revealLoaded || history.data === undefined || history.isFetchingNextPage) return;

@@ -205,13 +205,7 @@ function MemberRow({ member, isMe, canRemove, roleChange, onRemove, onRole }: Me
           )}
           <span className={`member-role member-role-${member.role}`}>{roleName(member.role)}</span>
         </div>
-        <MemberActions
-          username={username}
-          roleChange={roleChange}
-          canRemove={canRemove}
-          onRole={onRole}
-          onRemove={onRemove}
-        />
+        <MemberActions username={username} roleChange={roleChange} canRemove={canRemove} onRole={onRole} onRemove={onRemove} />
       </div>
       {offering ? (
         <div id={menuId} className="member-offer">

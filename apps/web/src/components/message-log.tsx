@@ -117,8 +117,7 @@ export function MessageLog(props: Props) {
     if (items.length === 0) return;
     const current = target.closest<HTMLElement>("li.msg[data-message-id]");
     const at = current ? items.indexOf(current) : items.length;
-    const next =
-      event.key === "Home" ? 0 : event.key === "End" ? items.length - 1 : event.key === "ArrowUp" ? at - 1 : at + 1;
+    const next = event.key === "Home" ? 0 : event.key === "End" ? items.length - 1 : event.key === "ArrowUp" ? at - 1 : at + 1;
     const item = items[Math.max(0, Math.min(items.length - 1, next))];
     if (!item) return;
     event.preventDefault();

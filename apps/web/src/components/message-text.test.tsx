@@ -29,9 +29,7 @@ describe("MessageText", () => {
 
 describe("MessageText mentions", () => {
   it("highlights the members a message mentions, the reader's own mention most", () => {
-    const { container } = render(
-      <MessageText text="@Bob and @carl, ask @nobody or mail x@bob.com" mentions={["bob", "carl"]} me="carl" />,
-    );
+    const { container } = render(<MessageText text="@Bob and @carl, ask @nobody or mail x@bob.com" mentions={["bob", "carl"]} me="carl" />);
     const spans = Array.from(container.querySelectorAll(".mention"));
     expect(spans.map((s) => [s.textContent, s.classList.contains("is-me")])).toEqual([
       ["@Bob", false],

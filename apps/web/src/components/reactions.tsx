@@ -43,8 +43,7 @@ export function ReactionBar({ reactions, meId, nameOf, onToggle }: BarProps) {
             title={`${reactedBy(names)} reacted with ${reaction.emoji}`}
             onClick={() => onToggle(reaction.emoji, mine)}
           >
-            <span className="reaction-emoji">{reaction.emoji}</span>{" "}
-            <span className="reaction-count">{reaction.userIds.length}</span>
+            <span className="reaction-emoji">{reaction.emoji}</span> <span className="reaction-count">{reaction.userIds.length}</span>
           </button>
         );
       })}

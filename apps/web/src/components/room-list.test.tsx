@@ -58,7 +58,11 @@ describe("RoomList", () => {
       />,
     );
     const nav = screen.getByRole("navigation", { name: "Direct messages" });
-    expect(within(nav).getAllByRole("link").map((link) => link.getAttribute("href"))).toEqual(["/rooms/d1", "/rooms/d2"]);
+    expect(
+      within(nav)
+        .getAllByRole("link")
+        .map((link) => link.getAttribute("href")),
+    ).toEqual(["/rooms/d1", "/rooms/d2"]);
     expect(within(nav).getByRole("link", { name: "leo" })).toBeTruthy();
     expect(within(nav).getByRole("button", { name: "New message" })).toBeTruthy();
   });
@@ -97,7 +101,13 @@ describe("RoomList unread counts", () => {
 
   it("counts nothing for a room the user is not in", () => {
     render(
-      <RoomList id="channels" title="Channels" rooms={[room("c1", "open", { joined: false, unreadCount: 4 })]} activeRoomId={null} empty="none" />,
+      <RoomList
+        id="channels"
+        title="Channels"
+        rooms={[room("c1", "open", { joined: false, unreadCount: 4 })]}
+        activeRoomId={null}
+        empty="none"
+      />,
     );
     expect(screen.queryByLabelText(/unread/)).toBeNull();
   });

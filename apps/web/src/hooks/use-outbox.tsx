@@ -22,9 +22,7 @@ export function OutboxProvider({ children }: { children: ReactNode }) {
       new Outbox(
         (input) => client.message.send.mutate(input),
         (message) =>
-          queryClient.setQueryData<MessageHistory>(historyKey(message.roomId), (old) =>
-            old ? upsertMessage(old, message) : old,
-          ),
+          queryClient.setQueryData<MessageHistory>(historyKey(message.roomId), (old) => (old ? upsertMessage(old, message) : old)),
       ),
   );
   useEffect(() => connection.onReconnect(() => outbox.retryInterrupted()), [connection, outbox]);

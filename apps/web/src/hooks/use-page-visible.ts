@@ -7,5 +7,9 @@ function subscribe(listener: () => void): () => void {
 
 /** Whether the tab is shown: a hidden tab reads nothing, so it marks nothing read. */
 export function usePageVisible(): boolean {
-  return useSyncExternalStore(subscribe, () => document.visibilityState !== "hidden", () => true);
+  return useSyncExternalStore(
+    subscribe,
+    () => document.visibilityState !== "hidden",
+    () => true,
+  );
 }

@@ -28,8 +28,7 @@ export function useRoomHistory(roomId: string, onEvent: (event: RoomEvent, event
 
   const history = useInfiniteQuery<MessagePage, Error, MessageHistory, ReturnType<typeof historyKey>, string | null>({
     queryKey: key,
-    queryFn: ({ pageParam }): Promise<MessagePage> =>
-      client.message.list.query({ roomId, before: pageParam, limit: PAGE_SIZE }),
+    queryFn: ({ pageParam }): Promise<MessagePage> => client.message.list.query({ roomId, before: pageParam, limit: PAGE_SIZE }),
     initialPageParam: null as string | null,
     getNextPageParam: (page) => page.nextCursor,
     // Live events keep it current; a refetch would only race them.

@@ -104,8 +104,7 @@ export function useRoom(roomId: string) {
     trpc.room.get.queryOptions(
       { roomId },
       {
-        placeholderData: () =>
-          queryClient.getQueryData<Room[]>(trpc.room.list.queryKey())?.find((room) => room.id === roomId),
+        placeholderData: () => queryClient.getQueryData<Room[]>(trpc.room.list.queryKey())?.find((room) => room.id === roomId),
         retry: (failures, error) => errorCode(error) === null && failures < 3,
       },
     ),

@@ -24,11 +24,7 @@ export function useUnreadAnchor(
   meId: string,
 ) {
   const [opening] = useState(() => ({
-    byEvents:
-      loaded &&
-      historyEventId !== null &&
-      room.lastReadEventId !== null &&
-      !isAfter(historyEventId, room.lastReadEventId),
+    byEvents: loaded && historyEventId !== null && room.lastReadEventId !== null && !isAfter(historyEventId, room.lastReadEventId),
     readUpTo: room.lastReadEventId,
     unread: room.unreadCount,
   }));
@@ -43,8 +39,7 @@ export function useUnreadAnchor(
   /** A new message came through the room's events (`reading`: the reader was at it). */
   const arrived = (message: Message, eventId: string, reading: boolean) => {
     if (message.author.id === meId || opened !== null) return;
-    const wasUnread =
-      opening.byEvents && opening.unread > 0 && opening.readUpTo !== null && isAfter(eventId, opening.readUpTo);
+    const wasUnread = opening.byEvents && opening.unread > 0 && opening.readUpTo !== null && isAfter(eventId, opening.readUpTo);
     if (wasUnread || !reading) setLater((current) => current ?? message.id);
   };
   return { anchor, arrived };

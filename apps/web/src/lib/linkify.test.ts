@@ -22,14 +22,16 @@ describe("linkify", () => {
   });
 
   it("never links other schemes", () => {
-    expect(linkify("javascript:alert(1) data:text/html,x")).toEqual([
-      { kind: "text", text: "javascript:alert(1) data:text/html,x" },
-    ]);
+    expect(linkify("javascript:alert(1) data:text/html,x")).toEqual([{ kind: "text", text: "javascript:alert(1) data:text/html,x" }]);
   });
 
   it("gives back the input when joined", () => {
     const input = "a https://b.c/d, e (https://f.g) h";
-    expect(linkify(input).map((p) => p.text).join("")).toBe(input);
+    expect(
+      linkify(input)
+        .map((p) => p.text)
+        .join(""),
+    ).toBe(input);
   });
 
   describe("work done", () => {

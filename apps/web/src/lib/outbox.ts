@@ -16,12 +16,7 @@ export type PendingMessage = {
   retryOnReconnect: boolean;
 };
 
-export type SendMessage = (input: {
-  roomId: string;
-  text: string;
-  clientMsgId: string;
-  replyToId?: string;
-}) => Promise<Message>;
+export type SendMessage = (input: { roomId: string; text: string; clientMsgId: string; replyToId?: string }) => Promise<Message>;
 
 /**
  * Messages typed but not yet confirmed, per room. Each keeps its clientMsgId across retries,
@@ -86,21 +81,20 @@ export class Outbox {
     const go = () => this.sendMessage({ roomId: item.roomId, text: item.text, clientMsgId: item.clientMsgId, ...reply });
     // Nothing ahead of it in this room: it leaves now; otherwise when the one ahead settles.
     const before = this.lines.get(item.roomId);
-    const sent = (before ? before.then(go) : go())
-      .then(
-        (message) => {
-          this.onConfirmed(message);
-          this.discard(item.clientMsgId);
-        },
-        (error: unknown) => {
-          const interrupted = isConnectionError(error);
-          this.patch(item.clientMsgId, {
-            status: "failed",
-            error: interrupted ? "Not sent: the connection dropped." : messageOf(error),
-            retryOnReconnect: interrupted,
-          });
-        },
-      );
+    const sent = (before ? before.then(go) : go()).then(
+      (message) => {
+        this.onConfirmed(message);
+        this.discard(item.clientMsgId);
+      },
+      (error: unknown) => {
+        const interrupted = isConnectionError(error);
+        this.patch(item.clientMsgId, {
+          status: "failed",
+          error: interrupted ? "Not sent: the connection dropped." : messageOf(error),
+          retryOnReconnect: interrupted,
+        });
+      },
+    );
     this.lines.set(item.roomId, sent);
     void sent.then(() => {
       if (this.lines.get(item.roomId) === sent) this.lines.delete(item.roomId);

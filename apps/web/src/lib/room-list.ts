@@ -26,7 +26,10 @@ export function upsertRoom(rooms: readonly Room[], room: Room): Room[] {
     const at = channels.findIndex((r) => byName(room, r) < 0);
     return at < 0 ? [...channels, room, ...dms] : [...channels.slice(0, at), room, ...channels.slice(at), ...dms];
   }
-  const at = Math.max(0, rooms.filter((r) => r.kind === "dm").findIndex((r) => r.id === room.id));
+  const at = Math.max(
+    0,
+    rooms.filter((r) => r.kind === "dm").findIndex((r) => r.id === room.id),
+  );
   return [...channels, ...dms.slice(0, at), room, ...dms.slice(at)];
 }
 

@@ -28,13 +28,7 @@ describe("buildRows", () => {
       alice.id,
       now,
     );
-    expect(rows.map((r) => (r.kind === "message" ? `${r.key}${r.grouped ? "+" : ""}` : r.kind))).toEqual([
-      "day",
-      "1",
-      "2+",
-      "3",
-      "4",
-    ]);
+    expect(rows.map((r) => (r.kind === "message" ? `${r.key}${r.grouped ? "+" : ""}` : r.kind))).toEqual(["day", "1", "2+", "3", "4"]);
   });
 
   it("never shows a sent message twice while its confirmation is in flight", () => {
@@ -48,12 +42,7 @@ describe("buildRows", () => {
   });
 
   it("puts a divider before each day", () => {
-    const rows = buildRows(
-      [msg("1", alice, "2026-02-27T10:00:00.000Z"), msg("2", alice, "2026-03-02T10:00:00.000Z")],
-      [],
-      alice.id,
-      now,
-    );
+    const rows = buildRows([msg("1", alice, "2026-02-27T10:00:00.000Z"), msg("2", alice, "2026-03-02T10:00:00.000Z")], [], alice.id, now);
     expect(rows.map((r) => r.kind)).toEqual(["day", "message", "day", "message"]);
     expect(rows[2]).toMatchObject({ kind: "day", label: "Today" });
   });

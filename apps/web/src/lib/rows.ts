@@ -23,8 +23,7 @@ export function buildRows(messages: Message[], pending: PendingMessage[], myId: 
     const day = dayKey(message.createdAt);
     if (previous?.day !== day) rows.push({ kind: "day", key: `day-${day}`, label: formatDay(message.createdAt, now) });
     const at = Date.parse(message.createdAt);
-    const grouped =
-      previous !== null && previous.day === day && previous.authorId === message.author.id && at - previous.at < GROUP_GAP_MS;
+    const grouped = previous !== null && previous.day === day && previous.authorId === message.author.id && at - previous.at < GROUP_GAP_MS;
     rows.push({ kind: "message", key: message.id, message, grouped });
     previous = { authorId: message.author.id, at, day };
   }

@@ -72,11 +72,7 @@ export type UnreadMark = {
 };
 
 /** The mark for a history just loaded, given the room as the reader's list saw it. */
-export function unreadMark(
-  messages: readonly Message[],
-  room: Pick<Room, "unreadCount" | "lastMessageAt">,
-  meId: string,
-): UnreadMark {
+export function unreadMark(messages: readonly Message[], room: Pick<Room, "unreadCount" | "lastMessageAt">, meId: string): UnreadMark {
   const last = messages[messages.length - 1];
   const since = room.lastMessageAt;
   const later = since === null ? 0 : messages.filter((m) => m.author.id !== meId && m.createdAt > since).length;
@@ -87,12 +83,7 @@ export function unreadMark(
  * The message the "New messages" divider goes above: null when nothing was unread, undefined
  * while it lies in older pages not loaded yet.
  */
-export function firstUnreadId(
-  messages: readonly Message[],
-  mark: UnreadMark,
-  meId: string,
-  hasOlder: boolean,
-): string | null | undefined {
+export function firstUnreadId(messages: readonly Message[], mark: UnreadMark, meId: string, hasOlder: boolean): string | null | undefined {
   if (mark.unread <= 0 || mark.lastId === null) return null;
   const end = messages.findIndex((m) => m.id === mark.lastId);
   const upTo = end < 0 ? messages : messages.slice(0, end + 1);

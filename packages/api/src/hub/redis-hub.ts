@@ -205,11 +205,7 @@ export class RedisHub implements Hub {
   }
 
   private presenceKeys(roomId: string, userId: string, serverId: string): string[] {
-    return [
-      this.key(`presence:${roomId}:users`),
-      this.key(`presence:${roomId}:conns:${userId}`),
-      this.key(`server:${serverId}:conns`),
-    ];
+    return [this.key(`presence:${roomId}:users`), this.key(`presence:${roomId}:conns:${userId}`), this.key(`server:${serverId}:conns`)];
   }
 
   async presenceEnter(roomId: string, user: User, subscriptionId: string): Promise<{ first: boolean }> {

@@ -115,14 +115,11 @@ describe("Redis outage: the breaker", () => {
       // Back by themselves: presence works, the subscription was renewed, and the limiter
       // counts in Redis again (its count there survived nowhere: this Redis keeps nothing).
       const recoverMs = await until(async () => (await timed(() => one.presenceEnter("r1", alice, "back"))).ok, "presence works again");
-      await until(
-        async () => {
-          one.publish(topics.sessions(), "back");
-          await sleep(50);
-          return got.includes("back");
-        },
-        "a publish reaches the other hub",
-      );
+      await until(async () => {
+        one.publish(topics.sessions(), "back");
+        await sleep(50);
+        return got.includes("back");
+      }, "a publish reaches the other hub");
       await until(async () => {
         await limiter.take("message", "u3");
         return (await rawExists(port, `${prefix}rl:message:u3`)) === 1;

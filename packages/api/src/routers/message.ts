@@ -136,10 +136,16 @@ export const messageRouter = router({
   }),
 
   /** Adds the caller's emoji to a message; emits reactions.changed when that changed something. */
-  react: authedProcedure.meta(reactLimit).input(messageReactInput).mutation(({ ctx, input }) => react(ctx, input, true)),
+  react: authedProcedure
+    .meta(reactLimit)
+    .input(messageReactInput)
+    .mutation(({ ctx, input }) => react(ctx, input, true)),
 
   /** Takes the caller's emoji off a message; emits reactions.changed when it was there. */
-  unreact: authedProcedure.meta(reactLimit).input(messageReactInput).mutation(({ ctx, input }) => react(ctx, input, false)),
+  unreact: authedProcedure
+    .meta(reactLimit)
+    .input(messageReactInput)
+    .mutation(({ ctx, input }) => react(ctx, input, false)),
 
   /** Full-text search over the messages of the caller's rooms, newest first. */
   search: authedProcedure

@@ -48,10 +48,7 @@ function nameTaken(name: string, cause: unknown): TRPCError {
 
 /** One member as Member, with presence. */
 async function memberOf(ctx: Context, roomId: string, userId: string): Promise<Member> {
-  const [member, online] = await Promise.all([
-    rooms.getMember(ctx.deps.db, roomId, userId),
-    ctx.deps.hub.onlineUsers(roomId),
-  ]);
+  const [member, online] = await Promise.all([rooms.getMember(ctx.deps.db, roomId, userId), ctx.deps.hub.onlineUsers(roomId)]);
   if (!member) throw new TRPCError({ code: "NOT_FOUND", message: "Not a member of this room" });
   return { ...member, online: online.some((u) => u.id === userId) };
 }
@@ -80,9 +77,7 @@ export const roomRouter = router({
     }),
 
   // Capped (not paged): every room the caller is in, and ROOM_LIST_LIMIT others (docs/operations.md).
-  list: authedProcedure.query(({ ctx }) =>
-    rooms.listRooms(ctx.deps.db, ctx.user.id, { othersLimit: ctx.deps.config.roomListLimit }),
-  ),
+  list: authedProcedure.query(({ ctx }) => rooms.listRooms(ctx.deps.db, ctx.user.id, { othersLimit: ctx.deps.config.roomListLimit })),
 
   get: authedProcedure.input(roomIdInput).query(async ({ ctx, input }) => {
     await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
@@ -91,39 +86,45 @@ export const roomRouter = router({
     return room;
   }),
 
-  join: authedProcedure.meta(membershipLimit).input(roomIdInput).mutation(async ({ ctx, input }) => {
-    const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    if (!access.role) {
-      // Only a public channel is visible to someone outside it, so only that one can be joined.
-      const { events } = await guarded(input.roomId, () =>
-        rooms.joinRoom(ctx.deps.db, input.roomId, publicUser(ctx.user), { guard: guards.join() }),
-      );
-      if (events.length > 0) {
-        announceEvents(ctx, events);
-        announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
-        await announceRoomAdded(ctx, input.roomId, ctx.user.id);
+  join: authedProcedure
+    .meta(membershipLimit)
+    .input(roomIdInput)
+    .mutation(async ({ ctx, input }) => {
+      const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
+      if (!access.role) {
+        // Only a public channel is visible to someone outside it, so only that one can be joined.
+        const { events } = await guarded(input.roomId, () =>
+          rooms.joinRoom(ctx.deps.db, input.roomId, publicUser(ctx.user), { guard: guards.join() }),
+        );
+        if (events.length > 0) {
+          announceEvents(ctx, events);
+          announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
+          await announceRoomAdded(ctx, input.roomId, ctx.user.id);
+        }
       }
-    }
-    const room = await rooms.getRoom(ctx.deps.db, input.roomId, ctx.user.id);
-    if (!room) throw roomNotFound(input.roomId);
-    return room;
-  }),
+      const room = await rooms.getRoom(ctx.deps.db, input.roomId, ctx.user.id);
+      if (!room) throw roomNotFound(input.roomId);
+      return room;
+    }),
 
-  leave: authedProcedure.meta(membershipLimit).input(roomIdInput).mutation(async ({ ctx, input }) => {
-    const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    allow(input.roomId, rules.leave(), ctx.user.id, access);
-    if (access.role) {
-      const { events } = await guarded(input.roomId, () =>
-        rooms.leaveRoom(ctx.deps.db, input.roomId, publicUser(ctx.user), { guard: guards.leave() }),
-      );
-      if (events.length > 0) {
-        announceEvents(ctx, events);
-        announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
-        announceRoomRemoved(ctx, input.roomId, ctx.user.id, access.visibility);
+  leave: authedProcedure
+    .meta(membershipLimit)
+    .input(roomIdInput)
+    .mutation(async ({ ctx, input }) => {
+      const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
+      allow(input.roomId, rules.leave(), ctx.user.id, access);
+      if (access.role) {
+        const { events } = await guarded(input.roomId, () =>
+          rooms.leaveRoom(ctx.deps.db, input.roomId, publicUser(ctx.user), { guard: guards.leave() }),
+        );
+        if (events.length > 0) {
+          announceEvents(ctx, events);
+          announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
+          announceRoomRemoved(ctx, input.roomId, ctx.user.id, access.visibility);
+        }
       }
-    }
-    return { ok: true as const };
-  }),
+      return { ok: true as const };
+    }),
 
   update: authedProcedure
     .meta({ rateLimit: { action: "edit", per: "user" } })
@@ -158,62 +159,68 @@ export const roomRouter = router({
       return room;
     }),
 
-  addMember: authedProcedure.meta(membershipLimit).input(roomMemberInput).mutation(async ({ ctx, input }): Promise<Member> => {
-    const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    const user = await requireUser(ctx.deps.db, input.username);
-    allow(input.roomId, rules.add(ctx.user.id), ctx.user.id, access);
-    const { events } = await guarded(input.roomId, () =>
-      rooms.joinRoom(ctx.deps.db, input.roomId, user, { guard: guards.add(ctx.user.id), actorId: ctx.user.id }),
-    );
-    if (events.length > 0) {
-      announceEvents(ctx, events);
-      announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
-      await announceRoomAdded(ctx, input.roomId, user.id);
-    }
-    return memberOf(ctx, input.roomId, user.id);
-  }),
+  addMember: authedProcedure
+    .meta(membershipLimit)
+    .input(roomMemberInput)
+    .mutation(async ({ ctx, input }): Promise<Member> => {
+      const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
+      const user = await requireUser(ctx.deps.db, input.username);
+      allow(input.roomId, rules.add(ctx.user.id), ctx.user.id, access);
+      const { events } = await guarded(input.roomId, () =>
+        rooms.joinRoom(ctx.deps.db, input.roomId, user, { guard: guards.add(ctx.user.id), actorId: ctx.user.id }),
+      );
+      if (events.length > 0) {
+        announceEvents(ctx, events);
+        announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
+        await announceRoomAdded(ctx, input.roomId, user.id);
+      }
+      return memberOf(ctx, input.roomId, user.id);
+    }),
 
-  removeMember: authedProcedure.meta(membershipLimit).input(roomMemberInput).mutation(async ({ ctx, input }) => {
-    const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    const user = await requireUser(ctx.deps.db, input.username);
-    const target = await rooms.getMember(ctx.deps.db, input.roomId, user.id);
-    allow(input.roomId, rules.remove(ctx.user.id, user.id), ctx.user.id, access, { [user.id]: target?.role ?? null });
-    if (!target) return { ok: true as const };
-    const { events } = await guarded(input.roomId, () =>
-      rooms.leaveRoom(ctx.deps.db, input.roomId, user, { by: publicUser(ctx.user), guard: guards.remove(ctx.user.id, user.id) }),
-    );
-    if (events.length > 0) {
-      // member.left ends the removed user's room.events and room.activity on every server.
-      announceEvents(ctx, events);
-      announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
-      announceRoomRemoved(ctx, input.roomId, user.id, access.visibility);
-    }
-    return { ok: true as const };
-  }),
+  removeMember: authedProcedure
+    .meta(membershipLimit)
+    .input(roomMemberInput)
+    .mutation(async ({ ctx, input }) => {
+      const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
+      const user = await requireUser(ctx.deps.db, input.username);
+      const target = await rooms.getMember(ctx.deps.db, input.roomId, user.id);
+      allow(input.roomId, rules.remove(ctx.user.id, user.id), ctx.user.id, access, { [user.id]: target?.role ?? null });
+      if (!target) return { ok: true as const };
+      const { events } = await guarded(input.roomId, () =>
+        rooms.leaveRoom(ctx.deps.db, input.roomId, user, { by: publicUser(ctx.user), guard: guards.remove(ctx.user.id, user.id) }),
+      );
+      if (events.length > 0) {
+        // member.left ends the removed user's room.events and room.activity on every server.
+        announceEvents(ctx, events);
+        announceListChange(ctx, access.visibility, { type: "room.membership", roomId: input.roomId });
+        announceRoomRemoved(ctx, input.roomId, user.id, access.visibility);
+      }
+      return { ok: true as const };
+    }),
 
-  setRole: authedProcedure.meta(membershipLimit).input(roomSetRoleInput).mutation(async ({ ctx, input }): Promise<Member> => {
-    const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
-    const user = await requireUser(ctx.deps.db, input.username);
-    const target = await rooms.getMember(ctx.deps.db, input.roomId, user.id);
-    allow(input.roomId, rules.setRole(ctx.user.id, user.id), ctx.user.id, access, { [user.id]: target?.role ?? null });
-    if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `${user.username} is not a member of this room` });
-    const result = await guarded(input.roomId, () =>
-      rooms.setRole(ctx.deps.db, input.roomId, user.id, input.role, {
-        guard: guards.setRole(ctx.user.id, user.id),
-        actorId: ctx.user.id,
-      }),
-    );
-    if (!result) throw new TRPCError({ code: "NOT_FOUND", message: `${user.username} is not a member of this room` });
-    if (result.event) announceEvents(ctx, [result.event]);
-    return memberOf(ctx, input.roomId, user.id);
-  }),
+  setRole: authedProcedure
+    .meta(membershipLimit)
+    .input(roomSetRoleInput)
+    .mutation(async ({ ctx, input }): Promise<Member> => {
+      const access = await requireVisible(ctx.deps.db, input.roomId, ctx.user.id);
+      const user = await requireUser(ctx.deps.db, input.username);
+      const target = await rooms.getMember(ctx.deps.db, input.roomId, user.id);
+      allow(input.roomId, rules.setRole(ctx.user.id, user.id), ctx.user.id, access, { [user.id]: target?.role ?? null });
+      if (!target) throw new TRPCError({ code: "NOT_FOUND", message: `${user.username} is not a member of this room` });
+      const result = await guarded(input.roomId, () =>
+        rooms.setRole(ctx.deps.db, input.roomId, user.id, input.role, {
+          guard: guards.setRole(ctx.user.id, user.id),
+          actorId: ctx.user.id,
+        }),
+      );
+      if (!result) throw new TRPCError({ code: "NOT_FOUND", message: `${user.username} is not a member of this room` });
+      if (result.event) announceEvents(ctx, [result.event]);
+      return memberOf(ctx, input.roomId, user.id);
+    }),
 
   members: authedProcedure.input(roomIdInput).query(async ({ ctx, input }): Promise<Member[]> => {
     await requireMember(ctx.deps.db, input.roomId, ctx.user.id);
-    const [members, online] = await Promise.all([
-      rooms.listMembers(ctx.deps.db, input.roomId),
-      ctx.deps.hub.onlineUsers(input.roomId),
-    ]);
+    const [members, online] = await Promise.all([rooms.listMembers(ctx.deps.db, input.roomId), ctx.deps.hub.onlineUsers(input.roomId)]);
     const onlineIds = new Set(online.map((u) => u.id));
     return members.map((m) => ({ ...m, online: onlineIds.has(m.user.id) }));
   }),
@@ -274,7 +281,5 @@ export const roomRouter = router({
    * changes, so clients need not poll room.list. Public channels for everyone, and the caller's
    * own private rooms.
    */
-  feed: subscriptionProcedure
-    .input(roomFeedInput)
-    .subscription(({ ctx, signal }) => openRoomListStream(ctx, ctx.user.id, signal)),
+  feed: subscriptionProcedure.input(roomFeedInput).subscription(({ ctx, signal }) => openRoomListStream(ctx, ctx.user.id, signal)),
 });

@@ -22,12 +22,37 @@ async function underLock(guard: rooms.Guard, state: ReturnType<typeof room>): Pr
 describe("permission rules", () => {
   it("give one answer before the write and under the room's lock", async () => {
     const cases = [
-      { rule: rules.remove("a", "o"), guard: guards.remove("a", "o"), state: room({ a: "admin", o: "owner" }), message: "The owner cannot be removed" },
-      { rule: rules.remove("a", "b"), guard: guards.remove("a", "b"), state: room({ a: "admin", b: "admin" }), message: "Only the owner can remove an admin" },
-      { rule: rules.setRole("a", "b"), guard: guards.setRole("a", "b"), state: room({ a: "admin", b: "member" }), message: "Only the room's owner can change roles" },
-      { rule: rules.update("m"), guard: guards.update("m"), state: room({ m: "member" }), message: "Only the room's owner or an admin can change it" },
+      {
+        rule: rules.remove("a", "o"),
+        guard: guards.remove("a", "o"),
+        state: room({ a: "admin", o: "owner" }),
+        message: "The owner cannot be removed",
+      },
+      {
+        rule: rules.remove("a", "b"),
+        guard: guards.remove("a", "b"),
+        state: room({ a: "admin", b: "admin" }),
+        message: "Only the owner can remove an admin",
+      },
+      {
+        rule: rules.setRole("a", "b"),
+        guard: guards.setRole("a", "b"),
+        state: room({ a: "admin", b: "member" }),
+        message: "Only the room's owner can change roles",
+      },
+      {
+        rule: rules.update("m"),
+        guard: guards.update("m"),
+        state: room({ m: "member" }),
+        message: "Only the room's owner or an admin can change it",
+      },
       { rule: rules.add("x"), guard: guards.add("x"), state: room({}), message: "Join the room first" },
-      { rule: rules.leave(), guard: guards.leave(), state: room({ a: "member" }, "private", "dm"), message: "A direct message cannot be left" },
+      {
+        rule: rules.leave(),
+        guard: guards.leave(),
+        state: room({ a: "member" }, "private", "dm"),
+        message: "A direct message cannot be left",
+      },
     ];
     for (const { rule, guard, state, message } of cases) {
       expect(rule(state)).toMatchObject({ message });
@@ -46,6 +71,8 @@ describe("permission rules", () => {
     );
     expect(await underLock(guards.setRole("x", "y"), hidden)).toMatchObject({ code: "NOT_FOUND", message: `No room with id '${ROOM}'` });
     expect(await underLock(guards.remove("o", "a"), room({ o: "owner", a: "admin" }))).toBe("written");
-    expect(() => allow(ROOM, rules.remove("o", "a"), "o", { kind: "channel", visibility: "public", role: "owner" }, { a: "admin" })).not.toThrow();
+    expect(() =>
+      allow(ROOM, rules.remove("o", "a"), "o", { kind: "channel", visibility: "public", role: "owner" }, { a: "admin" }),
+    ).not.toThrow();
   });
 });

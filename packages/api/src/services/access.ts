@@ -219,7 +219,10 @@ export async function guarded<T>(roomId: string, write: () => Promise<T>): Promi
     return await write();
   } catch (error) {
     if (error instanceof RuleRefused) throw error.refusal;
-    if (error instanceof rooms.GuardRefused) throw error.reason === "not-found" ? roomNotFound(roomId) : forbidden("Your role in this room changed while this was on its way; nothing was done");
+    if (error instanceof rooms.GuardRefused)
+      throw error.reason === "not-found"
+        ? roomNotFound(roomId)
+        : forbidden("Your role in this room changed while this was on its way; nothing was done");
     throw error;
   }
 }

@@ -19,11 +19,29 @@ function fakeDb(): Fake {
 }
 
 function member(head: bigint, unread = 0, mentions = 0): reading.ReadingOf {
-  return { unreadCount: unread, mentionCount: mentions, lastReadEventId: String(head - BigInt(unread)), lastMessageAt: null, member: true, head };
+  return {
+    unreadCount: unread,
+    mentionCount: mentions,
+    lastReadEventId: String(head - BigInt(unread)),
+    lastMessageAt: null,
+    member: true,
+    head,
+  };
 }
 
 function message(id: string, author: User, mentions: User[] = []): Message {
-  return { id, roomId: "r", author, text: id, createdAt: `t-${id}`, editedAt: null, clientMsgId: null, replyTo: null, mentions, reactions: [] };
+  return {
+    id,
+    roomId: "r",
+    author,
+    text: id,
+    createdAt: `t-${id}`,
+    editedAt: null,
+    clientMsgId: null,
+    replyTo: null,
+    mentions,
+    reactions: [],
+  };
 }
 
 /** The tallies of the "server" each hub stands for: its streams share them, as createApiDeps makes them. */
@@ -43,7 +61,9 @@ async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0, messagePlace
       tallies: talliesOf(hub, unreadIntervalMs, messagePlaces ?? null),
       readStates: (roomIds) => {
         db.reads++;
-        return Promise.resolve(new Map(roomIds.flatMap((id) => (db.rooms.has(id) ? [[id, db.rooms.get(id) as reading.ReadingOf] as const] : []))));
+        return Promise.resolve(
+          new Map(roomIds.flatMap((id) => (db.rooms.has(id) ? [[id, db.rooms.get(id) as reading.ReadingOf] as const] : []))),
+        );
       },
       memberRooms: () => Promise.resolve([...db.rooms.keys()]),
     },
@@ -60,7 +80,8 @@ async function open(hub: MemoryHub, db: Fake, unreadIntervalMs = 0, messagePlace
 }
 
 const created = (seq: bigint, m: Message) => ({ roomId: "r", seq, event: { type: "message.created" as const, message: m } });
-const unread = (events: InboxEvent[]) => events.filter((e) => e.type === "room.unread").map((e) => e.type === "room.unread" && [e.unreadCount, e.mentionCount, e.lastReadEventId]);
+const unread = (events: InboxEvent[]) =>
+  events.filter((e) => e.type === "room.unread").map((e) => e.type === "room.unread" && [e.unreadCount, e.mentionCount, e.lastReadEventId]);
 
 describe("InboxStream", () => {
   it("counts others' messages from the database's answer on, and tells mentions at once", async () => {
@@ -90,7 +111,14 @@ describe("InboxStream", () => {
     hub.publish(topics.roomEvents("r"), created(11n, message("a", them, [me])));
     hub.publish(topics.roomEvents("r"), created(12n, message("b", them)));
     await s.settle();
-    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 1, mentionCount: 0, lastReadEventId: "11", lastMessageAt: null });
+    hub.publish(topics.user(me.id), {
+      type: "room.unread",
+      roomId: "r",
+      unreadCount: 1,
+      mentionCount: 0,
+      lastReadEventId: "11",
+      lastMessageAt: null,
+    });
     await s.settle();
     hub.publish(topics.roomEvents("r"), created(13n, message("mine", me)));
     await s.settle();
@@ -117,7 +145,14 @@ describe("InboxStream", () => {
     hub.publish(topics.roomEvents("r"), { roomId: "r", seq: 11n, event: { type: "message.deleted", roomId: "r", messageId: "x" } });
     await s.settle();
     db.rooms.set("r", member(11n, 1));
-    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 1, mentionCount: 0, lastReadEventId: "10", lastMessageAt: null });
+    hub.publish(topics.user(me.id), {
+      type: "room.unread",
+      roomId: "r",
+      unreadCount: 1,
+      mentionCount: 0,
+      lastReadEventId: "10",
+      lastMessageAt: null,
+    });
     await s.settle();
     expect(unread(s.got)).toEqual([
       [2, 0, "9"],
@@ -173,12 +208,20 @@ describe("InboxStream", () => {
     db.rooms.set("r", member(10n));
     const s = await open(hub, db);
     const last = 10n + BigInt(TALLY_LIMIT) + 50n;
-    for (let i = 11n; i <= last; i++) hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them, i === 15n || i === last ? [me] : [])));
+    for (let i = 11n; i <= last; i++)
+      hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them, i === 15n || i === last ? [me] : [])));
     await s.settle();
     expect(unread(s.got).at(-1)).toEqual([TALLY_LIMIT + 50, 2, "10"]);
     // A read position before what the tally still remembers: the database counts.
     db.rooms.set("r", member(last, Number(last) - 20, 2));
-    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "20", lastMessageAt: null });
+    hub.publish(topics.user(me.id), {
+      type: "room.unread",
+      roomId: "r",
+      unreadCount: 0,
+      mentionCount: 0,
+      lastReadEventId: "20",
+      lastMessageAt: null,
+    });
     await s.settle();
     expect(unread(s.got).at(-1)).toEqual([Number(last) - 20, 2, "20"]);
     expect(db.reads).toBe(2);
@@ -186,7 +229,14 @@ describe("InboxStream", () => {
     for (let i = last + 1n; i <= last + 5n; i++) hub.publish(topics.roomEvents("r"), created(i, message(`m${i}`, them)));
     await s.settle();
     expect(unread(s.got).at(-1)).toEqual([Number(last) - 15, 2, "20"]);
-    hub.publish(topics.user(me.id), { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: String(last + 3n), lastMessageAt: null });
+    hub.publish(topics.user(me.id), {
+      type: "room.unread",
+      roomId: "r",
+      unreadCount: 0,
+      mentionCount: 0,
+      lastReadEventId: String(last + 3n),
+      lastMessageAt: null,
+    });
     await s.settle();
     expect(unread(s.got).at(-1)).toEqual([2, 0, String(last + 3n)]);
     expect(db.reads).toBe(2);
@@ -237,7 +287,9 @@ describe("InboxStream", () => {
     expect(readIt.reads).toBe(2); // the two opens, nothing more
     expect(behind.reads).toBe(2); // its open, and one count again
     for (const s of [a, b]) {
-      expect(s.got).toEqual([{ type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "10", lastMessageAt: "t-new" }]);
+      expect(s.got).toEqual([
+        { type: "room.unread", roomId: "r", unreadCount: 0, mentionCount: 0, lastReadEventId: "10", lastMessageAt: "t-new" },
+      ]);
     }
     expect(unread(c.got)).toEqual([[4, 0, "7"]]);
     for (const s of [a, b, c]) await s.stop();

@@ -42,7 +42,6 @@ export type PasswordHashingOptions = {
   maxQueued: number;
 };
 
-
 /**
  * Password hashing with bounded work: a few argon2 computations run at once, a short queue
  * waits, and anything past it is refused at once (RetryLaterError → TOO_MANY_REQUESTS) instead of

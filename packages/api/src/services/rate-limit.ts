@@ -115,7 +115,10 @@ export class RateLimiter {
     rules: Record<RateLimitAction, BucketRule> = DEFAULT_RULES,
     breaker: RedisBreaker = new RedisBreaker({ name: "rate limits" }),
   ): RateLimiter {
-    const inRedis = mapRules(rules, (action, rule) => new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}rl:${action}`, ...windowOf(rule) }));
+    const inRedis = mapRules(
+      rules,
+      (action, rule) => new RateLimiterRedis({ storeClient: client, keyPrefix: `${prefix}rl:${action}`, ...windowOf(rule) }),
+    );
     return new RateLimiter(inRedis, { limiters: memoryLimiters(rules), breaker });
   }
 

@@ -58,7 +58,15 @@ function depsFor(hub: MemoryHub, counted: Counted = { reads: 0 }, pageSize = 500
       },
     }),
     roomTallies: new RoomTallies(hub, { intervalMs: 0 }),
-    config: { isDev: true, sessionTtlMs: 60_000, secureCookies: false, maxSocketBacklogBytes: 1 << 20, maxSubscriptionsPerUser: 1000, trustProxy: false, roomListLimit: 200 },
+    config: {
+      isDev: true,
+      sessionTtlMs: 60_000,
+      secureCookies: false,
+      maxSocketBacklogBytes: 1 << 20,
+      maxSubscriptionsPerUser: 1000,
+      trustProxy: false,
+      roomListLimit: 200,
+    },
     metrics: noopMetrics,
     log: silentLogger,
   };
@@ -158,7 +166,10 @@ describe("room.events stream", () => {
     publish(hub, secret);
     const kept = await write(room.id, "kept");
     publish(hub, kept);
-    const { event: deleted } = await messages.deleteMessage(db, { messageId: (secret.event as { message: { id: string } }).message.id, roomId: room.id });
+    const { event: deleted } = await messages.deleteMessage(db, {
+      messageId: (secret.event as { message: { id: string } }).message.id,
+      roomId: room.id,
+    });
     publish(hub, deleted);
     expect(await firstGot).toEqual([`${secret.seq}:secret`, `${kept.seq}:kept`, `${deleted.seq}:message.deleted`]);
     // A later subscriber resuming from before the secret catches up from the channel's memory.

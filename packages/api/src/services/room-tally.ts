@@ -77,10 +77,12 @@ export class RoomTally {
     private readonly onEmpty: () => void,
     private readonly lookUpPlace: MessagePlaceReader | null = null,
   ) {
-    this.ready = hub.subscribe(topics.roomEvents(roomId), (stored) => this.receive(stored)).then((unsubscribe) => {
-      if (this.released) unsubscribe();
-      else this.unsubscribe = unsubscribe;
-    });
+    this.ready = hub
+      .subscribe(topics.roomEvents(roomId), (stored) => this.receive(stored))
+      .then((unsubscribe) => {
+        if (this.released) unsubscribe();
+        else this.unsubscribe = unsubscribe;
+      });
   }
 
   get memberCount(): number {

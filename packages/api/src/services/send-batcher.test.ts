@@ -11,7 +11,18 @@ function fakeWriter() {
   const calls: { roomId: string; texts: string[]; finish: (outcomes?: SendOutcome[]) => void; fail: (error: Error) => void }[] = [];
   let seq = 0n;
   const created = (roomId: string, text: string): SendOutcome => {
-    const message: Message = { id: `m-${text}`, roomId, author, text, createdAt: author.createdAt, editedAt: null, clientMsgId: null, replyTo: null, mentions: [], reactions: [] };
+    const message: Message = {
+      id: `m-${text}`,
+      roomId,
+      author,
+      text,
+      createdAt: author.createdAt,
+      editedAt: null,
+      clientMsgId: null,
+      replyTo: null,
+      mentions: [],
+      reactions: [],
+    };
     return { status: "created", message, event: { roomId, seq: ++seq, event: { type: "message.created", message } } };
   };
   const write = (roomId: string, drafts: MessageDraft[]) =>
@@ -42,7 +53,10 @@ describe("SendBatcher", () => {
     writer.calls[0]?.finish();
     expect((await Promise.all(first)).map((r) => r.status)).toEqual(["created", "created", "created"]);
     await turn();
-    expect(writer.calls.map((c) => c.texts)).toEqual([["a", "b", "c"], ["d", "e"]]);
+    expect(writer.calls.map((c) => c.texts)).toEqual([
+      ["a", "b", "c"],
+      ["d", "e"],
+    ]);
     writer.calls[1]?.finish();
     await Promise.all(second);
     expect(published).toEqual(["1", "2", "3", "4", "5"]);
@@ -67,8 +81,23 @@ describe("SendBatcher", () => {
     const batcher = new SendBatcher(writer.write, (e) => log.push(`publish ${e.seq}`));
     const sends = ["a", "b"].map((t) => batcher.send("r1", draft(t)).then(() => log.push(`ack ${t}`)));
     await turn();
-    const message = (text: string): Message => ({ id: text, roomId: "r1", author, text, createdAt: "", editedAt: null, clientMsgId: null, replyTo: null, mentions: [], reactions: [] });
-    const event = (text: string, seq: bigint): StoredRoomEvent => ({ roomId: "r1", seq, event: { type: "message.created", message: message(text) } });
+    const message = (text: string): Message => ({
+      id: text,
+      roomId: "r1",
+      author,
+      text,
+      createdAt: "",
+      editedAt: null,
+      clientMsgId: null,
+      replyTo: null,
+      mentions: [],
+      reactions: [],
+    });
+    const event = (text: string, seq: bigint): StoredRoomEvent => ({
+      roomId: "r1",
+      seq,
+      event: { type: "message.created", message: message(text) },
+    });
     writer.calls[0]?.finish([
       { status: "created", message: message("a"), event: event("a", 8n) },
       { status: "created", message: message("b"), event: event("b", 7n) },
@@ -83,7 +112,18 @@ describe("SendBatcher", () => {
     const sends = ["a", "b", "c"].map((t) => batcher.send("r1", draft(t)));
     await turn();
     const boom = new Error("refused");
-    const first: Message = { id: "m", roomId: "r1", author, text: "a", createdAt: "", editedAt: null, clientMsgId: "k", replyTo: null, mentions: [], reactions: [] };
+    const first: Message = {
+      id: "m",
+      roomId: "r1",
+      author,
+      text: "a",
+      createdAt: "",
+      editedAt: null,
+      clientMsgId: "k",
+      replyTo: null,
+      mentions: [],
+      reactions: [],
+    };
     const ok = { status: "existing" as const, message: first };
     writer.calls[0]?.finish([ok, { status: "failed", error: boom }, { status: "not-member" }]);
     const settled = await Promise.allSettled(sends);
@@ -112,7 +152,10 @@ describe("SendBatcher", () => {
     const batcher = new SendBatcher(writer.write, () => {});
     const sends = [batcher.send("r1", draft("a")), batcher.send("r2", draft("b"))];
     await turn();
-    expect(writer.calls.map((c) => [c.roomId, c.texts])).toEqual([["r1", ["a"]], ["r2", ["b"]]]);
+    expect(writer.calls.map((c) => [c.roomId, c.texts])).toEqual([
+      ["r1", ["a"]],
+      ["r2", ["b"]],
+    ]);
     for (const call of writer.calls) call.finish();
     await Promise.all(sends);
   });

@@ -8,11 +8,7 @@ import { noopMetrics, type ApiMetrics, type Count, type Timing } from "../metric
 import { eventFrame, type EventFrame } from "./direct-stream";
 
 /** Reads a room's log after `afterSeq` (up to `untilSeq`), oldest first. */
-export type LogReader = (
-  roomId: string,
-  afterSeq: bigint,
-  options: { untilSeq?: bigint; limit: number },
-) => Promise<StoredRoomEvent[]>;
+export type LogReader = (roomId: string, afterSeq: bigint, options: { untilSeq?: bigint; limit: number }) => Promise<StoredRoomEvent[]>;
 
 /** The sequence number of the room's newest event (0 when there is none). */
 export type HeadReader = (roomId: string) => Promise<bigint>;
@@ -105,7 +101,9 @@ export class RoomChannels {
   async acquire(roomId: string): Promise<RoomChannel> {
     let channel = this.channels.get(roomId);
     if (!channel) {
-      channel = new RoomChannel(roomId, this.hub, this.readLog, this.readHead, this.options, this.observe, () => this.channels.delete(roomId));
+      channel = new RoomChannel(roomId, this.hub, this.readLog, this.readHead, this.options, this.observe, () =>
+        this.channels.delete(roomId),
+      );
       this.channels.set(roomId, channel);
     }
     channel.refs += 1;
