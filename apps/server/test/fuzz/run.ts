@@ -302,13 +302,17 @@ export async function fuzz(options: FuzzOptions): Promise<FuzzReport> {
   let lastPrint = performance.now();
   const allSockets: FuzzSocket[] = [];
 
-  /** Waits until the database stops changing: calls of a closed socket may still be running. */
+  /**
+   * Waits until the database has not changed for 250 ms: calls of a closed socket, or junk frames
+   * that were valid calls, may still be running (a sign-up spends ~100 ms hashing before it writes).
+   */
   const stable = async (): Promise<string> => {
     let last = await fingerprint();
-    for (let i = 0; i < 100; i++) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
+    let quiet = 0;
+    for (let i = 0; i < 200 && quiet < 5; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
       const now = await fingerprint();
-      if (now === last) return now;
+      quiet = now === last ? quiet + 1 : 0;
       last = now;
     }
     return last;

@@ -273,6 +273,8 @@ export class FuzzSocket {
     const failures: Failure[] = [];
     if (action.op === "junk") {
       ws.send(action.frame, { binary: Buffer.isBuffer(action.frame) });
+      // Nothing waits for its answer: junk that happens to be a valid call may still be running.
+      this.dirty = true;
       return { calls: 1, refused: true, failures };
     }
     if (action.op === "batch") {
