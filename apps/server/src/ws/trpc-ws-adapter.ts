@@ -82,7 +82,10 @@ export function logCallFailure(
   const { error, type, path } = failure;
   const status = getHTTPStatusCodeFromError(error);
   const message = `ws ${type} ${path ?? "-"} ${error.code}`;
-  if (status >= 500) log.warn({ type, path, code: error.code, status, err: error.cause ?? error }, message);
+  // An outage (SERVICE_UNAVAILABLE) is expected and already logged once by the procedure's error
+  // mapping: its message, without a stack. Other 5xx (a context that failed) keep their cause.
+  if (error.code === "SERVICE_UNAVAILABLE") log.warn({ type, path, code: error.code, status, reason: error.message }, message);
+  else if (status >= 500) log.warn({ type, path, code: error.code, status, err: error.cause ?? error }, message);
   else log.info({ type, path, code: error.code, status }, message);
 }
 
