@@ -11,7 +11,8 @@ import { z, ZodError } from "zod";
 import type { Context } from "./context";
 import { FieldTakenError } from "./lib/conflict";
 import { Refused } from "./lib/refused";
-import { databaseUnavailableError, RetryLaterError } from "./lib/retry-later";
+import { isRedisUnavailable } from "./lib/redis-breaker";
+import { databaseUnavailableError, redisUnavailableError, RetryLaterError } from "./lib/retry-later";
 import { enforceRateLimit, type RateLimitRule } from "./services/rate-limit";
 
 /** What a procedure declares about itself with `.meta()`. */
@@ -108,6 +109,10 @@ const errorMapping = t.middleware(async ({ ctx, next, path }) => {
     if (isDatabaseUnavailable(cause)) {
       ctx.log.warn({ path, reason: cause instanceof Error ? cause.message : String(cause) }, "database unavailable");
       throw databaseUnavailableError();
+    }
+    if (isRedisUnavailable(cause)) {
+      ctx.log.warn({ path, reason: cause instanceof Error ? cause.message : String(cause) }, "redis unavailable");
+      throw redisUnavailableError();
     }
     // Logged once, here, with its stack; the caller gets an opaque INTERNAL_SERVER_ERROR.
     ctx.log.error({ err: cause ?? result.error, path }, "procedure failed");

@@ -1,4 +1,5 @@
 import {
+  BrokenCircuitError,
   CircuitState,
   ConsecutiveBreaker,
   TimeoutStrategy,
@@ -8,6 +9,7 @@ import {
   wrap,
   type CircuitBreakerPolicy,
   type IPolicy,
+  TaskCancelledError,
 } from "cockatiel";
 import { Redis } from "ioredis";
 import { silentLogger, type Logger } from "../log";
@@ -102,4 +104,17 @@ export class RedisBreaker {
   onRecover(listener: () => void): { dispose(): void } {
     return this.breaker.onReset(listener);
   }
+}
+
+/** ioredis's words for a command refused because the connection is down (fail-fast clients). */
+const REDIS_DOWN = /Stream isn't writeable|Connection is closed|ECONNREFUSED|ECONNRESET|ETIMEDOUT/;
+
+/**
+ * Whether `error` says Redis is away rather than that something is wrong: the breaker refused
+ * the call, the call timed out, or the fail-fast client found no connection. A procedure that
+ * needed Redis (presence) answers such an error SERVICE_UNAVAILABLE, like a database outage.
+ */
+export function isRedisUnavailable(error: unknown): boolean {
+  if (error instanceof BrokenCircuitError || error instanceof TaskCancelledError) return true;
+  return error instanceof Error && REDIS_DOWN.test(error.message);
 }

@@ -44,3 +44,12 @@ export function retryAfterHeaders(errors: readonly { cause?: unknown }[]): Recor
   if (waits.length === 0) return {};
   return { "retry-after": String(Math.max(1, Math.ceil(Math.max(...waits) / 1000))) };
 }
+
+/** The answer to a call that needed Redis while it is away (isRedisUnavailable): as for the database. */
+export function redisUnavailableError(): TRPCError {
+  return new TRPCError({
+    code: "SERVICE_UNAVAILABLE",
+    message: "Live presence is briefly unavailable; try again shortly",
+    cause: new RetryLaterError("Redis unavailable", DATABASE_RETRY_AFTER_MS, "redis_unavailable"),
+  });
+}

@@ -6,6 +6,7 @@ import { topics } from "../hub/topics";
 import { requireMember } from "./access";
 import { HubFeed } from "./hub-feed";
 import { followAbort, isOwnDeparture, socketIsBackedUp, stillMember } from "./stream-lifecycle";
+import { isRedisUnavailable } from "../lib/redis-breaker";
 
 /**
  * Opens `room.activity`: registers presence, announces the user when this is their first
@@ -30,7 +31,13 @@ export async function openActivityStream(ctx: Context, user: User, roomId: strin
       .then(({ last }) => {
         if (last) hub.publish(activityChannel, { type: "presence.offline", roomId, user: me });
       })
-      .catch((error: unknown) => ctx.log.error({ err: error, roomId }, "presence: leave failed"));
+      .catch((error: unknown) => {
+        // With Redis away the leave is lost (the user may show online in the room until their
+        // next leave there): an outage, not a bug, so a line without a stack.
+        if (isRedisUnavailable(error))
+          ctx.log.warn({ roomId, reason: (error as Error).message }, "presence: leave failed, Redis unavailable");
+        else ctx.log.error({ err: error, roomId }, "presence: leave failed");
+      });
   };
   // The socket may close while the generator waits; presence must end then, not at the next event.
   abort.signal.addEventListener("abort", close, { once: true });
