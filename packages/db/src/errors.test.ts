@@ -48,6 +48,8 @@ describe("isDatabaseUnavailable", () => {
     expect(isDatabaseUnavailable(known("P2010", { driverAdapterError: { cause: terminated } }))).toBe(true);
     expect(isDatabaseUnavailable(new Error("Connection terminated unexpectedly"))).toBe(true);
     expect(isDatabaseUnavailable(new Error("PGlite is closed"))).toBe(true);
+    // pg-pool once the server closed its pool (shutdown, or a test closing the database under it).
+    expect(isDatabaseUnavailable(new Error("Cannot use a pool after calling end on the pool"))).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error("connect ECONNREFUSED 127.0.0.1:5432"), { code: "ECONNREFUSED" }))).toBe(true);
     expect(isDatabaseUnavailable(new Error("send failed", { cause: new Error("Connection terminated due to connection timeout") }))).toBe(
       true,

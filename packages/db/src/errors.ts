@@ -83,7 +83,7 @@ const UNAVAILABLE_ERRNO = new Set([
   "ENOTFOUND",
 ]);
 const UNAVAILABLE_MESSAGE =
-  /Connection terminated|PGlite is closed|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|server closed the connection/i;
+  /Connection terminated|PGlite is closed|Can't reach database server|timeout exceeded when trying to connect|Client has encountered a connection error|Connection closed|server closed the connection|Cannot use a pool after calling end on the pool/i;
 
 /**
  * Whether `error` says the database is away (refused, dropped, timed out, shutting down, PGlite
