@@ -54,7 +54,9 @@ await build({
   platform: "neutral",
   format: "esm",
   target: "es2022",
-  packages: "external",
+  // The package's own dependencies stay imports; workspace code it uses at run time (the
+  // contract's zod-free session-end reasons) is bundled in, so nothing imports '@parley/…'.
+  external: ["@trpc/client", "@trpc/server", "@trpc/server/*", "ws"],
   sourcemap: true,
   logLevel: "warning",
 });

@@ -6,7 +6,7 @@ export interface ClosableSocket {
   once(event: "close", listener: () => void): unknown;
 }
 
-import { SESSION_ENDED_CLOSE_CODE, SESSION_END_REASONS, type SessionEndReason } from "@parley/contract";
+import { SESSION_ENDED_CLOSE_CODE, SESSION_END_REASONS, type SessionEndReason } from "@parley/contract/session-end";
 
 /** Close code sent to sockets whose session ended (logout, revoke, password change). */
 export const SESSION_REVOKED_CLOSE_CODE = SESSION_ENDED_CLOSE_CODE;

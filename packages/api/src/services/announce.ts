@@ -1,4 +1,5 @@
-import type { ReadState, Room, RoomListChange, SessionEndReason, User } from "@parley/contract";
+import type { ReadState, Room, RoomListChange, User } from "@parley/contract";
+import type { SessionEndReason } from "@parley/contract/session-end";
 import { rooms, type StoredRoomEvent } from "@parley/db";
 import type { Context } from "../context";
 import { topics } from "../hub/topics";
